@@ -1,0 +1,45 @@
+// Helpers shared by the tests: where things are, temporary directories, running commands,
+// and skipping (exit 77, which ctest reports as "Skipped") when root or a kernel feature is missing.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+namespace memsift::test {
+
+std::filesystem::path sourceDir();  // the project's root
+std::filesystem::path sharedDir();  // ../shared from the project's root
+std::filesystem::path binDir();     // build/bin with memsift and memsift-collect
+
+// Reads a whole file (throws on error); decompresses it first when the name ends in .zst.
+std::string readFile(const std::filesystem::path& path);
+void writeFile(const std::filesystem::path& path, std::string_view data);
+
+// A fresh directory under $TMPDIR, removed with everything in it on destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+struct CommandResult {
+  int exit_code = -1;  // -1 when killed by a signal
+  std::string out;     // stdout and stderr interleaved (2>&1)
+};
+// Runs a shell command, capturing its output.
+CommandResult run(const std::string& command);
+
+// Ends the current test case as skipped, printing why. Test binaries run one case per process
+// under ctest, so this does not hide other cases.
+[[noreturn]] void skipTest(const std::string& reason);
+// Skips unless running as root with a readable /proc/kpageflags.
+void requireRootWithPageFlags();
+
+}  // namespace memsift::test
