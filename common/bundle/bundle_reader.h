@@ -1,0 +1,74 @@
+// Reads a bundle as a stream: members in order, in bounded memory, verifying each member's size
+// and XXH64 against index.json when it arrives (the index is the last member).
+//
+// Damage never throws past the point where it is found: next() returns false and damage() says
+// what happened and where ("bundle truncated in member proc/1/smaps at byte 4096"), so that the
+// caller can still use every member read before it. Only a stream that is not a memsift bundle at
+// all, or one of a newer major format version, throws Error(kInput) from the constructor.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/bundle/bundle_format.h"
+#include "common/bundle/byte_stream.h"
+
+namespace memsift::bundle {
+
+struct MemberInfo {
+  std::string name;  // relative path inside the bundle, e.g. "proc/meminfo"
+  uint64_t size = 0;
+  // Set when the member is a page-frame chunk.
+  std::optional<PageChunkName> page_chunk;
+};
+
+class BundleReader {
+ public:
+  // Reads and checks manifest.json. Throws Error(kInput) if the stream is not a bundle, or if
+  // its major format version is newer than this reader's (naming both versions).
+  explicit BundleReader(ByteSource& source);
+  ~BundleReader();
+  BundleReader(const BundleReader&) = delete;
+  BundleReader& operator=(const BundleReader&) = delete;
+
+  const nlohmann::json& manifest() const;
+  int formatMajor() const;
+  int formatMinor() const;
+
+  // Advances to the next regular-file member (directories and other entries are skipped), which
+  // becomes the current one. The unread rest of the previous member is skipped (and still hashed).
+  // Returns false at the end: the clean end after index.json, or damage (see damage()).
+  // index.json itself is consumed here and never returned.
+  bool next();
+  const MemberInfo& current() const;
+
+  // Reads up to data.size() bytes of the current member; 0 at its end. On damage returns 0 and
+  // damage() is set.
+  size_t read(std::span<std::byte> data);
+  // Reads the rest of the current member into `out` (replacing it). False on damage. Members
+  // larger than `cap` are refused as damage before anything is allocated.
+  bool readAll(std::string& out, uint64_t cap = kMaxMemberBytes);
+
+  // After next() returned false: true if the stream ended cleanly with index.json.
+  bool complete() const;
+  // What went wrong, if anything: truncation, corruption, checksum or size mismatches.
+  const std::optional<std::string>& damage() const;
+  // Problems that do not stop reading (a member whose checksum disagrees with the index, a member
+  // the index lists that never came). Final once next() has returned false.
+  const std::vector<std::string>& problems() const;
+  // index.json, once read (null before the end or if it never came).
+  const nlohmann::json& index() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace memsift::bundle

@@ -1,0 +1,64 @@
+// Writes a bundle as a stream: tar members compressed with zstd into a ByteSink, in constant
+// memory whatever the host size (each member is passed in whole by the caller and not kept).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "common/bundle/bundle_format.h"
+#include "common/bundle/byte_stream.h"
+#include "common/units.h"
+
+namespace memsift::bundle {
+
+struct BundleWriterOptions {
+  int zstd_level = 3;
+  // A new zstd frame starts at the first member boundary after this many input bytes, so that a
+  // reader can resynchronise after damage and skip less.
+  uint64_t frame_bytes = 8ull << 20;
+  // Modification time written into tar headers (seconds since the epoch).
+  int64_t mtime = 0;
+};
+
+class BundleWriter {
+ public:
+  BundleWriter(ByteSink& sink, const BundleWriterOptions& options);
+  ~BundleWriter();
+  BundleWriter(const BundleWriter&) = delete;
+  BundleWriter& operator=(const BundleWriter&) = delete;
+
+  // manifest.json: must be the first member. "format" {"major","minor"} and "tool" are filled in
+  // by the writer; the caller supplies host facts and options.
+  void writeManifest(nlohmann::json manifest);
+
+  // One member with its whole content. Names are relative ("proc/meminfo"), never absolute and
+  // never containing "..". Throws Error(kOutput) when the sink fails.
+  void addMember(std::string_view name, std::span<const std::byte> data);
+  void addMember(std::string_view name, std::string_view text);
+
+  // One chunk of a page-frame table (raw native-endian u64 per frame).
+  void addPageChunk(PageTable table, Pfn start, std::span<const std::byte> data);
+
+  // A source that was not read whole, and why; listed in index.json under "sources".
+  // `member` is the member name it would have had; detail is free text ("EACCES", "5 s limit").
+  void recordSource(std::string_view member, SourceStatus status, std::string_view detail = {});
+
+  // Writes index.json (members, sources, "complete", plus `extra` keys), the tar end marker and
+  // ends the zstd stream. After finish() the writer accepts nothing more.
+  void finish(bool complete, const nlohmann::json& extra = nlohmann::json::object());
+
+  uint64_t membersWritten() const;
+  uint64_t uncompressedBytes() const;  // tar bytes produced so far
+  uint64_t compressedBytes() const;    // bytes handed to the sink so far
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace memsift::bundle
