@@ -17,11 +17,16 @@ enum ExitCode : int {
 
 inline int exitCodeFor(ErrorKind kind) {
   switch (kind) {
-    case ErrorKind::kUsage: return kExitUsage;
-    case ErrorKind::kInput: return kExitInput;
-    case ErrorKind::kOutput: return kExitOutput;
-    case ErrorKind::kInterrupted: return kExitInterrupted;
-    case ErrorKind::kInternal: return kExitInternal;
+    case ErrorKind::kUsage:
+      return kExitUsage;
+    case ErrorKind::kInput:
+      return kExitInput;
+    case ErrorKind::kOutput:
+      return kExitOutput;
+    case ErrorKind::kInterrupted:
+      return kExitInterrupted;
+    case ErrorKind::kInternal:
+      return kExitInternal;
   }
   return kExitInternal;
 }

@@ -14,10 +14,10 @@
 namespace memsift {
 
 struct PageFrameChunk {
-  Pfn start;                           // PFN of flags[0]
-  std::span<const uint64_t> flags;     // kpageflags; never empty
-  std::span<const uint64_t> counts;    // kpagecount, same length as flags, or empty if not captured
-  std::span<const uint64_t> cgroups;   // kpagecgroup, same length as flags, or empty if not captured
+  Pfn start;                          // PFN of flags[0]
+  std::span<const uint64_t> flags;    // kpageflags; never empty
+  std::span<const uint64_t> counts;   // kpagecount, same length as flags, or empty if not captured
+  std::span<const uint64_t> cgroups;  // kpagecgroup, same length as flags, or empty if not captured
 
   PageCount size() const { return PageCount(flags.size()); }
   Pfn end() const { return start + size(); }

@@ -63,6 +63,8 @@ class PageSize {
   uint64_t bytes_;
 };
 
-constexpr ByteCount kibToBytes(uint64_t kib) { return ByteCount(kib * 1024); }
+constexpr ByteCount kibToBytes(uint64_t kib) {
+  return ByteCount(kib * 1024);
+}
 
 }  // namespace memsift

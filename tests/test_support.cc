@@ -15,9 +15,15 @@ namespace memsift::test {
 
 namespace fs = std::filesystem;
 
-fs::path sourceDir() { return MEMSIFT_SOURCE_DIR; }
-fs::path sharedDir() { return fs::weakly_canonical(fs::path(MEMSIFT_SHARED_DIR)); }
-fs::path binDir() { return MEMSIFT_BIN_DIR; }
+fs::path sourceDir() {
+  return MEMSIFT_SOURCE_DIR;
+}
+fs::path sharedDir() {
+  return fs::weakly_canonical(fs::path(MEMSIFT_SHARED_DIR));
+}
+fs::path binDir() {
+  return MEMSIFT_BIN_DIR;
+}
 
 std::string readFile(const fs::path& path) {
   if (path.extension() == ".zst") {
@@ -58,7 +64,8 @@ CommandResult run(const std::string& command) {
   if (pipe == nullptr) throw std::runtime_error("popen failed: " + command);
   char buf[65536];
   size_t n;
-  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) result.out.append(buf, n);
+  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0)
+    result.out.append(buf, n);
   int status = pclose(pipe);
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return result;

@@ -1,5 +1,6 @@
 // Helpers shared by the tests: where things are, temporary directories, running commands,
-// and skipping (exit 77, which ctest reports as "Skipped") when root or a kernel feature is missing.
+// and skipping (exit 77, which ctest reports as "Skipped") when root or a kernel feature is
+// missing.
 #pragma once
 
 #include <filesystem>

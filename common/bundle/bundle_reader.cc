@@ -1,0 +1,353 @@
+// The bundle reader: zstd stream -> tar members, hashed as they stream by, checked against
+// index.json at the end. Damage stops reading with a message saying where; it never throws.
+#include "common/bundle/bundle_reader.h"
+
+#include <unordered_map>
+
+#include "common/bundle/tar.h"
+#include "common/bundle/zstd_stream.h"
+#include "common/error.h"
+#include "common/hash/xxhash64.h"
+#include "memsift/version.h"
+
+namespace memsift::bundle {
+
+namespace {
+struct SeenMember {
+  uint64_t size;
+  uint64_t hash;
+};
+}  // namespace
+
+struct BundleReader::Impl {
+  explicit Impl(ByteSource& source) : zstd(source) {}
+
+  ZstdDecoder zstd;
+  nlohmann::json manifest;
+  nlohmann::json index;
+  int major = 0, minor = 0;
+
+  MemberInfo member;         // the current member
+  bool have_member = false;  // a member is current (data may remain)
+  uint64_t member_left = 0;  // unread data bytes of the current member
+  Xxh64 hash;                // of the current member's bytes read so far
+  std::string last_name;     // last member whose header was read, for messages
+  bool ended = false;        // next() returned false
+  bool clean_end = false;
+  std::optional<std::string> damage;
+  std::vector<std::string> problems;
+  std::unordered_map<std::string, SeenMember> seen;
+  std::string scratch;
+
+  // Reads exactly n bytes unless the stream ends or breaks; returns how many were read.
+  size_t readRaw(std::byte* p, size_t n) {
+    size_t got = 0;
+    while (got < n) {
+      size_t r = zstd.read(std::span(p + got, n - got));
+      if (r == 0) break;
+      got += r;
+    }
+    return got;
+  }
+
+  // "after member X", or "at the start of the bundle" before the first member.
+  std::string afterLast() const {
+    return last_name.empty() ? "at the start of the bundle" : "after member " + last_name;
+  }
+
+  void setDamage(std::string message) {
+    if (!damage) damage = std::move(message);
+    ended = true;
+  }
+
+  // Describes why the zstd layer stopped, for a damage message.
+  std::string streamProblem() const {
+    switch (zstd.state()) {
+      case ZstdDecoder::State::kCorrupt:
+        return "corrupt (" + zstd.error() + ")";
+      default:
+        return "truncated";
+    }
+  }
+
+  // Member data, hashed. Returns bytes read; on a short read sets damage.
+  size_t readMember(std::span<std::byte> data) {
+    if (!have_member || member_left == 0 || ended) return 0;
+    size_t want = static_cast<size_t>(std::min<uint64_t>(data.size(), member_left));
+    size_t got = readRaw(data.data(), want);
+    hash.update(data.first(got));
+    member_left -= got;
+    if (got < want) {
+      setDamage("bundle " + streamProblem() + " in member " + member.name + " at byte " +
+                std::to_string(member.size - member_left));
+    }
+    return got;
+  }
+
+  // Skips the rest of the current member and its padding, and records its hash.
+  bool closeMember() {
+    if (!have_member) return true;
+    std::byte buf[16384];
+    while (member_left > 0 && !ended)
+      readMember(buf);
+    if (ended) return false;
+    if (member.name != kIndexName) seen[member.name] = {member.size, hash.digest()};
+    have_member = false;
+    size_t pad = tar::paddingFor(member.size);
+    if (readRaw(buf, pad) != pad) {
+      setDamage("bundle " + streamProblem() + " in the padding after member " + member.name);
+      return false;
+    }
+    return true;
+  }
+
+  // Reads headers until a regular file member; fills `member`. False at the end or on damage.
+  bool readHeader() {
+    std::optional<std::string> long_name;
+    std::optional<uint64_t> pax_size;
+    for (;;) {
+      tar::Block block;
+      size_t got = readRaw(reinterpret_cast<std::byte*>(block.data()), block.size());
+      if (got == 0 && zstd.state() == ZstdDecoder::State::kEnd) {
+        if (index.is_null())
+          setDamage("bundle truncated " + afterLast() + ": " +
+                    "no index.json, the collection did not finish");
+        ended = true;
+        return false;
+      }
+      if (got < block.size()) {
+        setDamage("bundle " + streamProblem() + " in the tar header " + afterLast());
+        return false;
+      }
+      tar::Header h;
+      switch (tar::decodeHeader(block, h)) {
+        case tar::DecodeResult::kZeroBlock:
+          // End of archive. What follows (GNU tar pads to its record size) is only checked to
+          // end the compressed stream cleanly: a cut final frame is still truncation.
+          if (index.is_null()) {
+            setDamage("bundle ends " + afterLast() + " without index.json");
+          } else {
+            while (readRaw(reinterpret_cast<std::byte*>(block.data()), block.size()) > 0) {
+            }
+            if (zstd.state() != ZstdDecoder::State::kEnd) {
+              setDamage("bundle " + streamProblem() + " after its end-of-archive marker");
+            }
+          }
+          ended = true;
+          return false;
+        case tar::DecodeResult::kBadChecksum:
+        case tar::DecodeResult::kBadField:
+          setDamage("bundle corrupt: bad tar header " + afterLast());
+          return false;
+        case tar::DecodeResult::kHeader:
+          break;
+      }
+      if (h.size > kMaxMemberBytes) {
+        setDamage("bundle corrupt: member " + h.name + " claims " + std::to_string(h.size) +
+                  " bytes");
+        return false;
+      }
+      if (h.type == tar::EntryType::kPaxExtended || h.type == tar::EntryType::kGnuLongName ||
+          h.type == tar::EntryType::kPaxGlobal) {
+        if (h.size > (1 << 20)) {
+          setDamage("bundle corrupt: oversized extended header " + afterLast());
+          return false;
+        }
+        scratch.resize(h.size + tar::paddingFor(h.size));
+        if (readRaw(reinterpret_cast<std::byte*>(scratch.data()), scratch.size()) !=
+            scratch.size()) {
+          setDamage("bundle " + streamProblem() + " in an extended header " + afterLast());
+          return false;
+        }
+        std::string_view body(scratch.data(), h.size);
+        if (h.type == tar::EntryType::kGnuLongName) {
+          long_name = std::string(body.substr(0, body.find('\0')));
+        } else if (h.type == tar::EntryType::kPaxExtended) {
+          std::optional<std::string> path;
+          if (!tar::parsePaxRecords(body, path, pax_size)) {
+            setDamage("bundle corrupt: bad pax header " + afterLast());
+            return false;
+          }
+          if (path) long_name = std::move(path);
+        }
+        continue;
+      }
+      if (long_name) h.name = std::move(*long_name);
+      if (pax_size) h.size = *pax_size;
+      long_name.reset();
+      pax_size.reset();
+      // GNU tar writes "./" prefixes when archiving a directory.
+      while (h.name.starts_with("./"))
+        h.name.erase(0, 2);
+      if (h.type != tar::EntryType::kFile) {
+        // Directories and other entries carry no data we use; skip their data, if any.
+        std::byte buf[4096];
+        for (uint64_t left = h.size + tar::paddingFor(h.size); left > 0;) {
+          size_t n = static_cast<size_t>(std::min<uint64_t>(left, sizeof buf));
+          if (readRaw(buf, n) != n) {
+            setDamage("bundle " + streamProblem() + " in entry " + h.name);
+            return false;
+          }
+          left -= n;
+        }
+        continue;
+      }
+      if (!tar::isSafeMemberName(h.name)) {
+        setDamage("bundle refused: unsafe member name '" + h.name +
+                  "' (absolute, empty or containing '..')");
+        return false;
+      }
+      last_name = h.name;
+      member.name = std::move(h.name);
+      member.size = h.size;
+      member.page_chunk = parsePageChunkMemberName(member.name);
+      member_left = h.size;
+      hash.reset();
+      have_member = true;
+      return true;
+    }
+  }
+
+  bool readJsonMember(nlohmann::json& out, uint64_t cap) {
+    if (member.size > cap) {
+      setDamage("bundle corrupt: " + member.name + " claims " + std::to_string(member.size) +
+                " bytes (at most " + std::to_string(cap) + " expected)");
+      return false;
+    }
+    std::string text(member.size, '\0');
+    if (readMember(std::as_writable_bytes(std::span(text))) != text.size()) return false;
+    out = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+    if (out.is_discarded() || !out.is_object()) {
+      out = nlohmann::json();
+      setDamage("bundle corrupt: " + member.name + " is not a JSON object");
+      return false;
+    }
+    return closeMember();
+  }
+
+  void verifyAgainstIndex() {
+    const nlohmann::json& list = index["members"];
+    if (!list.is_array()) {
+      problems.push_back("index.json has no member list: checksums not verified");
+      return;
+    }
+    std::unordered_map<std::string_view, bool> listed;
+    for (const nlohmann::json& m : list) {
+      if (!m.is_object() || !m["name"].is_string() || !m["size"].is_number_unsigned() ||
+          !m["xxh64"].is_string()) {
+        problems.push_back("index.json has a malformed member entry");
+        continue;
+      }
+      const std::string& name = m["name"].get_ref<const std::string&>();
+      listed[name] = true;
+      auto it = seen.find(name);
+      if (it == seen.end()) {
+        problems.push_back("member " + name + " is listed in index.json but missing");
+        continue;
+      }
+      uint64_t size = m["size"].get<uint64_t>();
+      const std::string& want = m["xxh64"].get_ref<const std::string&>();
+      std::string got = xxh64Hex(it->second.hash);
+      if (size != it->second.size) {
+        problems.push_back("member " + name + " has " + std::to_string(it->second.size) +
+                           " bytes, index.json says " + std::to_string(size));
+      } else if (want != got) {
+        problems.push_back("checksum mismatch in member " + name + ": index.json says xxh64 " +
+                           want + ", content hashes to " + got);
+      }
+    }
+    for (const auto& [name, _] : seen) {
+      if (!listed.contains(name))
+        problems.push_back("member " + name + " is not listed in index.json");
+    }
+  }
+};
+
+BundleReader::BundleReader(ByteSource& source) : impl_(std::make_unique<Impl>(source)) {
+  Impl& d = *impl_;
+  if (!d.readHeader()) {
+    if (d.zstd.state() == ZstdDecoder::State::kCorrupt) {
+      throwInput("not a memsift bundle (not a zstd stream: " + d.zstd.error() + ")");
+    }
+    throwInput("not a memsift bundle (" + d.damage.value_or("empty") + ")");
+  }
+  if (d.member.name != kManifestName) {
+    throwInput("not a memsift bundle: its first member is '" + d.member.name +
+               "', expected manifest.json");
+  }
+  if (!d.readJsonMember(d.manifest, kMaxManifestBytes)) {
+    throwInput("not a memsift bundle: " + d.damage.value_or("unreadable manifest.json"));
+  }
+  const nlohmann::json& format = d.manifest["format"];
+  if (!format.is_object() || !format["major"].is_number_integer() ||
+      !format["minor"].is_number_integer()) {
+    throwInput("not a memsift bundle: manifest.json has no format version");
+  }
+  d.major = format["major"].get<int>();
+  d.minor = format["minor"].get<int>();
+  if (d.major > kBundleFormatMajor) {
+    throwInput("bundle format " + std::to_string(d.major) + "." + std::to_string(d.minor) +
+               " is newer than this memsift reads (" + std::to_string(kBundleFormatMajor) + "." +
+               std::to_string(kBundleFormatMinor) + "); use a newer memsift");
+  }
+}
+
+BundleReader::~BundleReader() = default;
+
+const nlohmann::json& BundleReader::manifest() const {
+  return impl_->manifest;
+}
+int BundleReader::formatMajor() const {
+  return impl_->major;
+}
+int BundleReader::formatMinor() const {
+  return impl_->minor;
+}
+
+bool BundleReader::next() {
+  Impl& d = *impl_;
+  if (d.ended) return false;
+  if (!d.closeMember()) return false;
+  for (;;) {
+    if (!d.readHeader()) return false;
+    if (d.member.name != kIndexName) return true;
+    if (!d.readJsonMember(d.index, kMaxIndexBytes)) return false;
+    d.verifyAgainstIndex();
+    // Whatever follows index.json should be the end of the archive; a member after it is odd but
+    // still returned.
+  }
+}
+
+const MemberInfo& BundleReader::current() const {
+  return impl_->member;
+}
+
+size_t BundleReader::read(std::span<std::byte> data) {
+  return impl_->readMember(data);
+}
+
+bool BundleReader::readAll(std::string& out, uint64_t cap) {
+  Impl& d = *impl_;
+  if (d.member_left > cap) {
+    d.setDamage("bundle corrupt: member " + d.member.name + " claims " +
+                std::to_string(d.member.size) + " bytes, more than " + std::to_string(cap));
+    return false;
+  }
+  out.resize(static_cast<size_t>(d.member_left));
+  return d.readMember(std::as_writable_bytes(std::span(out))) == out.size();
+}
+
+bool BundleReader::complete() const {
+  return impl_->ended && !impl_->damage && !impl_->index.is_null();
+}
+const std::optional<std::string>& BundleReader::damage() const {
+  return impl_->damage;
+}
+const std::vector<std::string>& BundleReader::problems() const {
+  return impl_->problems;
+}
+const nlohmann::json& BundleReader::index() const {
+  return impl_->index;
+}
+
+}  // namespace memsift::bundle

@@ -1,0 +1,155 @@
+// The bundle writer: tar framing, per-member XXH64 for the index, zstd frames cut at member
+// boundaries. Nothing of a member is kept after addMember() returns except its index record.
+#include "common/bundle/bundle_writer.h"
+
+#include <vector>
+
+#include "common/bundle/tar.h"
+#include "common/bundle/zstd_stream.h"
+#include "common/error.h"
+#include "common/hash/xxhash64.h"
+#include "memsift/version.h"
+
+namespace memsift::bundle {
+
+namespace {
+struct MemberRecord {
+  uint32_t name_offset;  // into Impl::names
+  uint32_t name_length;
+  uint64_t size;
+  uint64_t hash;
+};
+struct SourceRecord {
+  std::string member;
+  SourceStatus status;
+  std::string detail;
+};
+}  // namespace
+
+struct BundleWriter::Impl {
+  Impl(ByteSink& sink, const BundleWriterOptions& o) : options(o), zstd(sink, o.zstd_level) {}
+
+  BundleWriterOptions options;
+  ZstdEncoder zstd;
+  std::string header;  // reused for each member's tar header(s)
+  // The index is the only state that grows with the bundle: ~24 bytes plus the name per member.
+  std::string names;
+  std::vector<MemberRecord> members;
+  std::vector<SourceRecord> sources;
+  bool manifest_written = false;
+  bool finished = false;
+
+  void write(std::span<const std::byte> data) { zstd.write(data); }
+  void write(std::string_view s) {
+    write(std::span(reinterpret_cast<const std::byte*>(s.data()), s.size()));
+  }
+
+  void addMember(std::string_view name, std::span<const std::byte> data) {
+    if (finished) throw Error(ErrorKind::kInternal, "bundle member added after finish()");
+    if (!manifest_written && name != kManifestName) {
+      throw Error(ErrorKind::kInternal, "manifest.json must be the first bundle member");
+    }
+    if (!tar::isSafeMemberName(name)) {
+      throw Error(ErrorKind::kInternal, "unsafe bundle member name: " + std::string(name));
+    }
+    header.clear();
+    tar::encodeFileHeader(header, name, data.size(), options.mtime);
+    write(header);
+    write(data);
+    static constexpr char kZeros[tar::kBlock] = {};
+    write(std::string_view(kZeros, tar::paddingFor(data.size())));
+
+    Xxh64 h;
+    h.update(data);
+    members.push_back({static_cast<uint32_t>(names.size()), static_cast<uint32_t>(name.size()),
+                       data.size(), h.digest()});
+    names.append(name);
+    // Start a new zstd frame after big enough runs, so that damage costs at most one frame.
+    if (zstd.bytesInFrame() >= options.frame_bytes) zstd.endFrame();
+  }
+};
+
+BundleWriter::BundleWriter(ByteSink& sink, const BundleWriterOptions& options)
+    : impl_(std::make_unique<Impl>(sink, options)) {}
+
+BundleWriter::~BundleWriter() = default;
+
+void BundleWriter::writeManifest(nlohmann::json manifest) {
+  if (impl_->manifest_written) throw Error(ErrorKind::kInternal, "manifest written twice");
+  manifest["format"] = {
+      {"name", "memsift-bundle"}, {"major", kBundleFormatMajor}, {"minor", kBundleFormatMinor}};
+  if (!manifest.contains("tool")) manifest["tool"] = nlohmann::json::object();
+  manifest["tool"]["version"] = kToolVersion;
+  manifest["page_chunk_frames"] = kPageChunkFrames;
+  std::string text = manifest.dump(2) + "\n";
+  impl_->manifest_written = true;
+  impl_->addMember(kManifestName,
+                   std::span(reinterpret_cast<const std::byte*>(text.data()), text.size()));
+}
+
+void BundleWriter::addMember(std::string_view name, std::span<const std::byte> data) {
+  if (name == kManifestName || name == kIndexName) {
+    throw Error(ErrorKind::kInternal, "reserved bundle member name: " + std::string(name));
+  }
+  impl_->addMember(name, data);
+}
+
+void BundleWriter::addMember(std::string_view name, std::string_view text) {
+  addMember(name, std::span(reinterpret_cast<const std::byte*>(text.data()), text.size()));
+}
+
+void BundleWriter::addPageChunk(PageTable table, Pfn start, std::span<const std::byte> data) {
+  if (data.size() % 8 != 0 || data.size() > kPageChunkBytes) {
+    throw Error(ErrorKind::kInternal, "page chunk of " + std::to_string(data.size()) + " bytes");
+  }
+  impl_->addMember(pageChunkMemberName(table, start), data);
+}
+
+void BundleWriter::recordSource(std::string_view member, SourceStatus status,
+                                std::string_view detail) {
+  impl_->sources.push_back({std::string(member), status, std::string(detail)});
+}
+
+void BundleWriter::finish(bool complete, const nlohmann::json& extra) {
+  Impl& d = *impl_;
+  if (d.finished) throw Error(ErrorKind::kInternal, "bundle finished twice");
+  nlohmann::json index = extra.is_object() ? extra : nlohmann::json::object();
+  index["complete"] = complete;
+  nlohmann::json members = nlohmann::json::array();
+  for (const MemberRecord& m : d.members) {
+    members.push_back({{"name", d.names.substr(m.name_offset, m.name_length)},
+                       {"size", m.size},
+                       {"xxh64", xxh64Hex(m.hash)}});
+  }
+  index["members"] = std::move(members);
+  nlohmann::json sources = nlohmann::json::array();
+  for (const SourceRecord& s : d.sources) {
+    nlohmann::json j = {{"path", s.member}, {"status", sourceStatusName(s.status)}};
+    if (!s.detail.empty()) j["detail"] = s.detail;
+    sources.push_back(std::move(j));
+  }
+  index["sources"] = std::move(sources);
+  std::string text = index.dump(1) + "\n";
+  d.header.clear();
+  tar::encodeFileHeader(d.header, kIndexName, text.size(), d.options.mtime);
+  d.write(d.header);
+  d.write(text);
+  d.write(std::string(tar::paddingFor(text.size()), '\0'));
+  d.header.clear();
+  tar::encodeEnd(d.header);
+  d.write(d.header);
+  d.zstd.endFrame();
+  d.finished = true;
+}
+
+uint64_t BundleWriter::membersWritten() const {
+  return impl_->members.size();
+}
+uint64_t BundleWriter::uncompressedBytes() const {
+  return impl_->zstd.bytesIn();
+}
+uint64_t BundleWriter::compressedBytes() const {
+  return impl_->zstd.bytesOut();
+}
+
+}  // namespace memsift::bundle
