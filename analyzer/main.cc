@@ -1,7 +1,6 @@
-// memsift: entry point.
-#include <cstdio>
+// memsift: the analyzer's entry point; everything happens in analyzer/cli.
+#include "analyzer/cli/commands.h"
 
-int main() {
-  std::fputs("memsift: not implemented yet\n", stderr);
-  return 1;
+int main(int argc, char** argv) {
+  return memsift::cli::runCli(argc, argv);
 }

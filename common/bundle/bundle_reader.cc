@@ -26,6 +26,7 @@ struct BundleReader::Impl {
   nlohmann::json manifest;
   nlohmann::json index;
   int major = 0, minor = 0;
+  uint64_t manifest_bytes = 0;
 
   MemberInfo member;         // the current member
   bool have_member = false;  // a member is current (data may remain)
@@ -275,6 +276,7 @@ BundleReader::BundleReader(ByteSource& source) : impl_(std::make_unique<Impl>(so
     throwInput("not a memsift bundle: its first member is '" + d.member.name +
                "', expected manifest.json");
   }
+  d.manifest_bytes = d.member.size;
   if (!d.readJsonMember(d.manifest, kMaxManifestBytes)) {
     throwInput("not a memsift bundle: " + d.damage.value_or("unreadable manifest.json"));
   }
@@ -296,6 +298,9 @@ BundleReader::~BundleReader() = default;
 
 const nlohmann::json& BundleReader::manifest() const {
   return impl_->manifest;
+}
+uint64_t BundleReader::manifestBytes() const {
+  return impl_->manifest_bytes;
 }
 int BundleReader::formatMajor() const {
   return impl_->major;

@@ -39,6 +39,7 @@ class BundleReader {
   BundleReader& operator=(const BundleReader&) = delete;
 
   const nlohmann::json& manifest() const;
+  uint64_t manifestBytes() const;  // size of the manifest.json member
   int formatMajor() const;
   int formatMinor() const;
 

@@ -1,0 +1,20 @@
+// The memsift subcommands. Each takes its own arguments (argv after the subcommand's name),
+// writes to stdout/files, and returns an exit code from common/exit_codes.h; errors are thrown as
+// memsift::Error and turned into messages and exit codes by runCli().
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace memsift::cli {
+
+using Args = std::vector<std::string>;
+
+int runList(const Args& args);     // memsift list BUNDLE
+int runInfo(const Args& args);     // memsift info BUNDLE
+int runExtract(const Args& args);  // memsift extract BUNDLE DIR
+
+// Dispatches argv to a subcommand; prints "memsift: message" for errors.
+int runCli(int argc, char** argv);
+
+}  // namespace memsift::cli

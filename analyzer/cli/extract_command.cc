@@ -1,0 +1,124 @@
+// memsift extract: a bundle's members back as files under DIR, with the page-frame tables
+// reassembled into DIR/proc/kpageflags, kpagecount, kpagecgroup (so `page-types -F` reads them)
+// and multi-part text sources joined. Writes only inside DIR, which must be new or empty: since
+// memsift creates every path below it, no symlink can lead a write outside.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+
+#include "analyzer/cli/args.h"
+#include "analyzer/cli/commands.h"
+#include "common/bundle/bundle_reader.h"
+#include "common/error.h"
+#include "common/exit_codes.h"
+
+namespace memsift::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+class FileWriter {
+ public:
+  FileWriter(const fs::path& path, bool append) : path_(path) {
+    fs::create_directories(path.parent_path());
+    int flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | (append ? 0 : O_TRUNC);
+    fd_ = ::open(path.c_str(), flags, 0644);
+    if (fd_ < 0) throwOutput(errnoMessage("cannot create " + path.string(), errno));
+  }
+  ~FileWriter() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  void pwriteAll(std::span<const std::byte> data, uint64_t offset) {
+    while (!data.empty()) {
+      ssize_t n = ::pwrite(fd_, data.data(), data.size(), static_cast<off_t>(offset));
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) throwOutput(errnoMessage("cannot write " + path_.string(), errno));
+      data = data.subspan(static_cast<size_t>(n));
+      offset += static_cast<uint64_t>(n);
+    }
+  }
+  uint64_t size() const { return static_cast<uint64_t>(::lseek(fd_, 0, SEEK_END)); }
+
+ private:
+  fs::path path_;
+  int fd_ = -1;
+};
+
+// "proc/1/smaps.part3" -> {"proc/1/smaps", 3}; {name, 1} for anything else.
+std::pair<std::string, unsigned> splitPart(const std::string& name) {
+  size_t dot = name.rfind(".part");
+  if (dot == std::string::npos || dot + 5 == name.size()) return {name, 1};
+  unsigned part = 0;
+  for (size_t i = dot + 5; i < name.size(); ++i) {
+    if (name[i] < '0' || name[i] > '9') return {name, 1};
+    part = part * 10 + static_cast<unsigned>(name[i] - '0');
+  }
+  return part >= 2 ? std::pair{name.substr(0, dot), part} : std::pair{name, 1u};
+}
+
+}  // namespace
+
+int runExtract(const Args& args) {
+  po::options_description options("extract options");
+  options.add_options()("bundle", po::value<std::string>(), "the bundle (- for stdin)")(
+      "dir", po::value<std::string>(), "a new or empty directory to extract into");
+  po::variables_map vm;
+  if (!parseArgs(args, options, {"bundle", "dir"}, "memsift extract BUNDLE DIR", vm)) {
+    return kExitOk;
+  }
+  fs::path dir = vm["dir"].as<std::string>();
+  std::error_code ec;
+  if (fs::exists(dir, ec) && !fs::is_empty(dir, ec)) {
+    throwUsage(dir.string() + " is not empty; extract into a new or empty directory");
+  }
+  fs::create_directories(dir);
+
+  bundle::InputFile input(vm["bundle"].as<std::string>());
+  bundle::BundleReader reader(input);
+  {
+    std::string text = reader.manifest().dump(2) + "\n";
+    FileWriter(dir / "manifest.json", false).pwriteAll(std::as_bytes(std::span(text)), 0);
+  }
+  std::vector<std::byte> buf(1 << 20);
+  std::string previous;  // last text source, for joining its .partN continuations
+  while (reader.next()) {
+    const bundle::MemberInfo& m = reader.current();
+    uint64_t offset = 0;
+    fs::path target;
+    bool append = false;
+    if (m.page_chunk) {
+      target = dir / "proc" / std::string(bundle::pageTableName(m.page_chunk->table));
+      offset = m.page_chunk->start.value() * 8;
+      append = true;
+    } else {
+      auto [source, part] = splitPart(m.name);
+      if (part >= 2 && source == previous) {
+        target = dir / source;
+        append = true;
+      } else {
+        target = dir / m.name;
+        previous = m.name;
+      }
+    }
+    FileWriter out(target, append);
+    if (append && !m.page_chunk) offset = out.size();
+    for (size_t n; (n = reader.read(buf)) > 0; offset += n) {
+      out.pwriteAll(std::span(buf.data(), n), offset);
+    }
+  }
+  if (reader.index().is_object()) {
+    std::string text = reader.index().dump(1) + "\n";
+    FileWriter(dir / "index.json", false).pwriteAll(std::as_bytes(std::span(text)), 0);
+  }
+  if (reader.damage()) std::fprintf(stderr, "memsift extract: %s\n", reader.damage()->c_str());
+  for (const std::string& p : reader.problems()) {
+    std::fprintf(stderr, "memsift extract: %s\n", p.c_str());
+  }
+  return reader.damage() || !reader.problems().empty() ? kExitPartial : kExitOk;
+}
+
+}  // namespace memsift::cli

@@ -1,0 +1,33 @@
+// memsift list: the members of a bundle in order, with sizes; damage reported at the end.
+#include <cstdio>
+
+#include "analyzer/cli/args.h"
+#include "analyzer/cli/commands.h"
+#include "common/bundle/bundle_reader.h"
+#include "common/exit_codes.h"
+
+namespace memsift::cli {
+
+int runList(const Args& args) {
+  po::options_description options("list options");
+  options.add_options()("bundle", po::value<std::string>(), "the bundle (- for stdin)");
+  po::variables_map vm;
+  if (!parseArgs(args, options, {"bundle"}, "memsift list BUNDLE", vm)) return kExitOk;
+
+  bundle::InputFile input(vm["bundle"].as<std::string>());
+  bundle::BundleReader reader(input);
+  std::printf("%12s  %s\n", "bytes", "member");
+  std::printf("%12llu  %s\n", static_cast<unsigned long long>(reader.manifestBytes()),
+              "manifest.json");
+  while (reader.next()) {
+    std::printf("%12llu  %s\n", static_cast<unsigned long long>(reader.current().size),
+                reader.current().name.c_str());
+  }
+  bool damaged = reader.damage().has_value() || !reader.problems().empty();
+  if (reader.damage()) std::fprintf(stderr, "memsift list: %s\n", reader.damage()->c_str());
+  for (const std::string& p : reader.problems())
+    std::fprintf(stderr, "memsift list: %s\n", p.c_str());
+  return damaged ? kExitPartial : kExitOk;
+}
+
+}  // namespace memsift::cli
