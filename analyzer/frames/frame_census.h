@@ -1,0 +1,61 @@
+// What one pass over the page-frame tables found: pages per category, and per category the split
+// by NUMA node, by memory cgroup, and the physical ranges. Plain data, filled by FrameScanner.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <unordered_map>
+#include <vector>
+
+#include "analyzer/frames/frame_category.h"
+#include "common/units.h"
+
+namespace memsift::frames {
+
+struct PfnRun {
+  Pfn start;
+  PageCount pages;
+};
+
+struct CategoryCensus {
+  static constexpr size_t kMaxRanges = 100;
+
+  PageCount pages;
+  // Compound pages (THPs, large folios, hugetlb pages) counted whole in this category, by size
+  // in pages (a handful of distinct sizes: {512: 447} for 447 PMD THPs at 4 KiB pages).
+  uint64_t compounds = 0;
+  std::vector<std::pair<uint64_t, uint64_t>> compound_sizes;  // {pages per compound, count}
+  // For partly mapped THPs: the subpages no process maps (kpagecount 0).
+  PageCount unmapped_subpages;
+  std::vector<uint64_t> node_pages;  // index = NUMA node
+  PageCount unknown_node_pages;      // frames outside every known node range
+  // Coalesced physical ranges in PFN order: the first kMaxRanges, and how many there are in all.
+  std::vector<PfnRun> ranges;
+  uint64_t range_count = 0;
+  Pfn last_range_end;  // end of the last range, kept or not, to coalesce beyond kMaxRanges
+};
+
+using CategoryPages = std::array<uint64_t, kFrameCategoryCount>;
+
+struct FrameCensus {
+  PageCount frames;          // frames scanned
+  PageCount missing_frames;  // PFN gaps between chunks (damaged or absent chunks)
+  Pfn end_pfn;               // one past the last frame scanned
+  bool has_counts = true;    // every chunk came with kpagecount
+  bool has_cgroups = true;   // every chunk came with kpagecgroup
+  std::array<CategoryCensus, kFrameCategoryCount> categories;
+  // Memory cgroup inode (from kpagecgroup; 0 = not charged) -> pages per category.
+  std::unordered_map<uint64_t, CategoryPages> cgroups;
+  // Pages on the anon LRU lists by their flags (lru, swapbacked, not unevictable): what
+  // Active(anon) + Inactive(anon) count.
+  PageCount lru_anon;
+  PageCount lru_file;     // lru, not swapbacked, not unevictable
+  PageCount unevictable;  // lru + unevictable
+  PageCount mlocked;      // raw bit 33
+
+  const CategoryCensus& operator[](FrameCategory c) const {
+    return categories[static_cast<size_t>(c)];
+  }
+};
+
+}  // namespace memsift::frames

@@ -1,0 +1,221 @@
+// The page-frame classifier (see frame_scanner.h for the kernel facts it relies on).
+#include "analyzer/frames/frame_scanner.h"
+
+#include <algorithm>
+
+#include "common/kpf.h"
+
+namespace memsift::frames {
+
+namespace {
+
+using kpf::bit;
+
+// kpagecount is a map count; old kernels return huge values for typed pages (buddy, page tables)
+// whose _mapcount field is reused: those are not mappings (kernel-facts.md).
+inline bool isMapCount(uint64_t count) {
+  return count > 0 && count < (uint64_t{1} << 31);
+}
+
+constexpr uint64_t kLruAnonMask = bit(kpf::kLru) | bit(kpf::kSwapbacked) | bit(kpf::kUnevictable);
+
+}  // namespace
+
+FrameScanner::FrameScanner(const PfnLayout& layout)
+    : cursor_(layout), layout_known_(layout.known()) {
+  for (CategoryCensus& c : census_.categories)
+    c.node_pages.assign(layout.nodeCount(), 0);
+}
+
+FrameCategory FrameScanner::classifySingle(uint64_t f, uint64_t count, int node) const {
+  if (f & bit(kpf::kNopage)) return FrameCategory::kHole;
+  if (f == 0) {
+    // 6.x kernels report holes as all-zero; so do present frames without flags.
+    return layout_known_ && node < 0 ? FrameCategory::kHole : FrameCategory::kUnflagged;
+  }
+  if (f & bit(kpf::kOffline)) return FrameCategory::kOffline;
+  if (f & bit(kpf::kBuddy)) return FrameCategory::kFree;
+  if (f & bit(kpf::kSlab)) return FrameCategory::kSlab;
+  if (f & bit(kpf::kPgtable)) return FrameCategory::kPageTable;
+  bool mapped = (f & bit(kpf::kMmap)) || isMapCount(count);
+  if (f & bit(kpf::kHuge)) {
+    return mapped ? FrameCategory::kHugetlbMapped : FrameCategory::kHugetlbUnmapped;
+  }
+  if (f & bit(kpf::kAnon))
+    return mapped ? FrameCategory::kAnonMapped : FrameCategory::kAnonUnmapped;
+  if (f & bit(kpf::kLru)) {
+    if (f & bit(kpf::kSwapbacked)) {
+      return mapped ? FrameCategory::kShmemMapped : FrameCategory::kShmemUnmapped;
+    }
+    return mapped ? FrameCategory::kFileMapped : FrameCategory::kFileUnmapped;
+  }
+  if (f & (bit(kpf::kReserved) | bit(kpf::kZeroPage))) return FrameCategory::kKernel;
+  if (f & bit(kpf::kHwpoison)) return FrameCategory::kOther;
+  // Swap cache and page cache pages briefly off the LRU (isolated for reclaim or migration).
+  if (f & bit(kpf::kSwapbacked)) {
+    return mapped ? FrameCategory::kShmemMapped : FrameCategory::kShmemUnmapped;
+  }
+  if (f & (bit(kpf::kUptodate) | bit(kpf::kDirty) | bit(kpf::kWriteback))) {
+    return mapped ? FrameCategory::kFileMapped : FrameCategory::kFileUnmapped;
+  }
+  return FrameCategory::kOther;
+}
+
+FrameCategory FrameScanner::classifyCompound(const Compound& c) const {
+  uint64_t f = c.head_flags;
+  if (f & bit(kpf::kSlab)) return FrameCategory::kSlab;
+  if (f & bit(kpf::kBuddy)) return FrameCategory::kFree;
+  if (f & bit(kpf::kPgtable)) return FrameCategory::kPageTable;
+  bool any_mapped = (f & bit(kpf::kMmap)) || c.mapped > 0;
+  if (f & bit(kpf::kHuge)) {
+    return any_mapped ? FrameCategory::kHugetlbMapped : FrameCategory::kHugetlbUnmapped;
+  }
+  if (f & bit(kpf::kAnon)) {
+    if (!any_mapped) return FrameCategory::kAnonThpUnmapped;
+    // Without kpagecount, or with the 6.15+ per-folio average (CONFIG_NO_PAGE_MAPCOUNT), a
+    // partial unmap is invisible: such a THP counts as mapped.
+    if (census_.has_counts && c.mapped > 0 && c.mapped < c.pages) {
+      return FrameCategory::kAnonThpPartlyMapped;
+    }
+    return FrameCategory::kAnonThpMapped;
+  }
+  if (f & bit(kpf::kLru)) {
+    if (f & bit(kpf::kSwapbacked)) {
+      return any_mapped ? FrameCategory::kShmemMapped : FrameCategory::kShmemUnmapped;
+    }
+    return any_mapped ? FrameCategory::kFileMapped : FrameCategory::kFileUnmapped;
+  }
+  if (f & bit(kpf::kZeroPage)) return FrameCategory::kKernel;  // the huge zero page
+  return FrameCategory::kKernel;                               // non-LRU high-order allocation
+}
+
+void FrameScanner::countLru(uint64_t f, uint64_t pages) {
+  if (!(f & bit(kpf::kLru)) || (f & bit(kpf::kSlab))) return;
+  if (f & bit(kpf::kUnevictable)) {
+    census_.unevictable += PageCount(pages);
+  } else if ((f & kLruAnonMask) == (bit(kpf::kLru) | bit(kpf::kSwapbacked))) {
+    census_.lru_anon += PageCount(pages);
+  } else {
+    census_.lru_file += PageCount(pages);
+  }
+}
+
+void FrameScanner::endCompound() {
+  if (!compound_.active) return;
+  compound_.active = false;
+  FrameCategory category = classifyCompound(compound_);
+  CategoryCensus& cat = census_.categories[static_cast<size_t>(category)];
+  ++cat.compounds;
+  auto it = std::find_if(cat.compound_sizes.begin(), cat.compound_sizes.end(),
+                         [&](const auto& s) { return s.first == compound_.pages; });
+  if (it == cat.compound_sizes.end()) {
+    cat.compound_sizes.emplace_back(compound_.pages, 1);
+  } else {
+    ++it->second;
+  }
+  if (category == FrameCategory::kAnonThpPartlyMapped) {
+    cat.unmapped_subpages += PageCount(compound_.pages - compound_.mapped);
+  }
+  countLru(compound_.head_flags, compound_.pages);
+  add(category, compound_.head, compound_.pages, cursor_.nodeOf(compound_.head), compound_.cgroup);
+}
+
+void FrameScanner::add(FrameCategory category, Pfn start, uint64_t pages, int node,
+                       uint64_t cgroup) {
+  if (run_.pages > 0 && run_.category == category && run_.node == node && run_.cgroup == cgroup &&
+      run_.start + PageCount(run_.pages) == start) {
+    run_.pages += pages;
+    return;
+  }
+  flushRun();
+  run_ = {category, node, cgroup, start, pages};
+}
+
+void FrameScanner::flushRun() {
+  if (run_.pages == 0) return;
+  CategoryCensus& cat = census_.categories[static_cast<size_t>(run_.category)];
+  cat.pages += PageCount(run_.pages);
+  if (run_.node >= 0 && static_cast<size_t>(run_.node) < cat.node_pages.size()) {
+    cat.node_pages[static_cast<size_t>(run_.node)] += run_.pages;
+  } else {
+    cat.unknown_node_pages += PageCount(run_.pages);
+  }
+  if (run_.category != FrameCategory::kHole) {
+    census_.cgroups[run_.cgroup][static_cast<size_t>(run_.category)] += run_.pages;
+  }
+  // Ranges coalesce across node and cgroup changes: they describe physical placement only.
+  if (!cat.ranges.empty() && cat.range_count == cat.ranges.size() &&
+      cat.ranges.back().start + cat.ranges.back().pages == run_.start) {
+    cat.ranges.back().pages += PageCount(run_.pages);
+  } else if (cat.range_count > 0 && cat.range_count > cat.ranges.size() &&
+             cat.last_range_end == run_.start) {
+    // Continuation of a range beyond the kept ones: still one range.
+  } else {
+    ++cat.range_count;
+    if (cat.ranges.size() < CategoryCensus::kMaxRanges) {
+      cat.ranges.push_back({run_.start, PageCount(run_.pages)});
+    }
+  }
+  cat.last_range_end = run_.start + PageCount(run_.pages);
+  run_.pages = 0;
+}
+
+void FrameScanner::consume(const PageFrameChunk& chunk) {
+  if (finished_) return;
+  if (!chunk.hasCounts()) census_.has_counts = false;
+  if (!chunk.hasCgroups()) census_.has_cgroups = false;
+  if (started_ && chunk.start != next_pfn_) {
+    // A gap (missing chunk) or overlap: a compound cannot continue across it.
+    endCompound();
+    if (chunk.start > next_pfn_) census_.missing_frames += chunk.start - next_pfn_;
+  }
+  started_ = true;
+  const size_t n = chunk.flags.size();
+  const uint64_t* flags = chunk.flags.data();
+  const uint64_t* counts = chunk.hasCounts() ? chunk.counts.data() : nullptr;
+  const uint64_t* cgroups = chunk.hasCgroups() ? chunk.cgroups.data() : nullptr;
+
+  Pfn pfn = chunk.start;
+  int node = cursor_.nodeOf(pfn);
+  Pfn node_boundary = cursor_.nextBoundary(pfn);
+  for (size_t i = 0; i < n; ++i, pfn = pfn + PageCount(1)) {
+    if (pfn >= node_boundary) {
+      node = cursor_.nodeOf(pfn);
+      node_boundary = cursor_.nextBoundary(pfn);
+    }
+    const uint64_t f = flags[i];
+    const uint64_t count = counts ? counts[i] : 0;
+    if (f & bit(kpf::kCompoundTail)) {
+      if (compound_.active && compound_.head + PageCount(compound_.pages) == pfn) {
+        ++compound_.pages;
+        if (isMapCount(count)) ++compound_.mapped;
+        continue;
+      }
+      // A tail without its head (the head is in a missing chunk): counted on its own flags.
+    } else {
+      endCompound();
+      if (f & bit(kpf::kCompoundHead)) {
+        compound_ = {true, pfn, f, cgroups ? cgroups[i] : 0, 1, isMapCount(count) ? 1u : 0u};
+        if (f & bit(kpf::kMlocked)) census_.mlocked += PageCount(1);
+        continue;
+      }
+    }
+    if (f & bit(kpf::kMlocked)) census_.mlocked += PageCount(1);
+    countLru(f, 1);
+    add(classifySingle(f, count, node), pfn, 1, node, cgroups ? cgroups[i] : 0);
+  }
+  next_pfn_ = chunk.end();
+  census_.frames += chunk.size();
+  census_.end_pfn = next_pfn_;
+}
+
+const FrameCensus& FrameScanner::finish() {
+  if (!finished_) {
+    endCompound();
+    flushRun();
+    finished_ = true;
+  }
+  return census_;
+}
+
+}  // namespace memsift::frames

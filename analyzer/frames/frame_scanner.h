@@ -1,0 +1,65 @@
+// One streaming pass over the three page-frame tables that puts every frame in one category.
+//
+// Compound pages are reassembled from the head and the tails that follow it (a compound page is
+// physically contiguous and starts with its head): the whole compound takes its head's category
+// and its head's memory cgroup, because on 4.18-era kernels tails carry only
+// anonymous|thp|compound_tail and a kpagecgroup of 0, while on 6.x kernels they carry the folio's
+// flags and cgroup (kernel-facts.md, fs/proc/page.c). The anon bit is ignored on slab pages
+// (the mapping field is reused there). Holes are KPF_NOPAGE on old kernels, all-zero frames
+// outside present memory on new ones.
+//
+// Memory: no allocation per frame. Consecutive frames of the same category, node and cgroup are
+// counted as a run and aggregated once per run.
+#pragma once
+
+#include "analyzer/frames/frame_census.h"
+#include "analyzer/frames/pfn_layout.h"
+#include "common/page_frames.h"
+
+namespace memsift::frames {
+
+class FrameScanner {
+ public:
+  explicit FrameScanner(const PfnLayout& layout);
+
+  // Chunks in increasing PFN order; gaps between them are counted as missing frames.
+  void consume(const PageFrameChunk& chunk);
+  // Ends the last compound page and run. Call once, after the last chunk.
+  const FrameCensus& finish();
+  const FrameCensus& census() const { return census_; }
+
+ private:
+  struct Compound {
+    bool active = false;
+    Pfn head;
+    uint64_t head_flags = 0;
+    uint64_t cgroup = 0;
+    uint64_t pages = 0;
+    uint64_t mapped = 0;  // subpages with kpagecount > 0
+  };
+  struct Run {
+    FrameCategory category = FrameCategory::kHole;
+    int node = -1;
+    uint64_t cgroup = 0;
+    Pfn start;
+    uint64_t pages = 0;
+  };
+
+  FrameCategory classifySingle(uint64_t flags, uint64_t count, int node) const;
+  FrameCategory classifyCompound(const Compound& c) const;
+  void endCompound();
+  void countLru(uint64_t flags, uint64_t pages);
+  void add(FrameCategory category, Pfn start, uint64_t pages, int node, uint64_t cgroup);
+  void flushRun();
+
+  PfnLayout::Cursor cursor_;
+  bool layout_known_;
+  FrameCensus census_;
+  Compound compound_;
+  Run run_;
+  Pfn next_pfn_;
+  bool started_ = false;
+  bool finished_ = false;
+};
+
+}  // namespace memsift::frames

@@ -1,0 +1,48 @@
+// Where physical memory is: which PFN ranges hold memory, and on which NUMA node. Built from the
+// bundle's /sys/devices/system/memory blocks when captured, else from /proc/zoneinfo's per-zone
+// start_pfn/spanned (present on every kernel the seed era included).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "common/units.h"
+
+namespace memsift::frames {
+
+struct PfnRange {
+  Pfn start;
+  Pfn end;  // exclusive
+  int node;
+};
+
+class PfnLayout {
+ public:
+  // Ranges may come in any order and may touch; they must not overlap.
+  void add(Pfn start, Pfn end, int node);
+  void finalize();  // sorts and merges adjacent ranges of the same node
+  bool known() const { return !ranges_.empty(); }
+  const std::vector<PfnRange>& ranges() const { return ranges_; }
+  int nodeCount() const { return max_node_ + 1; }
+
+  // Stateful lookup for a scan in increasing PFN order: amortised O(1). Returns the node, or -1
+  // when the PFN is in no range (a hole).
+  class Cursor {
+   public:
+    explicit Cursor(const PfnLayout& layout) : ranges_(layout.ranges_) {}
+    int nodeOf(Pfn pfn);
+    // First PFN after `pfn` where nodeOf() may change.
+    Pfn nextBoundary(Pfn pfn);
+
+   private:
+    const std::vector<PfnRange>& ranges_;
+    size_t i_ = 0;
+  };
+
+ private:
+  std::vector<PfnRange> ranges_;
+  int max_node_ = 0;
+};
+
+}  // namespace memsift::frames
