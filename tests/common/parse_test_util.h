@@ -34,6 +34,12 @@ struct Issues {
   std::vector<ParseIssue> list;
   IssueSink sink;
   std::string text() const { return formatted(list); }
+  std::vector<size_t> lines() const {
+    std::vector<size_t> out;
+    for (const ParseIssue& i : list)
+      out.push_back(i.line);
+    return out;
+  }
 };
 
 }  // namespace memsift::parse::test
