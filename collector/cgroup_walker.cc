@@ -1,0 +1,141 @@
+// The memory cgroup walk.
+#include "collector/cgroup_walker.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <array>
+
+namespace memsift::collector {
+
+namespace {
+
+// The files worth keeping per cgroup: v1 (Documentation/admin-guide/cgroup-v1/memory.rst) and
+// v2 (Documentation/admin-guide/cgroup-v2.rst, "Memory Interface Files"). Only those present
+// are read; the list does not record absences.
+constexpr std::array<std::string_view, 36> kCgroupFiles = {
+    "cgroup.procs",
+    "cgroup.controllers",
+    "cgroup.subtree_control",
+    "cgroup.events",
+    "memory.stat",
+    "memory.numa_stat",
+    "memory.events",
+    "memory.events.local",
+    "memory.pressure",
+    // v2
+    "memory.current",
+    "memory.min",
+    "memory.low",
+    "memory.high",
+    "memory.max",
+    "memory.peak",
+    "memory.oom.group",
+    "memory.swap.current",
+    "memory.swap.max",
+    "memory.swap.peak",
+    "memory.swap.events",
+    "memory.zswap.current",
+    "memory.zswap.max",
+    // v1
+    "memory.usage_in_bytes",
+    "memory.limit_in_bytes",
+    "memory.max_usage_in_bytes",
+    "memory.soft_limit_in_bytes",
+    "memory.failcnt",
+    "memory.oom_control",
+    "memory.use_hierarchy",
+    "memory.swappiness",
+    "memory.memsw.usage_in_bytes",
+    "memory.memsw.limit_in_bytes",
+    "memory.memsw.max_usage_in_bytes",
+    "memory.memsw.failcnt",
+    "memory.kmem.usage_in_bytes",
+    "memory.kmem.limit_in_bytes",
+};
+
+// Deeper trees exist only by mistake or malice; the walk stops there and says so.
+constexpr int kMaxDepth = 64;
+
+bool wanted(std::string_view name) {
+  return std::find(kCgroupFiles.begin(), kCgroupFiles.end(), name) != kCgroupFiles.end();
+}
+
+}  // namespace
+
+CgroupWalker::CgroupWalker(const SystemRoot& root, TextReader& text, Recorder& out,
+                           StopControl& stop)
+    : root_(root), text_(text), out_(out), stop_(stop) {}
+
+void CgroupWalker::run(const std::vector<CgroupHierarchy>& hierarchies) {
+  if (out_.dryRun()) out_.planned(kCgroupMapMember);
+  TsvMember map(out_, std::string(kCgroupMapMember), "hierarchy\tino\tpath");
+  map_ = &map;
+  for (size_t i = 0; i < hierarchies.size(); ++i) {
+    const CgroupHierarchy& h = hierarchies[i];
+    member_dir_ = h.mount_point.substr(h.mount_point.find_first_not_of('/') == std::string::npos
+                                           ? h.mount_point.size()
+                                           : h.mount_point.find_first_not_of('/'));
+    while (!member_dir_.empty() && member_dir_.back() == '/')
+      member_dir_.pop_back();
+    path_ = h.root;
+    int err = 0;
+    UniqueFd dir = root_.openDir(member_dir_, err);
+    if (!dir.valid()) {
+      out_.source(member_dir_, statusForErrno(err), errnoDetail(err));
+      continue;
+    }
+    walk(dir.release(), static_cast<int>(i), 0);
+  }
+  if (!out_.dryRun()) map.finish();
+  map_ = nullptr;
+}
+
+void CgroupWalker::walk(int dirfd_owned, int hierarchy, int depth) {
+  DirReader dir{UniqueFd(dirfd_owned)};
+  if (!dir.valid()) return;
+  struct stat st;
+  if (::fstat(dir.fd(), &st) != 0) return;
+  ++cgroups_;
+  if (!out_.dryRun()) {
+    map_->field(static_cast<uint64_t>(hierarchy))
+        .field(static_cast<uint64_t>(st.st_ino))
+        .field(path_);
+    map_->endRow();
+  }
+  const size_t dir_len = member_dir_.size();
+  const size_t path_len = path_.size();
+  while (const dirent* e = dir.next()) {
+    if (stop_.check() != StopReason::kNone) return;  // the caller records the stop
+    std::string_view name = e->d_name;
+    unsigned char type = dir.type(e);
+    member_dir_.push_back('/');
+    member_dir_.append(name);
+    if (type == DT_REG && wanted(name)) {
+      // Listed a moment ago: if it is gone now, the cgroup was removed while walked.
+      text_.collect(dir.fd(), e->d_name, member_dir_, {.if_missing = SourceStatus::kVanished});
+    } else if (type == DT_DIR) {
+      if (depth + 1 >= kMaxDepth) {
+        out_.source(member_dir_, SourceStatus::kTruncated,
+                    "deeper than " + std::to_string(kMaxDepth) + " levels: not walked");
+      } else {
+        int err = 0;
+        UniqueFd sub = openAt(dir.fd(), e->d_name, O_DIRECTORY | O_NOFOLLOW, err);
+        if (sub.valid()) {
+          if (path_.empty() || path_.back() != '/') path_.push_back('/');
+          path_.append(name);
+          walk(sub.release(), hierarchy, depth + 1);
+          path_.resize(path_len);
+        } else {
+          SourceStatus s = statusForErrno(err);
+          if (s == SourceStatus::kAbsent) s = SourceStatus::kVanished;  // removed after listing
+          out_.source(member_dir_, s, errnoDetail(err));
+        }
+      }
+    }
+    member_dir_.resize(dir_len);
+  }
+}
+
+}  // namespace memsift::collector

@@ -1,0 +1,102 @@
+// Command-line parsing with Boost.Program_options; the help text carries the exit code table.
+#include "collector/cli.h"
+
+#include <boost/program_options.hpp>
+
+#include <cmath>
+#include <sstream>
+
+#include "common/error.h"
+#include "common/exit_codes.h"
+
+namespace memsift::collector {
+
+namespace po = boost::program_options;
+
+namespace {
+
+po::options_description describeOptions() {
+  po::options_description d("Options");
+  d.add_options()("output,o", po::value<std::string>()->value_name("FILE"),
+                  "write the bundle to FILE ('-' for standard output); default "
+                  "./memsift-HOSTNAME-YYYYMMDDTHHMMSSZ.tar.zst")(
+      "root", po::value<std::string>()->value_name("DIR"),
+      "read the system beneath DIR instead of / (DIR/proc/meminfo, DIR/proc/kpageflags, ...): "
+      "replays a captured or synthetic system")(
+      "page-size", po::value<uint64_t>()->value_name("N"),
+      "page size of the system read, in bytes (default: this machine's)")(
+      "no-page-tables", "do not read /proc/kpageflags, kpagecount, kpagecgroup")(
+      "no-smaps", "per process, read smaps_rollup but not smaps (faster on huge processes)")(
+      "max-pids", po::value<uint64_t>()->value_name("N"), "read at most N processes")(
+      "max-seconds", po::value<double>()->value_name("S"),
+      "stop after S seconds; the bundle is kept, marked incomplete (exit 4)")(
+      "redact", "replace command-line arguments and the host name by keyed hashes")(
+      "level", po::value<int>()->value_name("N")->default_value(3), "zstd level, 1-19")(
+      "dry-run", "list what would be read and whether it is readable; write nothing")(
+      "no-nice", "keep this process's CPU and I/O priority (default: nice 10, idle I/O)")(
+      "quiet,q", "no progress line and no summary")("help,h", "show this help")("version",
+                                                                                "show the version");
+  return d;
+}
+
+}  // namespace
+
+std::string helpText() {
+  std::ostringstream out;
+  out << "Usage: memsift-collect [options]\n"
+         "\n"
+         "Captures what the kernel knows about memory on this host into one compressed file\n"
+         "(a tar archive compressed with zstd; open it with `tar --zstd -xf`): /proc and /sys\n"
+         "memory statistics, memory cgroups, every process's maps and smaps, the kernel log, and\n"
+         "the page-frame tables /proc/kpageflags, kpagecount and kpagecgroup. Run it as root:\n"
+         "without root the page-frame tables and some files are recorded as denied.\n"
+         "It never reads memory contents or process environments and writes nothing but its\n"
+         "output file.\n"
+         "\n"
+      << describeOptions() << "\n"
+      << kExitCodeHelp;
+  return out.str();
+}
+
+CliAction parseCommandLine(int argc, const char* const* argv, CollectOptions& o) {
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(argc, argv).options(describeOptions()).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throwUsage(std::string(e.what()) + " (see memsift-collect --help)");
+  }
+  if (vm.count("help")) return CliAction::kHelp;
+  if (vm.count("version")) return CliAction::kVersion;
+  if (vm.count("output")) {
+    o.output = vm["output"].as<std::string>();
+    if (o.output.empty()) throwUsage("--output needs a file name");
+  }
+  if (vm.count("root")) o.root = vm["root"].as<std::string>();
+  if (vm.count("page-size")) {
+    uint64_t p = vm["page-size"].as<uint64_t>();
+    if (p < 1024 || (p & (p - 1)) != 0) {
+      throwUsage("--page-size " + std::to_string(p) + ": not a power of two of at least 1024");
+    }
+    o.page_size = p;
+  }
+  o.page_tables = vm.count("no-page-tables") == 0;
+  o.smaps = vm.count("no-smaps") == 0;
+  if (vm.count("max-pids")) o.max_pids = vm["max-pids"].as<uint64_t>();
+  if (vm.count("max-seconds")) {
+    double s = vm["max-seconds"].as<double>();
+    if (!(s > 0) || !std::isfinite(s)) throwUsage("--max-seconds must be a positive number");
+    o.max_seconds = s;
+  }
+  o.redact = vm.count("redact") != 0;
+  o.level = vm["level"].as<int>();
+  if (o.level < 1 || o.level > 19) {
+    throwUsage("--level " + std::to_string(o.level) + ": zstd levels are 1 to 19");
+  }
+  o.dry_run = vm.count("dry-run") != 0;
+  o.nice = vm.count("no-nice") == 0;
+  o.quiet = vm.count("quiet") != 0;
+  return CliAction::kCollect;
+}
+
+}  // namespace memsift::collector

@@ -1,0 +1,240 @@
+// The collection order, and why:
+//   manifest.json     host facts, options, the memory cgroup hierarchies
+//   cgroups           cgroups.tsv and each cgroup's memory files, just before the page tables
+//                     whose kpagecgroup inodes it explains
+//   system            /proc and /sys statistics and settings, memory-blocks.tsv, dev/kmsg
+//   meminfo, vmstat   right before the page-frame tables ...
+//   page tables       kpageflags, kpagecount, kpagecgroup, chunk by chunk
+//   meminfo, vmstat   ... and right after (proc/meminfo.after, proc/vmstat.after), so that the
+//                     analyzer can bound how far the counters moved while the tables were read
+//   processes         last: the slowest part (smaps) and the one --max-pids/--max-seconds cut
+#include "collector/collection.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <optional>
+
+#include "collector/cgroup_mounts.h"
+#include "collector/cgroup_walker.h"
+#include "collector/gentle.h"
+#include "collector/host_facts.h"
+#include "collector/page_table_reader.h"
+#include "collector/process_walker.h"
+#include "collector/recorder.h"
+#include "collector/redactor.h"
+#include "collector/stop_control.h"
+#include "collector/summary.h"
+#include "collector/system_reader.h"
+#include "collector/text_reader.h"
+#include "common/bundle/bundle_writer.h"
+#include "common/bundle/byte_stream.h"
+#include "common/error.h"
+#include "common/exit_codes.h"
+
+namespace memsift::collector {
+
+namespace {
+
+constexpr std::string_view kMeminfoAfter = "proc/meminfo.after";
+constexpr std::string_view kVmstatAfter = "proc/vmstat.after";
+
+struct Context {
+  const CollectOptions& options;
+  const SystemRoot& root;
+  Recorder& out;
+  StopControl& stop;
+  TextReader& text;
+  const HostFacts& host;
+  std::string hostname;  // as recorded (redacted with --redact)
+  nlohmann::json gentle;
+  RunFigures figures;
+};
+
+std::vector<CgroupHierarchy> findHierarchies(Context& c) {
+  if (auto text = c.text.peek(c.root, "proc/self/mountinfo")) return findCgroupHierarchies(*text);
+  if (auto text = c.text.peek(c.root, "proc/mounts")) return findCgroupHierarchies(*text);
+  return {};
+}
+
+nlohmann::json manifest(Context& c, const std::vector<CgroupHierarchy>& hierarchies) {
+  const HostFacts& h = c.host;
+  nlohmann::json host = {
+      {"hostname", validUtf8(c.hostname)},
+      {"kernel_release", validUtf8(h.kernel_release)},
+      {"kernel_version", validUtf8(h.kernel_version)},
+      {"arch", validUtf8(h.arch)},
+      {"page_size", h.page_size},
+      {"byte_order", h.byte_order},
+      {"start_time_utc", isoTimeUtc(h.start_time)},
+      {"start_time_unix", h.start_time},
+  };
+  host["uptime_seconds"] = h.uptime_seconds ? nlohmann::json(*h.uptime_seconds) : nullptr;
+  nlohmann::json hier = nlohmann::json::array();
+  for (size_t i = 0; i < hierarchies.size(); ++i) {
+    const CgroupHierarchy& g = hierarchies[i];
+    hier.push_back({{"id", i},
+                    {"version", g.version},
+                    {"mount_point", validUtf8(g.mount_point)},
+                    {"root", validUtf8(g.root)}});
+  }
+  int page_hierarchy = pageCgroupHierarchy(hierarchies);
+  nlohmann::json cgroups = {{"hierarchies", std::move(hier)}, {"map", kCgroupMapMember}};
+  cgroups["kpagecgroup_hierarchy"] =
+      page_hierarchy >= 0 ? nlohmann::json(page_hierarchy) : nlohmann::json(nullptr);
+  return {
+      {"host", std::move(host)},
+      {"options", optionsJson(c.options)},
+      {"collector", {{"euid", ::geteuid()}, {"priority", c.gentle}}},
+      {"memory_cgroups", std::move(cgroups)},
+      {"derived_members",
+       {{"meminfo_after", kMeminfoAfter},
+        {"vmstat_after", kVmstatAfter},
+        {"cgroup_map", kCgroupMapMember},
+        {"memory_blocks", kMemoryBlocksMember}}},
+  };
+}
+
+// Every phase after the manifest, in order. Each one checks for a stop and records what it did
+// not reach.
+void collectAll(Context& c, const std::vector<CgroupHierarchy>& hierarchies) {
+  Recorder& out = c.out;
+  Progress& progress = out.progress();
+  SystemReader system(c.root, c.text, out, c.stop, c.options.redact);
+
+  progress.phase("cgroups");
+  if (c.stop.check() != StopReason::kNone) {
+    recordNotReached(out, c.stop, kCgroupMapMember);
+  } else {
+    CgroupWalker walker(c.root, c.text, out, c.stop);
+    walker.run(hierarchies);
+    c.figures.cgroups = walker.cgroupsSeen();
+    if (c.stop.check() != StopReason::kNone) recordNotReached(out, c.stop, kCgroupMapMember);
+  }
+
+  progress.phase("system");
+  system.readProcFiles();
+  system.readSysFiles();
+  system.readMemoryBlocks();
+  system.readKernelLog();
+  system.file("proc/meminfo");
+  system.file("proc/vmstat");
+
+  if (c.options.page_tables) {
+    progress.phase("page tables");
+    if (c.stop.check() != StopReason::kNone) {
+      recordNotReached(out, c.stop, "proc/kpageflags");
+    } else {
+      PageTableReader tables(c.root, out, c.stop);
+      c.figures.page_frames = tables.run();
+      c.figures.page_flags_status = tables.flagsStatus();
+    }
+    system.file("proc/meminfo", kMeminfoAfter);
+    system.file("proc/vmstat", kVmstatAfter);
+  }
+
+  progress.phase("processes");
+  if (c.stop.check() != StopReason::kNone) {
+    recordNotReached(out, c.stop, "proc");
+  } else {
+    ProcessWalker walker(
+        c.root, c.text, out, c.stop,
+        {.smaps = c.options.smaps, .max_pids = c.options.max_pids, .redact = c.options.redact});
+    walker.run();
+    c.figures.processes = walker.processesRead();
+    c.figures.processes_vanished = walker.processesVanished();
+  }
+}
+
+int exitCodeFor(const StopControl& stop) {
+  switch (stop.reason()) {
+    case StopReason::kNone:
+      return kExitOk;
+    case StopReason::kDeadline:
+      return kExitPartial;
+    case StopReason::kSignal:
+      return kExitInterrupted;
+  }
+  return kExitInternal;
+}
+
+}  // namespace
+
+std::string defaultOutputName(std::string_view hostname, int64_t start_time) {
+  std::string safe;
+  for (char c : hostname) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '_' || c == '.';
+    safe.push_back(ok ? c : '_');
+  }
+  if (safe.empty() || safe[0] == '.') safe.insert(0, "host");
+  return "memsift-" + safe + "-" + compactTimeUtc(start_time) + ".tar.zst";
+}
+
+int runCollection(const CollectOptions& o) {
+  auto started = std::chrono::steady_clock::now();
+  SystemRoot root(o.root);
+  StopControl stop;
+  StopControl::installSignalHandlers();
+  if (o.max_seconds) stop.setDeadline(std::chrono::duration<double>(*o.max_seconds));
+  std::optional<Redactor> redactor;
+  if (o.redact) redactor.emplace();
+  HostFacts host = readHostFacts(root, o.page_size);
+  std::string hostname = o.redact ? redactor->token(host.hostname) : host.hostname;
+  nlohmann::json gentle = o.nice ? beGentle() : nlohmann::json{{"nice", "unchanged (--no-nice)"}};
+  Progress progress(!o.quiet && !o.dry_run && ::isatty(STDERR_FILENO) == 1);
+
+  if (o.dry_run) {
+    DryRunRecorder rec(stdout, progress);
+    TextReader text(rec, stop, redactor ? &*redactor : nullptr);
+    Context c{o, root, rec, stop, text, host, hostname, gentle, {}};
+    std::vector<CgroupHierarchy> hierarchies = findHierarchies(c);
+    rec.planned(bundle::kManifestName);
+    collectAll(c, hierarchies);
+    rec.planned(bundle::kIndexName);
+    std::fflush(stdout);
+    if (!o.quiet) std::fputs("memsift-collect: dry run: nothing was read or written\n", stderr);
+    return exitCodeFor(stop);
+  }
+
+  std::string target = o.output.empty() ? defaultOutputName(hostname, host.start_time) : o.output;
+  if (target == "-" && ::isatty(STDOUT_FILENO) == 1) {
+    throwUsage("refusing to write a bundle to a terminal: use -o FILE or redirect the output");
+  }
+  bundle::OutputFile file(target);
+  StopControl::setTemporaryPath(file.temporaryPath().string());
+  bundle::BundleWriterOptions wo;
+  wo.zstd_level = o.level;
+  wo.mtime = host.start_time;
+  RunFigures figures;
+  try {
+    bundle::BundleWriter writer(file, wo);
+    BundleRecorder rec(writer, progress);
+    TextReader text(rec, stop, redactor ? &*redactor : nullptr);
+    Context c{o, root, rec, stop, text, host, hostname, gentle, {}};
+    std::vector<CgroupHierarchy> hierarchies = findHierarchies(c);
+    writer.writeManifest(manifest(c, hierarchies));
+    collectAll(c, hierarchies);
+    c.figures.stopped = stop.describe();
+    c.figures.elapsed_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    c.figures.stats = rec.stats();
+    writer.finish(stop.reason() == StopReason::kNone, {{"collection", figuresJson(c.figures)}});
+    file.commit();
+    figures = c.figures;
+    figures.uncompressed_bytes = writer.uncompressedBytes();
+    figures.compressed_bytes = writer.compressedBytes();
+  } catch (...) {
+    progress.clear();
+    file.abandon();
+    StopControl::setTemporaryPath("");
+    throw;
+  }
+  StopControl::setTemporaryPath("");
+  progress.clear();
+  if (!o.quiet) printSummary(stderr, target, figures, o.root != "/" ? o.root.string() : "");
+  return exitCodeFor(stop);
+}
+
+}  // namespace memsift::collector

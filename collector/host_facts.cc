@@ -1,0 +1,98 @@
+// Host facts: small files beneath the root, uname(2) only for the live host.
+#include "collector/host_facts.h"
+
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <bit>
+#include <cerrno>
+#include <charconv>
+#include <ctime>
+
+namespace memsift::collector {
+
+std::optional<std::string> readSmallFile(const SystemRoot& root, const std::string& rel) {
+  std::string out;
+  if (readSmallAt(root.fd(), rel.c_str(), out, 64 * 1024) != 0) return std::nullopt;
+  return out;
+}
+
+std::string validUtf8(std::string_view s) {
+  // Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing above U+10FFFF, which is
+  // what nlohmann::json's dump() accepts.
+  std::string out;
+  out.reserve(s.size());
+  size_t i = 0;
+  auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  while (i < s.size()) {
+    unsigned char c = byte(i);
+    size_t len = 0;
+    unsigned char lo = 0x80, hi = 0xbf;  // allowed range of the second byte
+    if (c < 0x80) {
+      len = 1;
+    } else if (c >= 0xc2 && c <= 0xdf) {
+      len = 2;
+    } else if (c >= 0xe0 && c <= 0xef) {
+      len = 3;
+      if (c == 0xe0) lo = 0xa0;
+      if (c == 0xed) hi = 0x9f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      len = 4;
+      if (c == 0xf0) lo = 0x90;
+      if (c == 0xf4) hi = 0x8f;
+    }
+    bool ok = len > 0 && i + len <= s.size();
+    if (ok && len > 1) ok = byte(i + 1) >= lo && byte(i + 1) <= hi;
+    for (size_t k = 2; ok && k < len; ++k)
+      ok = (byte(i + k) & 0xc0) == 0x80;
+    if (ok) {
+      out.append(s.substr(i, len));
+      i += len;
+    } else {
+      out.append("\xef\xbf\xbd");
+      ++i;
+    }
+  }
+  return out;
+}
+
+namespace {
+std::string formatUtc(int64_t epoch, const char* format) {
+  time_t t = static_cast<time_t>(epoch);
+  struct tm tm;
+  gmtime_r(&t, &tm);
+  char buf[64];
+  size_t n = strftime(buf, sizeof buf, format, &tm);
+  return std::string(buf, n);
+}
+}  // namespace
+
+std::string isoTimeUtc(int64_t epoch_seconds) {
+  return formatUtc(epoch_seconds, "%Y-%m-%dT%H:%M:%SZ");
+}
+std::string compactTimeUtc(int64_t epoch_seconds) {
+  return formatUtc(epoch_seconds, "%Y%m%dT%H%M%SZ");
+}
+
+HostFacts readHostFacts(const SystemRoot& root, std::optional<uint64_t> page_size) {
+  HostFacts f;
+  struct utsname u;
+  bool have_uname = root.isHost() && ::uname(&u) == 0;
+  f.hostname =
+      readSmallFile(root, "proc/sys/kernel/hostname").value_or(have_uname ? u.nodename : "unknown");
+  f.kernel_release =
+      readSmallFile(root, "proc/sys/kernel/osrelease").value_or(have_uname ? u.release : "unknown");
+  f.kernel_version = readSmallFile(root, "proc/version").value_or("");
+  f.arch = readSmallFile(root, "proc/sys/kernel/arch").value_or(have_uname ? u.machine : "unknown");
+  f.page_size = page_size.value_or(static_cast<uint64_t>(::sysconf(_SC_PAGESIZE)));
+  f.byte_order = std::endian::native == std::endian::little ? "little" : "big";
+  if (auto up = readSmallFile(root, "proc/uptime")) {
+    double v = 0;
+    auto r = std::from_chars(up->data(), up->data() + up->size(), v);
+    if (r.ec == std::errc()) f.uptime_seconds = v;
+  }
+  f.start_time = static_cast<int64_t>(::time(nullptr));
+  return f;
+}
+
+}  // namespace memsift::collector

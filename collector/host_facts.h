@@ -1,0 +1,40 @@
+// The facts about the host that go into manifest.json: who it is, what kernel, what page size.
+// Read from files beneath the system root where they exist, so that a --root replay describes
+// the replayed system, not the machine replaying it.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "collector/system_root.h"
+
+namespace memsift::collector {
+
+struct HostFacts {
+  std::string hostname;                  // proc/sys/kernel/hostname
+  std::string kernel_release;            // proc/sys/kernel/osrelease
+  std::string kernel_version;            // proc/version (the whole line)
+  std::string arch;                      // proc/sys/kernel/arch (5.x+) or uname(2) on the host
+  uint64_t page_size = 0;                // --page-size, else this machine's
+  std::string byte_order;                // "little" or "big": the page tables are native-endian u64
+  std::optional<double> uptime_seconds;  // proc/uptime, first field
+  int64_t start_time = 0;                // seconds since the epoch, UTC
+};
+
+HostFacts readHostFacts(const SystemRoot& root, std::optional<uint64_t> page_size);
+
+// "2025-11-25T14:50:00Z" and the compact "20251125T145000Z" used in default file names.
+std::string isoTimeUtc(int64_t epoch_seconds);
+std::string compactTimeUtc(int64_t epoch_seconds);
+
+// Reads a small file beneath the root (at most 64 KiB), without its trailing newline.
+std::optional<std::string> readSmallFile(const SystemRoot& root, const std::string& rel);
+
+// A string safe to put into JSON: nlohmann::json refuses invalid UTF-8 when dumping, and a host
+// name or kernel string is not guaranteed to be UTF-8. Invalid bytes become U+FFFD.
+std::string validUtf8(std::string_view s);
+
+}  // namespace memsift::collector

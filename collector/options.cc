@@ -1,0 +1,23 @@
+// The options of a run as manifest.json records them.
+#include "collector/options.h"
+
+#include "collector/host_facts.h"
+
+namespace memsift::collector {
+
+nlohmann::json optionsJson(const CollectOptions& o) {
+  nlohmann::json j = {
+      {"root", validUtf8(o.root.string())},
+      {"page_tables", o.page_tables},
+      {"smaps", o.smaps},
+      {"redact", o.redact},
+      {"level", o.level},
+      {"nice", o.nice},
+  };
+  j["page_size"] = o.page_size ? nlohmann::json(*o.page_size) : nlohmann::json(nullptr);
+  j["max_pids"] = o.max_pids ? nlohmann::json(*o.max_pids) : nlohmann::json(nullptr);
+  j["max_seconds"] = o.max_seconds ? nlohmann::json(*o.max_seconds) : nlohmann::json(nullptr);
+  return j;
+}
+
+}  // namespace memsift::collector

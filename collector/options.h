@@ -1,0 +1,31 @@
+// What one run of memsift-collect was asked to do: the command line, parsed.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace memsift::collector {
+
+struct CollectOptions {
+  std::string output;                 // -o: a path, "-" for stdout, empty for the default name
+  std::filesystem::path root = "/";   // --root
+  std::optional<uint64_t> page_size;  // --page-size
+  bool page_tables = true;            // --no-page-tables
+  bool smaps = true;                  // --no-smaps
+  std::optional<uint64_t> max_pids;   // --max-pids
+  std::optional<double> max_seconds;  // --max-seconds
+  bool redact = false;                // --redact
+  int level = 3;                      // --level (zstd)
+  bool dry_run = false;               // --dry-run
+  bool nice = true;                   // --no-nice
+  bool quiet = false;                 // -q: no progress line, no summary
+};
+
+// As recorded in manifest.json under "options".
+nlohmann::json optionsJson(const CollectOptions& options);
+
+}  // namespace memsift::collector

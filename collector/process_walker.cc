@@ -1,0 +1,148 @@
+// The process walk. A process's files are opened relative to an fd of its /proc/PID directory:
+// once the process is gone, lookups beneath that fd fail with ENOENT (fs/proc/base.c,
+// proc_pident_lookup() finds no task) even if the PID is reused meanwhile, so files of two
+// different processes are never mixed under one PID.
+#include "collector/process_walker.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include <array>
+#include <cerrno>
+
+namespace memsift::collector {
+
+namespace {
+
+struct ProcessFile {
+  const char* name;
+  Redaction redaction;
+  bool smaps;  // skipped by --no-smaps
+};
+
+// smaps last: it walks the process's page tables (fs/proc/task_mmu.c) and is the slow one.
+constexpr std::array<ProcessFile, 10> kProcessFiles = {{
+    {"status", Redaction::kNone, false},
+    {"stat", Redaction::kNone, false},
+    {"statm", Redaction::kNone, false},
+    {"cmdline", Redaction::kCmdline, false},
+    {"comm", Redaction::kNone, false},
+    {"cgroup", Redaction::kNone, false},
+    {"oom_score_adj", Redaction::kNone, false},
+    {"maps", Redaction::kNone, false},
+    {"smaps_rollup", Redaction::kNone, false},
+    {"smaps", Redaction::kNone, true},
+}};
+
+// Whether the process behind `pid_fd` still exists: "stat" is there for every live (or zombie)
+// process, so its lookup failing means the process is gone.
+bool alive(int pid_fd) {
+  struct stat st;
+  return ::fstatat(pid_fd, "stat", &st, 0) == 0;
+}
+
+}  // namespace
+
+ProcessWalker::ProcessWalker(const SystemRoot& root, TextReader& text, Recorder& out,
+                             StopControl& stop, const ProcessWalkOptions& options)
+    : root_(root), text_(text), out_(out), stop_(stop), options_(options) {}
+
+void ProcessWalker::run() {
+  int err = 0;
+  UniqueFd proc_fd = root_.openDir("proc", err);
+  if (!proc_fd.valid()) {
+    out_.source("proc", statusForErrno(err), errnoDetail(err));
+    return;
+  }
+  DirReader proc{std::move(proc_fd)};
+  uint64_t skipped = 0;
+  bool stopped = false;
+  while (const dirent* e = proc.next()) {
+    if (!isAllDigits(e->d_name)) continue;
+    if (stop_.check() != StopReason::kNone) {
+      stopped = true;
+      break;
+    }
+    if (options_.max_pids && read_ >= *options_.max_pids) {
+      ++skipped;  // keep listing, only to say how many were left out
+      continue;
+    }
+    if (!readProcess(proc.fd(), e->d_name)) ++vanished_;
+    ++read_;
+  }
+  if (stopped) {
+    out_.source(
+        "proc",
+        stop_.reason() == StopReason::kDeadline ? SourceStatus::kTimeout : SourceStatus::kTruncated,
+        stop_.describe() + ": stopped after " + std::to_string(read_) + " processes");
+  }
+  if (skipped > 0) {
+    out_.source("proc", SourceStatus::kTruncated,
+                "--max-pids " + std::to_string(*options_.max_pids) + ": " +
+                    std::to_string(skipped) + " more processes not read");
+  }
+}
+
+bool ProcessWalker::readProcess(int proc_fd, const char* pid) {
+  std::string dir_name = std::string("proc/") + pid;
+  int err = 0;
+  UniqueFd pid_fd = openAt(proc_fd, pid, O_DIRECTORY, err);
+  if (!pid_fd.valid()) {
+    SourceStatus s = statusForErrno(err);
+    if (s == SourceStatus::kAbsent) s = SourceStatus::kVanished;  // listed, then gone
+    out_.source(dir_name, s, errnoDetail(err));
+    return s != SourceStatus::kVanished;
+  }
+  for (const ProcessFile& f : kProcessFiles) {
+    if (f.smaps && !options_.smaps) continue;
+    if (stop_.check() != StopReason::kNone) return true;  // run() records the stop
+    name_ = dir_name;
+    name_.push_back('/');
+    name_.append(f.name);
+    UniqueFd fd = openAt(pid_fd.get(), f.name, 0, err);
+    if (!fd.valid()) {
+      SourceStatus s = statusForErrno(err);
+      bool gone = (err == ENOENT || err == ESRCH) && !alive(pid_fd.get());
+      if (gone) s = SourceStatus::kVanished;
+      if (err == ESRCH && !gone) {
+        // smaps_rollup of a process without an address space (a kernel thread, a zombie): its
+        // open fails with ESRCH (fs/proc/task_mmu.c, smaps_rollup_open()): nothing to read.
+        out_.source(name_, SourceStatus::kAbsent,
+                    "ESRCH: no address space (kernel thread or zombie)");
+        continue;
+      }
+      if (s == SourceStatus::kVanished) {
+        out_.source(dir_name, s, std::string("exited before ") + f.name + " was read");
+        return false;
+      }
+      out_.source(name_, s, errnoDetail(err));
+      continue;
+    }
+    if (out_.dryRun()) {
+      out_.planned(name_);
+      continue;
+    }
+    ReadResult r = text_.read(fd.get(), name_, TextKind::kFile,
+                              options_.redact ? f.redaction : Redaction::kNone);
+    if (r.err == ESRCH && r.bytes == 0 && alive(pid_fd.get())) {
+      // The same, where the kernel reports it at the first read instead (show_smaps_rollup()).
+      out_.source(name_, SourceStatus::kAbsent,
+                  "ESRCH: no address space (kernel thread or zombie)");
+      continue;
+    }
+    if (r.status == SourceStatus::kVanished) {
+      out_.source(dir_name, r.status, std::string("exited while ") + f.name + " was read");
+      return false;
+    }
+    if (r.status != SourceStatus::kOk) out_.source(name_, r.status, r.detail);
+  }
+  // A process that exits during a read of maps or smaps gives a short file without any error
+  // (fs/proc/task_mmu.c, m_start() finds no mm and ends the file): say so.
+  if (!out_.dryRun() && !alive(pid_fd.get())) {
+    out_.source(dir_name, SourceStatus::kVanished, "exited while read: its files may be short");
+    return false;
+  }
+  return true;
+}
+
+}  // namespace memsift::collector

@@ -1,0 +1,79 @@
+// The command line: options, their checks, and --help with the exit code table.
+#include "collector/cli.h"
+
+#include <catch2/catch.hpp>
+#include <vector>
+
+#include "common/error.h"
+#include "tests/collector/collector_test_util.h"
+
+namespace memsift::collector {
+namespace {
+
+CliAction parse(std::vector<const char*> args, CollectOptions& o) {
+  args.insert(args.begin(), "memsift-collect");
+  return parseCommandLine(static_cast<int>(args.size()), args.data(), o);
+}
+
+std::string usageError(std::vector<const char*> args) {
+  CollectOptions o;
+  try {
+    parse(std::move(args), o);
+  } catch (const Error& e) {
+    CHECK(e.kind() == ErrorKind::kUsage);
+    return e.what();
+  }
+  return "no error";
+}
+
+TEST_CASE("command-line options") {
+  CollectOptions o;
+  CHECK(parse({}, o) == CliAction::kCollect);
+  CHECK(o.output.empty());
+  CHECK(o.root == "/");
+  CHECK(o.page_tables);
+  CHECK(o.smaps);
+  CHECK(o.nice);
+  CHECK(o.level == 3);
+  CHECK(parse({"-o", "-", "--root", "/r", "--page-size", "65536", "--no-page-tables", "--no-smaps",
+               "--max-pids", "10", "--max-seconds", "2.5", "--redact", "--level", "19", "--dry-run",
+               "--no-nice", "-q"},
+              o) == CliAction::kCollect);
+  CHECK(o.output == "-");
+  CHECK(o.root == "/r");
+  CHECK(o.page_size == 65536u);
+  CHECK_FALSE(o.page_tables);
+  CHECK_FALSE(o.smaps);
+  CHECK(o.max_pids == 10u);
+  CHECK(o.max_seconds == 2.5);
+  CHECK(o.redact);
+  CHECK(o.level == 19);
+  CHECK(o.dry_run);
+  CHECK_FALSE(o.nice);
+  CHECK(o.quiet);
+  CollectOptions h;
+  CHECK(parse({"--help"}, h) == CliAction::kHelp);
+  CHECK(parse({"--version"}, h) == CliAction::kVersion);
+}
+
+TEST_CASE("bad options are usage errors that say what is wrong") {
+  CHECK(usageError({"--page-size", "4000"}) ==
+        "--page-size 4000: not a power of two of at least 1024");
+  CHECK(usageError({"--max-seconds", "0"}) == "--max-seconds must be a positive number");
+  CHECK(usageError({"--level", "0"}) == "--level 0: zstd levels are 1 to 19");
+  CHECK(usageError({"--bogus"}).find("bogus") != std::string::npos);
+  CHECK(usageError({"-o", ""}) == "--output needs a file name");
+}
+
+TEST_CASE("the help (--help) lists the options and the exit codes") {
+  test::CommandResult r = test::run(test::collectorPath() + " --help");
+  CHECK(r.exit_code == 0);
+  for (const char* s : {"--root DIR", "--no-page-tables", "--max-seconds", "--dry-run", "--redact",
+                        "Exit codes:", "6  interrupted by SIGINT/SIGTERM"}) {
+    INFO(s);
+    CHECK(r.out.find(s) != std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace memsift::collector

@@ -1,0 +1,261 @@
+// memsift-collect --root: replaying a system tree (testdata/roots/minimal plus generated page
+// tables) must reproduce every file it reads byte for byte, and record what it could not read.
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <fstream>
+
+#include "common/bundle/bundle_format.h"
+#include "tests/collector/collector_test_util.h"
+
+namespace memsift::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Two whole chunks and a part of a third, so chunk boundaries and the short tail are covered.
+constexpr uint64_t kFrames = 2 * bundle::kPageChunkFrames + 300;
+
+std::string runCollector(const std::string& args) {
+  CommandResult r = run(collectorPath() + " --no-nice " + args);
+  INFO(r.out);
+  CHECK(r.exit_code == 0);
+  return r.out;
+}
+
+// A replay root whose kpageflags is a FIFO: the test decides when (and whether) data comes.
+// Returns the FIFO's path, shell-quoted.
+std::string makeFifoRoot(const fs::path& root) {
+  makeReplayRoot(root, 100);
+  fs::remove(root / "proc/kpageflags");
+  REQUIRE(::mkfifo((root / "proc/kpageflags").c_str(), 0600) == 0);
+  return shellQuote((root / "proc/kpageflags").string());
+}
+
+// Nothing may be left under a temporary name.
+void checkNoTemporaryFiles(const fs::path& dir) {
+  for (const auto& e : fs::directory_iterator(dir)) {
+    CHECK(e.path().filename().string().find(".tmp-") == std::string::npos);
+  }
+}
+
+uint64_t inodeOf(const fs::path& p) {
+  struct stat st;
+  REQUIRE(::stat(p.c_str(), &st) == 0);
+  return st.st_ino;
+}
+
+TEST_CASE("replay with --root reproduces every file byte for byte") {
+  TempDir tmp;
+  fs::path root = tmp / "root";
+  makeReplayRoot(root, kFrames);
+  // A source larger than one part, a process that "exited" after /proc was listed (its
+  // directory is there, its files are not), and a file outside what the collector reads.
+  std::string big(bundle::kTextPartBytes + 100, 'x');
+  for (size_t i = 0; i < big.size(); i += 64)
+    big[i] = '\n';
+  writeFile(root / "proc/43/stat", "43 (big) S\n");
+  writeFile(root / "proc/43/smaps", big);
+  fs::create_directories(root / "proc/4242");
+
+  fs::path out = tmp / "b.tar.zst";
+  std::string log = runCollector("-q --page-size 65536 --root " + shellQuote(root.string()) +
+                                 " -o " + shellQuote(out.string()));
+  CHECK(log.empty());
+  CHECK(verifyWithReader(out).empty());
+  ExtractedBundle b = extractBundle(out, tmp / "x");
+  CHECK(b.index.at("complete") == true);
+
+  // Every regular file of the tree is in the bundle, identical, except what is stored
+  // differently on purpose: page tables (chunks) and memory blocks (memory-blocks.tsv).
+  size_t compared = 0;
+  for (const std::string& f : regularFiles(root)) {
+    if (f.rfind("proc/kpage", 0) == 0) continue;
+    if (f.rfind("sys/devices/system/memory/memory", 0) == 0) continue;
+    INFO(f);
+    REQUIRE(b.has(f));
+    CHECK(b.text(f) == readFile(root / f));
+    ++compared;
+  }
+  CHECK(compared > 60);
+  CHECK(b.has("proc/43/smaps.part2"));
+  CHECK(fs::file_size(b.dir / "proc/43/smaps") == bundle::kTextPartBytes);
+
+  for (const char* t : {"kpageflags", "kpagecount", "kpagecgroup"}) {
+    INFO(t);
+    std::string table = b.pageTable(t);
+    CHECK(table.size() == kFrames * 8);
+    CHECK(table == readFile(root / "proc" / t));
+  }
+  CHECK(b.has("pageframes/0000000000040000/kpagecgroup"));
+  CHECK(b.text("proc/meminfo.after") == readFile(root / "proc/meminfo"));
+  CHECK(b.text("proc/vmstat.after") == readFile(root / "proc/vmstat"));
+
+  // Sources: the vanished process, nothing in error.
+  CHECK(b.sources("vanished") == std::vector<std::string>{"proc/4242"});
+  CHECK(b.sources("error").empty());
+  CHECK(b.sources("denied").empty());
+
+  // Host facts come from the tree, not from the machine running the test.
+  const auto& host = b.manifest.at("host");
+  CHECK(host.at("hostname") == "replay-host");
+  CHECK(host.at("kernel_release") ==
+        readFile(root / "proc/sys/kernel/osrelease")
+            .substr(0, readFile(root / "proc/sys/kernel/osrelease").size() - 1));
+  CHECK(host.at("page_size") == 65536);
+  CHECK(host.at("byte_order") == "little");
+  CHECK(b.manifest.at("options").at("page_size") == 65536);
+
+  // Memory cgroups: both hierarchies, the mount point unescaped, inodes from stat(2).
+  const auto& cg = b.manifest.at("memory_cgroups");
+  REQUIRE(cg.at("hierarchies").size() == 2);
+  CHECK(cg.at("hierarchies")[0].at("mount_point") == "/sys/fs/cgroup/memory");
+  CHECK(cg.at("hierarchies")[0].at("version") == 1);
+  CHECK(cg.at("hierarchies")[1].at("mount_point") == "/sys/fs/cgroup/uni fied");
+  CHECK(cg.at("kpagecgroup_hierarchy") == 0);
+  std::string map = b.text("cgroups.tsv");
+  CHECK(map.rfind("hierarchy\tino\tpath\n", 0) == 0);
+  auto row = [](int h, uint64_t ino, const std::string& path) {
+    return std::to_string(h) + "\t" + std::to_string(ino) + "\t" + path + "\n";
+  };
+  CHECK(map.find(row(0, inodeOf(root / "sys/fs/cgroup/memory"), "/")) != std::string::npos);
+  CHECK(map.find(row(0, inodeOf(root / "sys/fs/cgroup/memory/app"), "/app")) != std::string::npos);
+  CHECK(map.find(row(1, inodeOf(root / "sys/fs/cgroup/uni fied"), "/")) != std::string::npos);
+
+  std::string blocks = b.text("memory-blocks.tsv");
+  CHECK(blocks.find("block\tstate\tnode\tvalid_zones\n") == 0);
+  CHECK(blocks.find("0\tonline\t0\tDMA32 Normal\n") != std::string::npos);
+  CHECK(blocks.find("1\toffline\t-\tnone\n") != std::string::npos);
+}
+
+TEST_CASE("a second replay of the same tree gives the same members") {
+  TempDir tmp;
+  fs::path root = tmp / "root";
+  makeReplayRoot(root, 1000);
+  std::string base = "-q --root " + shellQuote(root.string()) + " -o ";
+  runCollector(base + shellQuote((tmp / "1.tar.zst").string()));
+  runCollector(base + shellQuote((tmp / "2.tar.zst").string()));
+  ExtractedBundle a = extractBundle(tmp / "1.tar.zst", tmp / "a");
+  ExtractedBundle b = extractBundle(tmp / "2.tar.zst", tmp / "b");
+  CHECK(a.index.at("members") == b.index.at("members"));
+}
+
+TEST_CASE("page tables shorter or missing are recorded, not repaired") {
+  TempDir tmp;
+  fs::path root = tmp / "root";
+  makeReplayRoot(root, bundle::kPageChunkFrames + 10);
+  writePageTable(root / "proc/kpagecount", 1, 5000);  // ends early
+  fs::remove(root / "proc/kpagecgroup");              // a kernel without CONFIG_MEMCG
+  {
+    std::ofstream f(root / "proc/kpageflags", std::ios::binary | std::ios::app);
+    f.write("abc", 3);  // not a whole frame
+  }
+  fs::path out = tmp / "b.tar.zst";
+  runCollector("-q --root " + shellQuote(root.string()) + " -o " + shellQuote(out.string()));
+  ExtractedBundle b = extractBundle(out, tmp / "x");
+  CHECK(b.pageTable("kpageflags").size() == (bundle::kPageChunkFrames + 10) * 8);
+  CHECK(b.pageTable("kpagecount") == readFile(root / "proc/kpagecount"));
+  CHECK(b.pageTable("kpagecgroup").empty());
+  std::vector<std::string> absent = b.sources("absent");
+  CHECK(std::count(absent.begin(), absent.end(), "proc/kpagecgroup") == 1);
+  std::vector<std::string> truncated = b.sources("truncated");
+  CHECK(truncated == std::vector<std::string>{"proc/kpagecount", "proc/kpageflags"});
+  CHECK(b.detail("proc/kpagecount") == "ends at PFN 0x1388, before proc/kpageflags");
+  CHECK(b.detail("proc/kpageflags") == "3 trailing bytes after PFN 0x2000a are not a whole frame");
+  CHECK(b.index.at("complete") == true);
+}
+
+TEST_CASE("a dry run (--dry-run) lists sources and writes nothing") {
+  TempDir tmp;
+  fs::path root = tmp / "root";
+  makeReplayRoot(root, 100);
+  fs::create_directories(tmp / "out");
+  CommandResult r =
+      run("cd " + shellQuote((tmp / "out").string()) + " && " + collectorPath() +
+          " --dry-run --no-nice --root " + shellQuote(root.string()) + " -o b.tar.zst");
+  INFO(r.out);
+  CHECK(r.exit_code == 0);
+  CHECK(fs::is_empty(tmp / "out"));
+  CHECK(r.out.find("read      proc/meminfo\n") != std::string::npos);
+  CHECK(r.out.find("read      proc/42/smaps\n") != std::string::npos);
+  CHECK(r.out.find("pageframes/*/kpageflags") != std::string::npos);
+  CHECK(r.out.find("vanished") == std::string::npos);
+  CHECK(r.out.find("nothing was read or written") != std::string::npos);
+}
+
+TEST_CASE("the deadline (--max-seconds) stops cleanly with an incomplete bundle") {
+  TempDir tmp;
+  fs::path root = tmp / "root";
+  // A kpageflags that never ends: a FIFO fed slowly, so the deadline falls inside the tables.
+  std::string fifo = makeFifoRoot(root);
+  fs::path out = tmp / "b.tar.zst";
+  CommandResult r =
+      run("(while :; do head -c 8192 /dev/zero || exit; sleep 0.05; done >" + fifo +
+          " 2>/dev/null &) ; start=$(date +%s%N); " + collectorPath() +
+          " --no-nice -q --max-seconds 1 --root " + shellQuote(root.string()) + " -o " +
+          shellQuote(out.string()) + "; echo rc=$? ms=$(( ($(date +%s%N) - start) / 1000000 ))");
+  INFO(r.out);
+  CHECK(r.out.find("rc=4 ") != std::string::npos);
+  long ms = std::stol(r.out.substr(r.out.find("ms=") + 3));
+  CHECK(ms < 4000);
+  ExtractedBundle b = extractBundle(out, tmp / "x");
+  CHECK(b.index.at("complete") == false);
+  CHECK(b.index.at("collection").at("stopped") == "--max-seconds 1");
+  CHECK(b.detail("proc/kpageflags").rfind("--max-seconds 1: stopped at PFN 0x", 0) == 0);
+  // Nothing is read after the stop, not even the small "after" copies.
+  CHECK(b.sources("timeout") ==
+        std::vector<std::string>{"proc/meminfo.after", "proc/vmstat.after", "proc"});
+  CHECK(b.detail("proc") == "not reached: --max-seconds 1");
+  CHECK(b.has("proc/meminfo"));
+  CHECK(verifyWithReader(out).empty());
+  CHECK(regularFiles(tmp / "x").size() > 5);
+  checkNoTemporaryFiles(tmp.path());
+}
+
+TEST_CASE("SIGTERM mid-collection finishes an incomplete bundle, exit 6") {
+  TempDir tmp;
+  fs::path root = tmp / "root";
+  std::string fifo = makeFifoRoot(root);
+  fs::path out = tmp / "b.tar.zst";
+  // Opening the FIFO for writing waits until the collector opens it: the signal then arrives
+  // while it reads the page tables, blocked in read(2).
+  CommandResult r = run(collectorPath() + " --no-nice -q --root " + shellQuote(root.string()) +
+                        " -o " + shellQuote(out.string()) + " & pid=$!; exec 3>" + fifo +
+                        "; head -c 100000 /dev/zero >&3; sleep 0.3; kill -TERM $pid; wait $pid;"
+                        " echo rc=$?");
+  INFO(r.out);
+  CHECK(r.out.find("rc=6") != std::string::npos);
+  ExtractedBundle b = extractBundle(out, tmp / "x");
+  CHECK(b.index.at("complete") == false);
+  CHECK(b.index.at("collection").at("stopped") == "SIGTERM");
+  CHECK(b.detail("proc/kpageflags") == "SIGTERM: stopped at PFN 0x0");
+  CHECK(b.sources("truncated") == std::vector<std::string>{"proc/kpageflags", "proc/kpagecount",
+                                                           "proc/kpagecgroup", "proc/meminfo.after",
+                                                           "proc/vmstat.after", "proc"});
+  CHECK(b.detail("proc") == "not reached: SIGTERM");
+  CHECK(b.pageTable("kpageflags").empty());  // the cut chunk is dropped whole
+  CHECK(verifyWithReader(out).empty());
+  checkNoTemporaryFiles(tmp.path());
+}
+
+TEST_CASE("an unusable --root or output is an error with its exit code") {
+  TempDir tmp;
+  CommandResult r = run(collectorPath() + " --no-nice --root /nonexistent-memsift -o " +
+                        shellQuote((tmp / "b.tar.zst").string()));
+  CHECK(r.exit_code == 3);
+  CHECK(r.out.find("memsift-collect: cannot open the system root /nonexistent-memsift") !=
+        std::string::npos);
+  fs::path root = tmp / "root";
+  makeReplayRoot(root, 10);
+  r = run(collectorPath() + " --no-nice --root " + shellQuote(root.string()) +
+          " -o /nonexistent-memsift/b.tar.zst");
+  INFO(r.out);
+  CHECK(r.exit_code == 5);
+  r = run(collectorPath() + " --level 40");
+  CHECK(r.exit_code == 2);
+  CHECK(r.out == "memsift-collect: --level 40: zstd levels are 1 to 19\n");
+}
+
+}  // namespace
+}  // namespace memsift::test
