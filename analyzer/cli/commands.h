@@ -10,9 +10,11 @@ namespace memsift::cli {
 
 using Args = std::vector<std::string>;
 
-int runList(const Args& args);     // memsift list BUNDLE
-int runInfo(const Args& args);     // memsift info BUNDLE
-int runExtract(const Args& args);  // memsift extract BUNDLE DIR
+int runList(const Args& args);       // memsift list BUNDLE
+int runInfo(const Args& args);       // memsift info BUNDLE
+int runExtract(const Args& args);    // memsift extract BUNDLE DIR
+int runReport(const Args& args);     // memsift report BUNDLE [--format F] [-o FILE] [--top N]
+int runPageTypes(const Args& args);  // memsift page-types BUNDLE [page-types options]
 
 // Dispatches argv to a subcommand; prints "memsift: message" for errors.
 int runCli(int argc, char** argv);

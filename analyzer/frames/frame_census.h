@@ -53,6 +53,12 @@ struct FrameCensus {
   PageCount unevictable;  // lru + unevictable
   PageCount mlocked;      // raw bit 33
 
+  // A coarse physical map: pages per category in cells of kMapCellFrames frames, PFN order
+  // (cell i covers [i * kMapCellFrames, (i + 1) * kMapCellFrames)). 4 TiB of 4 KiB pages is
+  // 65536 cells: a few MiB, whatever the host.
+  static constexpr uint64_t kMapCellFrames = 16384;
+  std::vector<CategoryPages> map_cells;
+
   const CategoryCensus& operator[](FrameCategory c) const {
     return categories[static_cast<size_t>(c)];
   }

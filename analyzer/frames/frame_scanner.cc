@@ -143,6 +143,15 @@ void FrameScanner::flushRun() {
   if (run_.category != FrameCategory::kHole) {
     census_.cgroups[run_.cgroup][static_cast<size_t>(run_.category)] += run_.pages;
   }
+  // The coarse map: a run may span cells.
+  for (uint64_t pfn = run_.start.value(), left = run_.pages; left > 0;) {
+    uint64_t cell = pfn / FrameCensus::kMapCellFrames;
+    uint64_t take = std::min(left, (cell + 1) * FrameCensus::kMapCellFrames - pfn);
+    if (census_.map_cells.size() <= cell) census_.map_cells.resize(cell + 1, CategoryPages{});
+    census_.map_cells[cell][static_cast<size_t>(run_.category)] += take;
+    pfn += take;
+    left -= take;
+  }
   // Ranges coalesce across node and cgroup changes: they describe physical placement only.
   if (!cat.ranges.empty() && cat.range_count == cat.ranges.size() &&
       cat.ranges.back().start + cat.ranges.back().pages == run_.start) {

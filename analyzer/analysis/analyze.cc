@@ -1,0 +1,248 @@
+// Builds the report model from a loaded bundle: host and collection facts, the ledger and the
+// anonymous reconciliation, the page-frame summary and map, the tables and the findings.
+#include "analyzer/analysis/analyze.h"
+
+#include <algorithm>
+#include <functional>
+
+#include "analyzer/report/units_format.h"
+
+namespace memsift::analysis {
+
+namespace {
+
+using frames::FrameCategory;
+
+std::string jsonString(const nlohmann::json& j, const char* key) {
+  return j.is_object() && j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : "";
+}
+
+report::Host buildHost(const BundleData& d) {
+  report::Host h;
+  const nlohmann::json& host = d.manifest["host"];
+  h.hostname = jsonString(host, "hostname");
+  h.kernel = jsonString(host, "kernel_release");
+  h.arch = jsonString(host, "arch");
+  h.byte_order = jsonString(host, "byte_order");
+  h.collected_at = jsonString(host, "start_time_utc");
+  h.page_size = d.page_size;
+  if (host.is_object() && host.contains("uptime_seconds") && host["uptime_seconds"].is_number()) {
+    h.uptime_seconds = host["uptime_seconds"].get<double>();
+  }
+  if (d.manifest["tool"].is_object())
+    h.collector_version = jsonString(d.manifest["tool"], "version");
+  if (d.meminfo) h.mem_total = d.meminfo->get("MemTotal").value_or(ByteCount());
+  h.nodes = d.layout.known() ? d.layout.nodeCount() : 0;
+  return h;
+}
+
+report::Collection buildCollection(const BundleData& d) {
+  report::Collection c;
+  c.complete = d.bundle_complete && d.collection_complete && d.damage.empty();
+  c.damage = d.damage;
+  for (const parse::ParseIssue& i : d.issues)
+    c.parse_issues.push_back(i.format());
+  if (d.index.is_object() && d.index["sources"].is_array()) {
+    for (const nlohmann::json& s : d.index["sources"]) {
+      std::string status = jsonString(s, "status");
+      // A process that exits mid-collection is normal life on a host, not missing evidence.
+      if (status == "vanished") {
+        ++c.vanished_processes;
+        continue;
+      }
+      c.missing.push_back({jsonString(s, "path"), status, jsonString(s, "detail")});
+    }
+  }
+  if (!d.bundle_complete) {
+    c.limitations.push_back("the bundle is incomplete (" +
+                            (d.damage.empty() ? std::string("no index.json") : d.damage.front()) +
+                            "): members after that point are missing from every conclusion");
+  } else if (!d.collection_complete) {
+    c.limitations.push_back(
+        "the collector stopped before the end (see index.json): sources it "
+        "did not reach are listed as missing");
+  }
+  if (!d.meminfo) {
+    c.limitations.push_back("the ledger and the reconciliation: proc/meminfo is missing");
+  }
+  if (!d.has_page_tables) {
+    c.limitations.push_back(
+        "page-frame classification, unmapped THP and base-page detection, and where memory "
+        "is (NUMA nodes, cgroups, physical ranges): the bundle has no page-frame tables "
+        "(run memsift-collect as root)");
+  } else if (d.census) {
+    if (!d.census->has_counts) {
+      c.limitations.push_back(
+          "mapped vs unmapped by map count, and partly mapped THPs: the "
+          "bundle has no kpagecount (the mmap flag is used instead)");
+    }
+    if (!d.census->has_cgroups) {
+      c.limitations.push_back(
+          "memory cgroup attribution of page frames: the bundle has no "
+          "kpagecgroup (kernel without CONFIG_MEMCG)");
+    }
+    if (d.census->missing_frames.value() > 0) {
+      c.limitations.push_back(report::formatCount(d.census->missing_frames.value()) +
+                              " page frames are missing from the tables (damaged chunks)");
+    }
+    if (!d.layout.known()) {
+      c.limitations.push_back(
+          "NUMA node attribution and telling holes from unflagged memory: "
+          "no memory block or zoneinfo layout in the bundle");
+    }
+  }
+  bool any_rollup = std::any_of(d.processes.begin(), d.processes.end(),
+                                [](const ProcessData& p) { return p.has_rollup || p.has_smaps; });
+  if (d.processes.empty()) {
+    c.limitations.push_back("per-process figures: no process was captured");
+  } else if (!any_rollup) {
+    c.limitations.push_back("PSS and USS: no smaps or smaps_rollup was captured");
+  }
+  c.partial = !c.complete || !c.limitations.empty();
+  return c;
+}
+
+std::vector<report::NodeBytes> nodeBytes(const frames::CategoryCensus& cat, uint64_t page) {
+  std::vector<report::NodeBytes> out;
+  for (size_t n = 0; n < cat.node_pages.size(); ++n) {
+    if (cat.node_pages[n])
+      out.push_back({static_cast<int>(n), ByteCount(cat.node_pages[n] * page)});
+  }
+  if (cat.unknown_node_pages.value()) {
+    out.push_back({-1, ByteCount(cat.unknown_node_pages.value() * page)});
+  }
+  return out;
+}
+
+report::FrameSummary buildFrameSummary(const BundleData& d) {
+  report::FrameSummary s;
+  const frames::FrameCensus& c = *d.census;
+  s.frames = c.frames;
+  s.missing_frames = c.missing_frames;
+  for (size_t i = 0; i < frames::kFrameCategoryCount; ++i) {
+    const frames::CategoryCensus& cat = c.categories[i];
+    if (cat.pages.value() == 0) continue;
+    auto id = static_cast<FrameCategory>(i);
+    s.categories.push_back(
+        {std::string(frames::categoryId(id)), std::string(frames::categoryLabel(id)), cat.pages,
+         ByteCount(cat.pages.value() * d.page_size), nodeBytes(cat, d.page_size)});
+  }
+  return s;
+}
+
+// Merges the census' fine cells into at most `max_cells` cells of equal span.
+std::vector<report::MapCell> buildMap(const BundleData& d, size_t max_cells) {
+  std::vector<report::MapCell> out;
+  const auto& cells = d.census->map_cells;
+  if (cells.empty() || max_cells == 0) return out;
+  size_t group = (cells.size() + max_cells - 1) / max_cells;
+  frames::PfnLayout::Cursor cursor(d.layout);
+  for (size_t i = 0; i < cells.size(); i += group) {
+    frames::CategoryPages sum{};
+    size_t end = std::min(cells.size(), i + group);
+    for (size_t j = i; j < end; ++j) {
+      for (size_t k = 0; k < sum.size(); ++k)
+        sum[k] += cells[j][k];
+    }
+    report::MapCell cell;
+    cell.start = Pfn(i * frames::FrameCensus::kMapCellFrames);
+    cell.pages = PageCount((end - i) * frames::FrameCensus::kMapCellFrames);
+    cell.node = cursor.nodeOf(cell.start);
+    for (size_t k = 0; k < sum.size(); ++k) {
+      if (sum[k])
+        cell.mix.emplace_back(std::string(frames::categoryId(static_cast<FrameCategory>(k))),
+                              sum[k]);
+    }
+    std::stable_sort(cell.mix.begin(), cell.mix.end(),
+                     [](const auto& a, const auto& b) { return a.second > b.second; });
+    cell.category = cell.mix.empty() ? "hole" : cell.mix.front().first;
+    out.push_back(std::move(cell));
+  }
+  return out;
+}
+
+std::vector<report::ProcessRow> buildProcesses(const BundleData& d, size_t top) {
+  std::vector<report::ProcessRow> rows;
+  for (const ProcessData& p : d.processes) {
+    if (p.kernel_thread) continue;
+    report::ProcessRow r;
+    r.pid = p.pid;
+    r.comm = p.comm;
+    r.cmdline = p.cmdline;
+    r.cgroup = p.cgroup_path;
+    r.rss = p.has_rollup || p.has_smaps ? p.rss : p.vm_rss;
+    r.pss = p.pss;
+    r.uss = p.private_clean + p.private_dirty;
+    r.anon = p.rss_anon;
+    r.file = p.rss_file;
+    r.shmem = p.rss_shmem;
+    r.swap = p.vm_swap;
+    r.anon_huge = p.anon_huge;
+    rows.push_back(std::move(r));
+  }
+  std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
+    return a.rss != b.rss ? a.rss > b.rss : a.pid < b.pid;
+  });
+  if (rows.size() > top) rows.resize(top);
+  return rows;
+}
+
+std::vector<report::CgroupRow> buildCgroups(const BundleData& d, size_t top, uint64_t& count) {
+  std::vector<report::CgroupRow> rows;
+  for (const CgroupData& g : d.cgroups) {
+    if (d.page_cgroup_hierarchy >= 0 && g.hierarchy != d.page_cgroup_hierarchy) continue;
+    report::CgroupRow r;
+    r.path = g.path;
+    r.inode = g.inode;
+    r.tasks = g.tasks.value_or(0);
+    r.usage = g.usage;
+    r.limit = g.limit;
+    r.stat_anon = g.stat_anon;
+    r.stat_file = g.stat_file;
+    if (d.census && d.census->has_cgroups) {
+      auto it = d.census->cgroups.find(g.inode);
+      uint64_t pages = 0, unmapped = 0;
+      if (it != d.census->cgroups.end()) {
+        for (uint64_t v : it->second)
+          pages += v;
+        unmapped = it->second[static_cast<size_t>(FrameCategory::kAnonUnmapped)] +
+                   it->second[static_cast<size_t>(FrameCategory::kAnonThpUnmapped)];
+      }
+      r.frame_bytes = ByteCount(pages * d.page_size);
+      r.frame_unmapped_anon = ByteCount(unmapped * d.page_size);
+    }
+    rows.push_back(std::move(r));
+  }
+  count = rows.size();
+  // Frames charged directly (not the subtree) when the scan exists, else the subtree's usage.
+  auto key = [](const report::CgroupRow& r) {
+    return r.frame_bytes ? r.frame_bytes->value() : r.usage.value_or(ByteCount()).value();
+  };
+  std::sort(rows.begin(), rows.end(), [&](const auto& a, const auto& b) {
+    return key(a) != key(b) ? key(a) > key(b) : a.path < b.path;
+  });
+  if (rows.size() > top) rows.resize(top);
+  return rows;
+}
+
+}  // namespace
+
+report::Report analyze(const BundleData& d, const AnalyzeOptions& options) {
+  report::Report r;
+  r.host = buildHost(d);
+  r.collection = buildCollection(d);
+  r.ledger = buildLedger(d);
+  r.anon = reconcileAnon(d);
+  if (d.census) {
+    r.frames = buildFrameSummary(d);
+    r.memory_map = buildMap(d, options.map_cells);
+  }
+  r.process_count = static_cast<uint64_t>(std::count_if(
+      d.processes.begin(), d.processes.end(), [](const auto& p) { return !p.kernel_thread; }));
+  r.processes = buildProcesses(d, options.top);
+  r.cgroups = buildCgroups(d, options.top, r.cgroup_count);
+  r.findings = findFindings(d, r);
+  return r;
+}
+
+}  // namespace memsift::analysis

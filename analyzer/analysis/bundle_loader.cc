@@ -1,0 +1,463 @@
+// One streaming pass over a bundle: routes each member to what the analysis keeps of it, and
+// feeds the page-frame chunks to the frame scanner as they arrive (three chunks of one range at a
+// time: the tables are never held whole).
+#include <algorithm>
+#include <bit>
+#include <charconv>
+#include <cstring>
+#include <functional>
+
+#include "analyzer/analysis/bundle_data.h"
+#include "analyzer/analysis/page_chunk_assembler.h"
+#include "analyzer/frames/frame_scanner.h"
+#include "common/bundle/bundle_reader.h"
+#include "common/error.h"
+#include "common/parse/line_reader.h"
+#include "common/parse/memory_stat.h"
+#include "common/parse/proc_cgroup.h"
+#include "common/parse/smaps.h"
+#include "common/parse/status.h"
+
+namespace memsift::analysis {
+
+namespace {
+
+using bundle::PageTable;
+
+// System files the analysis reads, kept whole.
+bool isKeptSystemText(std::string_view name) {
+  static constexpr std::string_view kExact[] = {"proc/meminfo",
+                                                "proc/meminfo.after",
+                                                "proc/vmstat",
+                                                "proc/vmstat.after",
+                                                "proc/zoneinfo",
+                                                "proc/slabinfo",
+                                                "proc/buddyinfo",
+                                                "proc/vmallocinfo",
+                                                "proc/swaps",
+                                                "dev/kmsg",
+                                                "cgroups.tsv",
+                                                "memory-blocks.tsv",
+                                                "proc/sys/vm/nr_hugepages",
+                                                "sys/devices/system/memory/block_size_bytes",
+                                                "sys/kernel/mm/transparent_hugepage/enabled",
+                                                "sys/kernel/mm/transparent_hugepage/defrag"};
+  for (std::string_view e : kExact) {
+    if (name == e) return true;
+  }
+  return name.starts_with("sys/devices/system/node/node") && name.ends_with("/meminfo");
+}
+
+bool parseInt(std::string_view s, uint64_t& out, int base = 10) {
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out, base);
+  return ec == std::errc() && p == s.data() + s.size() && !s.empty();
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ' || s.back() == '\r'))
+    s.remove_suffix(1);
+  while (!s.empty() && s.front() == ' ')
+    s.remove_prefix(1);
+  return s;
+}
+
+// Splits "a\tb\tc" into at most N fields.
+template <size_t N>
+size_t splitTabs(std::string_view line, std::array<std::string_view, N>& out) {
+  size_t n = 0;
+  while (n < N) {
+    size_t tab = line.find('\t');
+    out[n++] = line.substr(0, tab);
+    if (tab == std::string_view::npos) break;
+    line.remove_prefix(tab + 1);
+  }
+  return n;
+}
+
+// "proc/1234/smaps.part2" -> pid 1234, file "smaps", part 2.
+struct ProcMember {
+  int pid = 0;
+  std::string_view file;
+  unsigned part = 1;
+};
+std::optional<ProcMember> parseProcMember(std::string_view name) {
+  if (!name.starts_with("proc/")) return std::nullopt;
+  name.remove_prefix(5);
+  size_t slash = name.find('/');
+  uint64_t pid = 0;
+  if (slash == std::string_view::npos || !parseInt(name.substr(0, slash), pid) || pid > 1u << 30) {
+    return std::nullopt;
+  }
+  ProcMember m{static_cast<int>(pid), name.substr(slash + 1), 1};
+  if (m.file.find('/') != std::string_view::npos) return std::nullopt;  // proc/PID/task/...
+  size_t dot = m.file.find(".part");
+  uint64_t part = 0;
+  if (dot != std::string_view::npos && parseInt(m.file.substr(dot + 5), part) && part >= 2) {
+    m.part = static_cast<unsigned>(part);
+    m.file = m.file.substr(0, dot);
+  }
+  return m;
+}
+
+class Loader {
+ public:
+  explicit Loader(BundleData& d) : d_(d) {}
+
+  void run(bundle::BundleReader& reader) {
+    d_.manifest = reader.manifest();
+    const nlohmann::json& host = d_.manifest["host"];
+    if (host.is_object() && host["page_size"].is_number_unsigned()) {
+      d_.page_size = host["page_size"].get<uint64_t>();
+    }
+    d_.byte_swap = PageChunkAssembler::needsByteSwap(d_.manifest);
+    readHierarchies();
+
+    std::string buf;
+    while (reader.next()) {
+      const bundle::MemberInfo& m = reader.current();
+      if (m.page_chunk) {
+        pageChunk(reader, *m.page_chunk);
+        continue;
+      }
+      flushChunk();
+      if (!wanted(m.name)) continue;
+      if (!reader.readAll(buf, bundle::kMaxMemberBytes)) break;
+      member(m.name, buf);
+    }
+    flushChunk();
+    flushSmaps();
+    if (scanner_) d_.census = scanner_->finish();
+    if (reader.damage()) d_.damage.push_back(*reader.damage());
+    for (const std::string& p : reader.problems())
+      d_.damage.push_back(p);
+    d_.index = reader.index();
+    d_.bundle_complete = reader.complete();
+    d_.collection_complete = d_.index.is_object() && d_.index.value("complete", false);
+    finishCgroups();
+    finishProcesses();
+  }
+
+ private:
+  struct Hierarchy {
+    int id = 0;
+    int version = 1;
+    std::string prefix;  // member prefix of its mount point: "sys/fs/cgroup/memory"
+  };
+
+  void readHierarchies() {
+    const nlohmann::json& mc = d_.manifest["memory_cgroups"];
+    if (!mc.is_object()) return;
+    if (mc["kpagecgroup_hierarchy"].is_number_integer()) {
+      d_.page_cgroup_hierarchy = mc["kpagecgroup_hierarchy"].get<int>();
+    }
+    if (!mc["hierarchies"].is_array()) return;
+    for (const nlohmann::json& h : mc["hierarchies"]) {
+      if (!h.is_object() || !h["mount_point"].is_string()) continue;
+      std::string mp = h["mount_point"].get<std::string>();
+      while (!mp.empty() && mp.front() == '/')
+        mp.erase(0, 1);
+      while (!mp.empty() && mp.back() == '/')
+        mp.pop_back();
+      hierarchies_.push_back({h.value("id", 0), h.value("version", 1), mp});
+    }
+  }
+
+  bool wanted(std::string_view name) const {
+    if (isKeptSystemText(name)) return true;
+    if (auto p = parseProcMember(name)) {
+      return p->file == "status" || p->file == "smaps_rollup" || p->file == "smaps" ||
+             p->file == "comm" || p->file == "cmdline" || p->file == "cgroup";
+    }
+    return cgroupFile(name).has_value();
+  }
+
+  struct CgroupFile {
+    const Hierarchy* hierarchy;
+    std::string_view dir;  // member directory
+    std::string_view file;
+  };
+  std::optional<CgroupFile> cgroupFile(std::string_view name) const {
+    size_t slash = name.rfind('/');
+    if (slash == std::string_view::npos) return std::nullopt;
+    std::string_view file = name.substr(slash + 1);
+    if (file != "memory.stat" && file != "memory.usage_in_bytes" && file != "memory.current" &&
+        file != "memory.limit_in_bytes" && file != "memory.max" && file != "cgroup.procs") {
+      return std::nullopt;
+    }
+    std::string_view dir = name.substr(0, slash);
+    for (const Hierarchy& h : hierarchies_) {
+      if (dir == h.prefix || (dir.starts_with(h.prefix) && dir[h.prefix.size()] == '/')) {
+        return CgroupFile{&h, dir, file};
+      }
+    }
+    return std::nullopt;
+  }
+
+  void member(const std::string& name, const std::string& text) {
+    if (auto p = parseProcMember(name)) {
+      processMember(*p, text);
+      return;
+    }
+    flushSmaps();
+    if (auto c = cgroupFile(name)) {
+      cgroupMember(*c, text);
+      return;
+    }
+    auto kept = std::make_unique<TextMember>(TextMember{name, text});
+    const std::string& t = kept->text;
+    parse::IssueSink sink(name, d_.issues);
+    if (name == "proc/meminfo") d_.meminfo = parse::parseMeminfo(t, sink);
+    if (name == "proc/meminfo.after") d_.meminfo_after = parse::parseMeminfo(t, sink);
+    if (name == "proc/vmstat") d_.vmstat = parse::parseVmstat(t, sink);
+    if (name == "proc/vmstat.after") d_.vmstat_after = parse::parseVmstat(t, sink);
+    if (name == "proc/zoneinfo") d_.zoneinfo = parse::parseZoneinfo(t, sink);
+    if (name == "proc/slabinfo") d_.slabinfo = parse::parseSlabinfo(t, sink);
+    d_.texts[name] = std::move(kept);
+  }
+
+  // --- processes ---------------------------------------------------------------------------
+
+  ProcessData& process(int pid) {
+    auto [it, inserted] = process_index_.try_emplace(pid, d_.processes.size());
+    if (inserted) {
+      d_.processes.emplace_back();
+      d_.processes.back().pid = pid;
+    }
+    return d_.processes[it->second];
+  }
+
+  void processMember(const ProcMember& m, const std::string& text) {
+    if (m.file == "smaps") {
+      if (m.part == 1) {
+        flushSmaps();
+        smaps_pid_ = m.pid;
+        smaps_text_ = text;
+      } else if (smaps_pid_ == m.pid) {
+        smaps_text_ += text;
+      }
+      return;
+    }
+    flushSmaps();
+    ProcessData& p = process(m.pid);
+    std::string member = "proc/" + std::to_string(m.pid) + "/" + std::string(m.file);
+    parse::IssueSink sink(member, d_.issues);
+    if (m.file == "status") {
+      parse::ProcStatus s = parse::parseStatus(text, sink);
+      p.has_status = true;
+      if (auto name = s.text("Name"); name && p.comm.empty()) p.comm = std::string(*name);
+      p.kernel_thread = !s.bytes("VmRSS").has_value();
+      p.vm_rss = s.bytes("VmRSS").value_or(ByteCount());
+      p.rss_anon = s.bytes("RssAnon").value_or(ByteCount());
+      p.rss_file = s.bytes("RssFile").value_or(ByteCount());
+      p.rss_shmem = s.bytes("RssShmem").value_or(ByteCount());
+      p.vm_swap = s.bytes("VmSwap").value_or(ByteCount());
+      p.hugetlb = s.bytes("HugetlbPages").value_or(ByteCount());
+      p.threads = s.number("Threads").value_or(0);
+    } else if (m.file == "smaps_rollup") {
+      applySmaps(p, parse::parseSmapsTotals(text, sink).counters);
+      p.has_rollup = true;
+    } else if (m.file == "comm") {
+      p.comm = std::string(trim(text));
+    } else if (m.file == "cmdline") {
+      std::string c = text;
+      while (!c.empty() && c.back() == '\0')
+        c.pop_back();
+      std::replace(c.begin(), c.end(), '\0', ' ');
+      p.cmdline = std::move(c);
+    } else if (m.file == "cgroup") {
+      auto entries = parse::parseProcCgroup(text, sink);
+      if (auto path = parse::memoryCgroupPath(entries)) p.cgroup_path = std::string(*path);
+    }
+  }
+
+  static void applySmaps(ProcessData& p, const parse::SmapsCounters& c) {
+    using F = parse::SmapsField;
+    p.rss = c[F::kRss];
+    p.pss = c[F::kPss];
+    p.pss_anon = c[F::kPssAnon];
+    p.has_pss_anon = c.has(F::kPssAnon);
+    p.pss_file = c[F::kPssFile];
+    p.pss_shmem = c[F::kPssShmem];
+    p.private_clean = c[F::kPrivateClean];
+    p.private_dirty = c[F::kPrivateDirty];
+    p.swap = c[F::kSwap];
+    p.anon_huge = c[F::kAnonHugePages];
+    p.anonymous = c[F::kAnonymous];
+  }
+
+  // smaps is only summed when the process has no smaps_rollup (kernels before 4.14).
+  void flushSmaps() {
+    if (smaps_pid_ == 0) return;
+    ProcessData& p = process(smaps_pid_);
+    p.has_smaps = true;
+    if (!p.has_rollup) {
+      parse::IssueSink sink("proc/" + std::to_string(smaps_pid_) + "/smaps", d_.issues);
+      applySmaps(p, parse::parseSmapsTotals(smaps_text_, sink).counters);
+    }
+    smaps_pid_ = 0;
+    smaps_text_.clear();
+  }
+
+  void finishProcesses() {
+    for (ProcessData& p : d_.processes) {
+      if (p.comm.empty()) p.comm = "?";
+    }
+  }
+
+  // --- cgroups -------------------------------------------------------------------------------
+
+  void cgroupMember(const CgroupFile& f, const std::string& text) {
+    CgroupData& c = cgroup_dirs_[std::string(f.dir)];
+    c.hierarchy = f.hierarchy->id;
+    c.version = f.hierarchy->version;
+    c.member = std::string(f.dir);
+    std::string member = std::string(f.dir) + "/" + std::string(f.file);
+    if (f.file == "memory.stat") {
+      parse::IssueSink sink(member, d_.issues);
+      parse::MemoryStat s = parse::parseMemoryStat(text, sink);
+      bool v2 = s.flavor == parse::MemoryStatFlavor::kV2;
+      // v1's rss/cache are this cgroup's own pages; the analysis wants the subtree (total_*),
+      // which is what v2 reports directly.
+      auto get = [&](std::string_view v1, std::string_view v2key) -> std::optional<ByteCount> {
+        auto v = v2 ? s.get(v2key) : s.hierarchical(v1);
+        return v ? std::optional(ByteCount(*v)) : std::nullopt;
+      };
+      c.stat_anon = get("rss", "anon");
+      c.stat_file = get("cache", "file");
+      c.stat_shmem = get("shmem", "shmem");
+      c.stat_unevictable = get("unevictable", "unevictable");
+    } else if (f.file == "memory.usage_in_bytes" || f.file == "memory.current") {
+      uint64_t v;
+      if (parseInt(trim(text), v)) c.usage = ByteCount(v);
+    } else if (f.file == "memory.limit_in_bytes" || f.file == "memory.max") {
+      uint64_t v;
+      // v1 "unlimited" is PAGE_COUNTER_MAX pages in bytes (~2^63); v2 writes "max".
+      if (parseInt(trim(text), v) && v < (uint64_t{1} << 62)) c.limit = ByteCount(v);
+    } else if (f.file == "cgroup.procs") {
+      c.tasks = static_cast<uint64_t>(std::count(text.begin(), text.end(), '\n'));
+    }
+  }
+
+  void finishCgroups() {
+    const std::string* map = d_.text("cgroups.tsv");
+    if (map) {
+      parse::LineReader lines(*map);
+      parse::Line line;
+      parse::IssueSink sink("cgroups.tsv", d_.issues);
+      while (lines.next(line)) {
+        if (line.number == 1 || line.text.empty()) continue;  // the header
+        std::array<std::string_view, 3> f;
+        uint64_t hier = 0, ino = 0;
+        if (splitTabs(line.text, f) != 3 || !parseInt(f[0], hier) || !parseInt(f[1], ino)) {
+          sink.report(line.number, line.text, "expected 'hierarchy<TAB>ino<TAB>path'");
+          continue;
+        }
+        const Hierarchy* h = nullptr;
+        for (const Hierarchy& x : hierarchies_) {
+          if (x.id == static_cast<int>(hier)) h = &x;
+        }
+        std::string path(f[2]);
+        std::string dir = h ? h->prefix + (path == "/" ? "" : path) : "";
+        CgroupData c;
+        if (auto it = cgroup_dirs_.find(dir); h && it != cgroup_dirs_.end()) c = it->second;
+        c.hierarchy = static_cast<int>(hier);
+        c.version = h ? h->version : 1;
+        c.inode = ino;
+        c.path = path;
+        c.member = dir;
+        d_.cgroups.push_back(std::move(c));
+      }
+    }
+    for (size_t i = 0; i < d_.cgroups.size(); ++i) {
+      const CgroupData& c = d_.cgroups[i];
+      if (d_.page_cgroup_hierarchy < 0 || c.hierarchy == d_.page_cgroup_hierarchy) {
+        d_.inode_index.emplace(c.inode, i);
+      }
+    }
+  }
+
+  // --- page frames ---------------------------------------------------------------------------
+
+  void buildLayout() {
+    layout_built_ = true;
+    const std::string* blocks = d_.text("memory-blocks.tsv");
+    const std::string* block_size = d_.text("sys/devices/system/memory/block_size_bytes");
+    uint64_t bytes = 0;
+    if (blocks && block_size && parseInt(trim(*block_size), bytes, 16) && bytes >= d_.page_size) {
+      uint64_t frames_per_block = bytes / d_.page_size;
+      parse::LineReader lines(*blocks);
+      parse::Line line;
+      while (lines.next(line)) {
+        std::array<std::string_view, 4> f;
+        uint64_t block = 0, node = 0;
+        if (splitTabs(line.text, f) < 3 || !parseInt(f[0], block)) continue;  // header, bad lines
+        if (f[1] != "online") continue;
+        int n = parseInt(f[2], node) ? static_cast<int>(node) : 0;
+        d_.layout.add(Pfn(block * frames_per_block), Pfn((block + 1) * frames_per_block), n);
+      }
+      d_.layout.finalize();
+      if (d_.layout.known()) {
+        d_.layout_source = "memory-blocks.tsv";
+        return;
+      }
+    }
+    if (d_.zoneinfo) {
+      for (const parse::Zone& z : d_.zoneinfo->zones) {
+        if (!z.start_pfn || z.spanned.value() == 0) continue;
+        d_.layout.add(*z.start_pfn, *z.start_pfn + z.spanned, static_cast<int>(z.node));
+      }
+      d_.layout.finalize();
+      if (d_.layout.known()) d_.layout_source = "proc/zoneinfo";
+    }
+  }
+
+  void pageChunk(bundle::BundleReader& reader, const bundle::PageChunkName& name) {
+    if (!assembler_) {
+      assembler_.emplace(d_.byte_swap, [this](const PageFrameChunk& chunk) {
+        if (!layout_built_) buildLayout();
+        if (!scanner_) scanner_.emplace(d_.layout);
+        d_.has_page_tables = true;
+        scanner_->consume(chunk);
+      });
+    }
+    std::string problem = assembler_->add(reader, name);
+    if (!problem.empty()) d_.damage.push_back(problem);
+  }
+
+  void flushChunk() {
+    if (assembler_) assembler_->flush();
+  }
+
+  BundleData& d_;
+  std::vector<Hierarchy> hierarchies_;
+  std::map<std::string, CgroupData, std::less<>> cgroup_dirs_;
+  std::map<int, size_t> process_index_;
+  int smaps_pid_ = 0;
+  std::string smaps_text_;
+
+  std::optional<PageChunkAssembler> assembler_;
+  bool layout_built_ = false;
+  std::optional<frames::FrameScanner> scanner_;
+};
+
+}  // namespace
+
+const std::string* BundleData::text(std::string_view name) const {
+  auto it = texts.find(name);
+  return it == texts.end() ? nullptr : &it->second->text;
+}
+
+const CgroupData* BundleData::cgroupByInode(uint64_t inode) const {
+  auto it = inode_index.find(inode);
+  return it == inode_index.end() ? nullptr : &cgroups[it->second];
+}
+
+BundleData loadBundle(const std::string& path) {
+  bundle::InputFile input(path);
+  bundle::BundleReader reader(input);
+  BundleData d;
+  Loader(d).run(reader);
+  return d;
+}
+
+}  // namespace memsift::analysis

@@ -1,0 +1,645 @@
+// The findings: each one a conclusion with its size, where it is (cgroups, NUMA nodes, physical
+// ranges), the evidence with its sources, and what to do next. Ordered by bytes.
+#include <algorithm>
+#include <cinttypes>
+#include <cstdio>
+#include <functional>
+
+#include "analyzer/analysis/analyze.h"
+#include "analyzer/report/units_format.h"
+
+namespace memsift::analysis {
+
+namespace {
+
+using frames::CategoryCensus;
+using frames::FrameCategory;
+using report::Finding;
+using report::Severity;
+
+std::string fmtBytes(ByteCount b) {
+  return report::formatBytes(b);
+}
+std::string fmtCount(uint64_t n) {
+  return report::formatCount(n);
+}
+std::string fmtPercent(uint64_t part, uint64_t total) {
+  return report::formatPercent(report::shareOf(part, total));
+}
+
+struct Context {
+  const BundleData& d;
+  uint64_t total;  // MemTotal in bytes (or scanned memory when meminfo is missing)
+  uint64_t page;
+  std::vector<Finding> out;
+
+  ByteCount pagesToBytes(uint64_t pages) const { return ByteCount(pages * page); }
+  std::optional<ByteCount> meminfo(std::string_view key) const {
+    return d.meminfo ? d.meminfo->get(key) : std::nullopt;
+  }
+  std::optional<uint64_t> vmstat(std::string_view key) const {
+    return d.vmstat ? d.vmstat->value(key) : std::nullopt;
+  }
+  // Below this a finding is noise: a few pages in flight on any busy host.
+  bool significant(uint64_t bytes) const {
+    return bytes >= std::max<uint64_t>(4ull << 20, total / 2000);
+  }
+  Severity severity(uint64_t bytes) const {
+    if (bytes * 10 >= total) return Severity::kCritical;
+    if (bytes * 100 >= total || bytes >= (1ull << 30)) return Severity::kWarning;
+    return Severity::kInfo;
+  }
+  std::string cgroupPath(uint64_t inode) const {
+    if (inode == 0) return "(not charged)";
+    if (const CgroupData* c = d.cgroupByInode(inode)) return c->path;
+    return "@" + std::to_string(inode);
+  }
+};
+
+// Where a page-scan category is: per cgroup (largest first), per node, physical ranges.
+void placeCategories(const Context& c, Finding& f, std::initializer_list<FrameCategory> cats) {
+  const frames::FrameCensus& census = *c.d.census;
+  std::vector<std::pair<uint64_t, uint64_t>> by_cgroup;  // {pages, inode}
+  for (const auto& [inode, per] : census.cgroups) {
+    uint64_t pages = 0;
+    for (FrameCategory cat : cats)
+      pages += per[static_cast<size_t>(cat)];
+    if (pages) by_cgroup.emplace_back(pages, inode);
+  }
+  std::sort(by_cgroup.begin(), by_cgroup.end(), std::greater<>());
+  for (const auto& [pages, inode] : by_cgroup) {
+    f.cgroups.push_back({c.cgroupPath(inode), inode, c.pagesToBytes(pages)});
+  }
+  std::vector<uint64_t> nodes;
+  uint64_t unknown = 0;
+  for (FrameCategory cat : cats) {
+    const CategoryCensus& cc = census[cat];
+    if (nodes.size() < cc.node_pages.size()) nodes.resize(cc.node_pages.size());
+    for (size_t n = 0; n < cc.node_pages.size(); ++n)
+      nodes[n] += cc.node_pages[n];
+    unknown += cc.unknown_node_pages.value();
+    f.range_count += cc.range_count;
+    for (const frames::PfnRun& r : cc.ranges) {
+      if (f.ranges.size() < CategoryCensus::kMaxRanges) f.ranges.push_back({r.start, r.pages});
+    }
+  }
+  std::sort(f.ranges.begin(), f.ranges.end(),
+            [](const auto& a, const auto& b) { return a.start < b.start; });
+  for (size_t n = 0; n < nodes.size(); ++n) {
+    if (nodes[n]) f.nodes.push_back({static_cast<int>(n), c.pagesToBytes(nodes[n])});
+  }
+  if (unknown) f.nodes.push_back({-1, c.pagesToBytes(unknown)});
+}
+
+std::string whereSentence(const Finding& f) {
+  std::string s;
+  if (!f.cgroups.empty()) {
+    s += " Charged mostly to memory cgroup " + f.cgroups[0].path + " (" +
+         fmtBytes(f.cgroups[0].bytes) + ")";
+    if (f.cgroups.size() > 1) s += " and " + std::to_string(f.cgroups.size() - 1) + " more";
+    s += ".";
+  }
+  return s;
+}
+
+void unmappedAnonThp(Context& c) {
+  const CategoryCensus& cat = (*c.d.census)[FrameCategory::kAnonThpUnmapped];
+  uint64_t bytes = cat.pages.value() * c.page;
+  if (!c.significant(bytes)) return;
+  Finding f;
+  f.id = "unmapped-anon-thp";
+  f.severity = c.severity(bytes);
+  f.bytes = ByteCount(bytes);
+  f.pages = cat.pages;
+  f.thp_count = cat.compounds;
+  // One THP's size: the most common compound size in the category.
+  uint64_t size_pages = 0, most = 0;
+  for (const auto& [pages, count] : cat.compound_sizes) {
+    if (count > most) {
+      most = count;
+      size_pages = pages;
+    }
+  }
+  f.thp_bytes = ByteCount(size_pages * c.page);
+  placeCategories(c, f, {FrameCategory::kAnonThpUnmapped});
+  f.summary = fmtCount(cat.compounds) + " anonymous transparent huge pages (" + fmtBytes(f.bytes) +
+              ", " + fmtPercent(bytes, c.total) +
+              " of MemTotal) are on the LRU lists but no process maps them: a THP leak." +
+              whereSentence(f);
+  f.evidence.push_back(
+      {"page scan: " + fmtCount(cat.compounds) + " compound pages of " + fmtBytes(*f.thp_bytes) +
+           " (" + fmtCount(size_pages) +
+           " frames each) whose head is anonymous and on the LRU without the mmap flag, and "
+           "whose every frame has kpagecount 0",
+       {"pageframes", "kpageflags, kpagecount"}});
+  if (cat.compound_sizes.size() > 1) {
+    std::string sizes;
+    for (const auto& [pages, count] : cat.compound_sizes) {
+      sizes += (sizes.empty() ? "" : ", ") + fmtCount(count) + " x " +
+               fmtBytes(ByteCount(pages * c.page));
+    }
+    f.evidence.push_back({"sizes: " + sizes, {"pageframes", "kpageflags"}});
+  }
+  c.out.push_back(std::move(f));
+}
+
+void unmappedAnon(Context& c) {
+  const CategoryCensus& cat = (*c.d.census)[FrameCategory::kAnonUnmapped];
+  uint64_t bytes = cat.pages.value() * c.page;
+  if (!c.significant(bytes)) return;
+  Finding f;
+  f.id = "unmapped-anon";
+  f.severity = c.severity(bytes);
+  f.bytes = ByteCount(bytes);
+  f.pages = cat.pages;
+  placeCategories(c, f, {FrameCategory::kAnonUnmapped});
+  f.summary = fmtCount(cat.pages.value()) + " anonymous base pages (" + fmtBytes(f.bytes) + ", " +
+              fmtPercent(bytes, c.total) +
+              " of MemTotal) are held by the kernel but no process maps them." + whereSentence(f);
+  f.evidence.push_back({"page scan: " + fmtCount(cat.pages.value()) +
+                            " frames with the anonymous flag, without mmap, kpagecount 0, not "
+                            "part of a compound page",
+                        {"pageframes", "kpageflags, kpagecount"}});
+  c.out.push_back(std::move(f));
+}
+
+void partlyMappedThp(Context& c) {
+  const CategoryCensus& cat = (*c.d.census)[FrameCategory::kAnonThpPartlyMapped];
+  uint64_t bytes = cat.unmapped_subpages.value() * c.page;
+  if (!c.significant(bytes)) return;
+  Finding f;
+  f.id = "partly-unmapped-thp";
+  f.severity = c.severity(bytes);
+  f.bytes = ByteCount(bytes);
+  f.pages = cat.unmapped_subpages;
+  f.thp_count = cat.compounds;
+  placeCategories(c, f, {FrameCategory::kAnonThpPartlyMapped});
+  f.summary = fmtCount(cat.compounds) +
+              " anonymous THPs are only partly mapped: " + fmtBytes(f.bytes) +
+              " of their subpages are mapped by nobody but cannot be freed until the whole THP "
+              "is split or unmapped.";
+  f.evidence.push_back({"page scan: THPs with kpagecount 0 on " +
+                            fmtCount(cat.unmapped_subpages.value()) + " of " +
+                            fmtCount(cat.pages.value()) + " frames",
+                        {"pageframes", "kpagecount"}});
+  if (auto v = c.vmstat("thp_deferred_split_page")) {
+    f.evidence.push_back(
+        {"thp_deferred_split_page " + fmtCount(*v), {"proc/vmstat", "thp_deferred_split_page"}});
+  }
+  f.next_steps.push_back(
+      "Partly unmapped THPs wait on the deferred split queue; memory pressure or "
+      "`echo 1 > /proc/sys/vm/compact_memory` does not split them. Check "
+      "/sys/kernel/mm/transparent_hugepage/shrink_underused (6.12+) and the workload's "
+      "madvise(MADV_DONTNEED) pattern on huge-page-backed ranges.");
+  c.out.push_back(std::move(f));
+}
+
+// The counters' version of the anonymous leak, for bundles without page tables, or when the page
+// scan does not explain the gap.
+void unexplainedAnonLru(Context& c, const report::Report& r) {
+  const report::AnonReconciliation& a = r.anon;
+  uint64_t gap = a.unexplained.value();
+  uint64_t scan = a.frames_anon_unmapped ? a.frames_anon_unmapped->value() : 0;
+  if (c.d.census) {
+    // The scan found the unmapped memory itself: the counters only corroborate it.
+    uint64_t bound = std::max<uint64_t>(gap / 10, a.drift ? a.drift->value() * 2 : 0);
+    if (gap <= scan + bound) return;
+    gap -= scan;
+  }
+  if (!c.significant(gap)) return;
+  Finding f;
+  f.id = c.d.census ? "anon-lru-unexplained" : "unmapped-anon-counters";
+  f.severity = c.severity(gap);
+  f.bytes = ByteCount(gap);
+  f.pages = ByteCount(gap).value() / c.page ? PageCount(gap / c.page) : PageCount();
+  f.summary =
+      fmtBytes(ByteCount(gap)) + " (" + fmtPercent(gap, c.total) +
+      " of MemTotal) of anonymous memory is on the LRU lists but is neither mapped "
+      "anonymous memory (AnonPages) nor shmem" +
+      (c.d.census ? ", and the page scan does not account for it." : ": memory no process maps.");
+  if (!c.d.census) {
+    f.next_steps.push_back(
+        "Re-run memsift-collect as root so that the page-frame tables are captured: they tell "
+        "whether this is unmapped THPs or base pages, which cgroup holds them, and where.");
+  }
+  c.out.push_back(std::move(f));
+}
+
+void addAnonEvidence(Context& c, const report::Report& r) {
+  const report::AnonReconciliation& a = r.anon;
+  for (Finding& f : c.out) {
+    if (f.id != "unmapped-anon-thp" && f.id != "unmapped-anon" &&
+        f.id != "unmapped-anon-counters" && f.id != "anon-lru-unexplained") {
+      continue;
+    }
+    f.evidence.push_back({"Active(anon) " + fmtBytes(a.active_anon) + " + Inactive(anon) " +
+                              fmtBytes(a.inactive_anon) + " = " + fmtBytes(a.lru_anon) +
+                              " on the anonymous LRU, but AnonPages is " + fmtBytes(a.anon_pages) +
+                              " and Shmem " + fmtBytes(a.shmem) + ": " + fmtBytes(a.unexplained) +
+                              " is not mapped",
+                          {"proc/meminfo", "Active(anon), Inactive(anon), AnonPages, Shmem"}});
+    if (a.process_rss_anon) {
+      std::string text = "all " + fmtCount(a.processes) + " processes together map " +
+                         fmtBytes(*a.process_rss_anon) + " of anonymous memory (sum of RssAnon)";
+      if (a.process_pss_anon) text += ", " + fmtBytes(*a.process_pss_anon) + " by Pss_Anon";
+      f.evidence.push_back({text, {"proc/*/status, proc/*/smaps_rollup", "RssAnon, Pss_Anon"}});
+    }
+    if (a.drift) {
+      f.evidence.push_back({"the counters moved by at most " + fmtBytes(*a.drift) +
+                                " while the page tables were read (error bound)",
+                            {"proc/meminfo.after", "Active(anon), Inactive(anon), AnonPages"}});
+    }
+    if (auto v = c.vmstat("thp_split_page_failed"); v && *v > 0 && f.id != "unmapped-anon") {
+      f.evidence.push_back({"thp_split_page_failed " + fmtCount(*v) +
+                                ": the kernel tried to split THPs that something else holds",
+                            {"proc/vmstat", "thp_split_page_failed"}});
+    }
+    if (f.next_steps.empty()) {
+      f.next_steps = {
+          "Something holds references to these pages after their last mapping went away: look "
+          "in the owning cgroup's workload for pinned memory (vmsplice into pipes, VFIO/RDMA/"
+          "DPDK pins, io_uring fixed buffers, vhost) and for a driver that takes page "
+          "references (get_user_pages/pin_user_pages) without releasing them.",
+          "List the frames with `memsift page-types BUNDLE -b anon,~mmap -l`, then inspect one "
+          "head page with crash (`kmem -p PFN`; struct page at vmemmap + 0x40 x PFN): "
+          "_refcount above _mapcount + 1 confirms an extra reference.",
+          "Check the kernel's errata for THP reference leaks and the THP split failures; as a "
+          "stop-gap, restarting the owning workload or setting THP to madvise reduces exposure."};
+    }
+  }
+}
+
+void meminfoFinding(Context& c, const char* id, const char* field, const char* what,
+                    uint64_t percent_threshold, std::vector<std::string> next) {
+  auto v = c.meminfo(field);
+  if (!v || v->value() * 100 < c.total * percent_threshold) return;
+  Finding f;
+  f.id = id;
+  f.severity = c.severity(v->value());
+  f.bytes = *v;
+  f.pages = PageCount(v->value() / c.page);
+  f.summary = std::string(what) + " use " + fmtBytes(*v) + " (" + fmtPercent(v->value(), c.total) +
+              " of MemTotal).";
+  f.evidence.push_back({std::string(field) + " " + fmtBytes(*v), {"proc/meminfo", field}});
+  f.next_steps = std::move(next);
+  c.out.push_back(std::move(f));
+}
+
+void slabUnreclaimable(Context& c) {
+  size_t before = c.out.size();
+  meminfoFinding(c, "slab-unreclaimable", "SUnreclaim", "Unreclaimable slab caches", 10,
+                 {"Find the growing cache in /proc/slabinfo (largest listed here) and the code "
+                  "that allocates from it; `slabtop -s c` on the host, or "
+                  "/sys/kernel/slab/CACHE/alloc_calls with slub_debug=U."});
+  if (c.out.size() == before || !c.d.slabinfo) return;
+  std::vector<const parse::SlabCache*> caches;
+  for (const parse::SlabCache& s : c.d.slabinfo->caches)
+    caches.push_back(&s);
+  std::sort(caches.begin(), caches.end(), [](auto* a, auto* b) { return a->pages() > b->pages(); });
+  for (size_t i = 0; i < std::min<size_t>(5, caches.size()); ++i) {
+    c.out.back().evidence.push_back({"slab cache " + std::string(caches[i]->name) + ": " +
+                                         fmtBytes(ByteCount(caches[i]->pages().value() * c.page)) +
+                                         " in " + fmtCount(caches[i]->num_slabs) + " slabs, " +
+                                         fmtCount(caches[i]->active_objs) + " objects",
+                                     {"proc/slabinfo", std::string(caches[i]->name)}});
+  }
+}
+
+void hugetlbUnused(Context& c) {
+  if (!c.d.meminfo) return;
+  auto free_pages = c.d.meminfo->count("HugePages_Free");
+  auto total_pages = c.d.meminfo->count("HugePages_Total");
+  auto rsvd = c.d.meminfo->count("HugePages_Rsvd").value_or(0);
+  uint64_t size = c.meminfo("Hugepagesize").value_or(ByteCount()).value();
+  if (!free_pages || !total_pages || *free_pages == 0 || size == 0) return;
+  uint64_t bytes = *free_pages * size;
+  if (bytes * 100 < c.total * 5) return;
+  Finding f;
+  f.id = "hugetlb-unused";
+  f.severity = c.severity(bytes);
+  f.bytes = ByteCount(bytes);
+  f.pages = PageCount(bytes / c.page);
+  f.summary = fmtCount(*free_pages) + " of " + fmtCount(*total_pages) + " HugeTLB pages (" +
+              fmtBytes(f.bytes) + ", " + fmtPercent(bytes, c.total) +
+              " of MemTotal) are reserved in the pool but unused" +
+              (rsvd ? " (" + fmtCount(rsvd) + " promised to mappings not yet faulted)" : "") +
+              ": the rest of the system cannot use them.";
+  f.evidence.push_back({"HugePages_Total " + fmtCount(*total_pages) + ", HugePages_Free " +
+                            fmtCount(*free_pages) + ", HugePages_Rsvd " + fmtCount(rsvd) +
+                            ", Hugepagesize " + fmtBytes(ByteCount(size)),
+                        {"proc/meminfo", "HugePages_Total, HugePages_Free, HugePages_Rsvd"}});
+  if (c.d.census) {
+    const CategoryCensus& cat = (*c.d.census)[FrameCategory::kHugetlbUnmapped];
+    f.evidence.push_back({"page scan: " + fmtBytes(ByteCount(cat.pages.value() * c.page)) +
+                              " of hugetlb frames are mapped by nobody",
+                          {"pageframes", "kpageflags, kpagecount"}});
+    placeCategories(c, f, {FrameCategory::kHugetlbUnmapped});
+  }
+  f.next_steps.push_back(
+      "Shrink the pool to what the workloads map (vm.nr_hugepages, or "
+      "/sys/kernel/mm/hugepages/hugepages-*/nr_hugepages); check the boot command line "
+      "(hugepages=) and whatever sets it at startup.");
+  c.out.push_back(std::move(f));
+}
+
+void shmemUnmapped(Context& c) {
+  if (!c.d.census) return;
+  const CategoryCensus& cat = (*c.d.census)[FrameCategory::kShmemUnmapped];
+  uint64_t bytes = cat.pages.value() * c.page;
+  if (bytes * 100 < c.total * 5) return;
+  Finding f;
+  f.id = "shmem-unmapped";
+  f.severity = c.severity(bytes);
+  f.bytes = ByteCount(bytes);
+  f.pages = cat.pages;
+  placeCategories(c, f, {FrameCategory::kShmemUnmapped});
+  f.summary = fmtBytes(f.bytes) + " of shmem/tmpfs memory (" + fmtPercent(bytes, c.total) +
+              " of MemTotal) is mapped by no process: files in tmpfs or /dev/shm, or SysV shared "
+              "memory segments nobody attaches." +
+              whereSentence(f);
+  if (auto s = c.meminfo("Shmem")) {
+    f.evidence.push_back({"Shmem " + fmtBytes(*s), {"proc/meminfo", "Shmem"}});
+  }
+  f.evidence.push_back({"page scan: " + fmtCount(cat.pages.value()) +
+                            " swap-backed LRU frames that are not anonymous and not mapped",
+                        {"pageframes", "kpageflags"}});
+  f.next_steps.push_back(
+      "Look for large files in tmpfs mounts (`df -t tmpfs`, `du -x /dev/shm /run /tmp`) and "
+      "for orphaned SysV segments (`ipcs -m`, nattch 0); deleted-but-open files show in "
+      "`lsof +L1`.");
+  c.out.push_back(std::move(f));
+}
+
+void oomKills(Context& c) {
+  auto kills = c.vmstat("oom_kill");
+  std::vector<std::string> lines;
+  if (const std::string* kmsg = c.d.text("dev/kmsg")) {
+    size_t pos = 0;
+    while (pos < kmsg->size()) {
+      size_t nl = kmsg->find('\n', pos);
+      std::string_view line(kmsg->data() + pos,
+                            (nl == std::string::npos ? kmsg->size() : nl) - pos);
+      pos = nl == std::string::npos ? kmsg->size() : nl + 1;
+      if (line.find("Killed process") != std::string_view::npos ||
+          line.find("Out of memory") != std::string_view::npos) {
+        size_t semi = line.find(';');
+        lines.emplace_back(semi == std::string_view::npos ? line : line.substr(semi + 1));
+      }
+    }
+  }
+  if ((!kills || *kills == 0) && lines.empty()) return;
+  Finding f;
+  f.id = "oom-kills";
+  f.severity = Severity::kWarning;
+  uint64_t n = kills.value_or(lines.size());
+  f.summary = "The OOM killer ran " + fmtCount(n) + " time" + (n == 1 ? "" : "s") +
+              " since boot: memory ran out for real.";
+  if (kills) f.evidence.push_back({"oom_kill " + fmtCount(*kills), {"proc/vmstat", "oom_kill"}});
+  for (size_t i = 0; i < std::min<size_t>(lines.size(), 10); ++i) {
+    f.evidence.push_back({lines[i], {"dev/kmsg", ""}});
+  }
+  f.next_steps.push_back(
+      "The findings above say where the memory went; the victims are the "
+      "symptom, not the cause.");
+  c.out.push_back(std::move(f));
+}
+
+void thpCompactionFailures(Context& c) {
+  auto split_failed = c.vmstat("thp_split_page_failed").value_or(0);
+  auto compact_fail = c.vmstat("compact_fail").value_or(0);
+  auto compact_stall = c.vmstat("compact_stall").value_or(0);
+  if (split_failed < 1000 && (compact_fail == 0 || compact_fail < compact_stall / 2)) return;
+  Finding f;
+  f.id = "thp-split-compaction-failures";
+  f.severity = split_failed >= 1000 ? Severity::kWarning : Severity::kInfo;
+  f.summary = "The kernel failed to split THPs " + fmtCount(split_failed) +
+              " times and compaction failed " + fmtCount(compact_fail) + " of " +
+              fmtCount(compact_stall) + " times: huge pages are pinned or memory is fragmented.";
+  for (const char* key :
+       {"thp_split_page_failed", "thp_split_page", "thp_deferred_split_page", "compact_stall",
+        "compact_fail", "compact_success", "thp_fault_fallback", "thp_collapse_alloc_failed"}) {
+    if (auto v = c.vmstat(key))
+      f.evidence.push_back({std::string(key) + " " + fmtCount(*v), {"proc/vmstat", key}});
+  }
+  f.next_steps.push_back(
+      "A split fails when a THP has references beyond its mappings (pins): the same cause as "
+      "unmapped THPs staying on the LRU. Fragmentation is visible in /proc/buddyinfo.");
+  c.out.push_back(std::move(f));
+}
+
+void numaImbalance(Context& c) {
+  auto hit = c.vmstat("numa_hit").value_or(0);
+  auto miss = c.vmstat("numa_miss").value_or(0);
+  if (hit + miss == 0 || miss * 100 < (hit + miss) * 2) return;
+  Finding f;
+  f.id = "numa-miss";
+  f.severity = Severity::kInfo;
+  f.summary = fmtPercent(miss, hit + miss) +
+              " of page allocations could not be served from the preferred NUMA node: one node "
+              "ran short while others had memory.";
+  f.evidence.push_back({"numa_hit " + fmtCount(hit) + ", numa_miss " + fmtCount(miss),
+                        {"proc/vmstat", "numa_hit, numa_miss"}});
+  if (c.d.zoneinfo) {
+    for (const parse::NodeStats& n : c.d.zoneinfo->nodes) {
+      uint64_t free_pages = 0;
+      for (const parse::Zone& z : c.d.zoneinfo->zones) {
+        if (z.node == n.node) free_pages += z.free.value();
+      }
+      f.evidence.push_back({"node " + std::to_string(n.node) + ": " +
+                                fmtBytes(ByteCount(free_pages * c.page)) + " free",
+                            {"proc/zoneinfo", "pages free"}});
+    }
+  }
+  c.out.push_back(std::move(f));
+}
+
+void kernelOverheads(Context& c) {
+  meminfoFinding(c, "kernel-stacks", "KernelStack", "Kernel stacks", 5,
+                 {"Count threads per process (Threads: in /proc/PID/status) and find the process "
+                  "that spawns them; every thread costs a kernel stack (16 KiB on x86_64)."});
+  if (!c.out.empty() && c.out.back().id == "kernel-stacks") {
+    uint64_t threads = 0;
+    const ProcessData* top = nullptr;
+    for (const ProcessData& p : c.d.processes) {
+      threads += p.threads;
+      if (!top || p.threads > top->threads) top = &p;
+    }
+    c.out.back().evidence.push_back(
+        {fmtCount(threads) + " threads in all", {"proc/*/status", "Threads"}});
+    if (top) {
+      c.out.back().evidence.push_back(
+          {"most threads: pid " + std::to_string(top->pid) + " (" + top->comm + ") with " +
+               fmtCount(top->threads),
+           {"proc/" + std::to_string(top->pid) + "/status", "Threads"}});
+    }
+  }
+  meminfoFinding(c, "page-tables", "PageTables", "Page tables", 5,
+                 {"Large page tables come from many processes mapping much memory with small "
+                  "pages: use huge pages for big shared mappings, or fewer processes."});
+  meminfoFinding(c, "vmalloc", "VmallocUsed", "Vmalloc allocations", 10,
+                 {"Sum /proc/vmallocinfo by caller to find the allocating subsystem."});
+}
+
+void zombieCgroups(Context& c) {
+  if (!c.d.census || !c.d.census->has_cgroups) return;
+  // Frames charged to inodes that are not in the cgroup tree: the cgroup was removed but its
+  // pages still hold a charge (an offline "zombie" memcg) — kpagecgroup reports the removed
+  // cgroup's nearest live ancestor on current kernels, its own inode on some older ones.
+  uint64_t pages = 0;
+  std::vector<std::pair<uint64_t, uint64_t>> unknown;
+  for (const auto& [inode, per] : c.d.census->cgroups) {
+    if (inode == 0 || c.d.cgroupByInode(inode)) continue;
+    uint64_t p = 0;
+    for (uint64_t v : per)
+      p += v;
+    pages += p;
+    unknown.emplace_back(p, inode);
+  }
+  // Cgroups whose whole subtree has no tasks but that still hold much memory (usage is
+  // hierarchical on v1 and v2).
+  std::vector<const CgroupData*> empty;
+  uint64_t empty_bytes = 0;
+  for (const CgroupData& g : c.d.cgroups) {
+    if (!g.tasks || !g.usage || g.path == "/" || c.d.cgroupByInode(g.inode) != &g ||
+        g.usage->value() * 100 < c.total) {
+      continue;
+    }
+    uint64_t subtree_tasks = 0;
+    for (const CgroupData& h : c.d.cgroups) {
+      if (h.hierarchy == g.hierarchy && (h.path == g.path || h.path.starts_with(g.path + "/"))) {
+        subtree_tasks += h.tasks.value_or(0);
+      }
+    }
+    if (subtree_tasks > 0) continue;
+    // Nested empty cgroups: report the outermost only.
+    bool inside = false;
+    for (const CgroupData* e : empty)
+      inside |= g.path.starts_with(e->path + "/");
+    if (inside) continue;
+    empty.push_back(&g);
+    empty_bytes += g.usage->value();
+  }
+  uint64_t bytes = pages * c.page;
+  if (!c.significant(bytes)) {
+    bytes = 0;
+    unknown.clear();
+  }
+  if (bytes == 0 && empty.empty()) return;
+  Finding f;
+  f.id = "memcg-charges-without-tasks";
+  f.bytes = ByteCount(std::max(bytes, empty_bytes));
+  f.severity = c.severity(f.bytes.value());
+  f.pages = PageCount(f.bytes.value() / c.page);
+  std::sort(unknown.begin(), unknown.end(), std::greater<>());
+  for (const auto& [p, inode] : unknown)
+    f.cgroups.push_back({"@" + std::to_string(inode), inode, ByteCount(p * c.page)});
+  for (const CgroupData* g : empty)
+    f.cgroups.push_back({g->path, g->inode, *g->usage});
+  f.summary = fmtBytes(f.bytes) + " is charged to memory cgroups that have no tasks" +
+              (bytes ? " or no longer exist" : "") +
+              ": page cache and anonymous memory outlived the workload that created them.";
+  if (bytes) {
+    f.evidence.push_back({"page scan: " + fmtCount(pages) + " frames charged to " +
+                              fmtCount(unknown.size()) + " cgroup inode(s) not in the hierarchy",
+                          {"pageframes", "kpagecgroup"}});
+  }
+  for (const CgroupData* g : empty) {
+    f.evidence.push_back(
+        {g->path + ": usage " + fmtBytes(*g->usage) + ", no tasks",
+         {g->member + (g->version == 2 ? "/memory.current" : "/memory.usage_in_bytes"), ""}});
+  }
+  f.next_steps.push_back(
+      "Removed cgroups stay as offline memcgs while pages are charged to them (`grep "
+      "nr_dying_descendants /sys/fs/cgroup/*/cgroup.stat` on v2). Dropping clean page cache "
+      "of the removed workload's files, or force_empty on v1, releases them.");
+  c.out.push_back(std::move(f));
+}
+
+void countersDisagree(Context& c, const report::Report& r) {
+  if (!c.d.census || !r.anon.frames_lru_anon) return;
+  uint64_t counted = r.anon.lru_anon.value(), scanned = r.anon.frames_lru_anon->value();
+  uint64_t diff = counted > scanned ? counted - scanned : scanned - counted;
+  uint64_t bound = std::max<uint64_t>(counted / 20, r.anon.drift ? r.anon.drift->value() * 2 : 0);
+  if (diff <= bound || !c.significant(diff)) return;
+  Finding f;
+  f.id = "counters-disagree";
+  f.severity = Severity::kWarning;
+  f.bytes = ByteCount(diff);
+  f.pages = PageCount(diff / c.page);
+  f.summary = "The anonymous LRU counters (" + fmtBytes(r.anon.lru_anon) + ") and the page scan (" +
+              fmtBytes(*r.anon.frames_lru_anon) + ") disagree by " + fmtBytes(ByteCount(diff)) +
+              ", more than the counters moved during collection.";
+  f.evidence.push_back({"Active(anon) + Inactive(anon) = " + fmtBytes(r.anon.lru_anon),
+                        {"proc/meminfo", "Active(anon), Inactive(anon)"}});
+  f.evidence.push_back(
+      {"frames with lru and swapbacked, not unevictable: " + fmtBytes(*r.anon.frames_lru_anon),
+       {"pageframes", "kpageflags"}});
+  f.next_steps.push_back(
+      "Collect again: a large difference that persists means pages are "
+      "accounted to the LRU without being on it (or the reverse).");
+  c.out.push_back(std::move(f));
+}
+
+void ledgerResidual(Context& c, const report::Report& r) {
+  int64_t residual = r.ledger.residual_bytes;
+  if (residual <= 0 || static_cast<uint64_t>(residual) * 100 < c.total * 10) return;
+  Finding f;
+  f.id = "unaccounted-kernel-memory";
+  f.bytes = ByteCount(static_cast<uint64_t>(residual));
+  f.severity = c.severity(f.bytes.value());
+  f.pages = PageCount(f.bytes.value() / c.page);
+  f.summary = fmtBytes(f.bytes) + " (" + fmtPercent(f.bytes.value(), c.total) +
+              " of MemTotal) is in use but no /proc/meminfo counter accounts for it: pages "
+              "allocated directly from the page allocator (drivers, alloc_pages users).";
+  f.evidence.push_back({"MemTotal minus every ledger line", {"proc/meminfo", "MemTotal"}});
+  if (c.d.census) {
+    const CategoryCensus& un = (*c.d.census)[FrameCategory::kUnflagged];
+    const CategoryCensus& other = (*c.d.census)[FrameCategory::kOther];
+    const CategoryCensus& kernel = (*c.d.census)[FrameCategory::kKernel];
+    f.evidence.push_back({"page scan: " + fmtBytes(ByteCount(un.pages.value() * c.page)) +
+                              " without flags, " +
+                              fmtBytes(ByteCount(kernel.pages.value() * c.page)) + " kernel, " +
+                              fmtBytes(ByteCount(other.pages.value() * c.page)) + " other",
+                          {"pageframes", "kpageflags"}});
+  }
+  f.next_steps.push_back(
+      "Check drivers with large DMA or buffer pools (GPU, RDMA, network "
+      "rings), and /proc/vmallocinfo; page_owner (page_owner=on) names the "
+      "allocating call sites.");
+  c.out.push_back(std::move(f));
+}
+
+}  // namespace
+
+std::vector<report::Finding> findFindings(const BundleData& d, const report::Report& r) {
+  uint64_t total = r.host.mem_total.value();
+  if (total == 0 && d.census) total = (d.census->frames.value()) * d.page_size;
+  Context c{d, std::max<uint64_t>(total, 1), d.page_size, {}};
+  if (d.census) {
+    unmappedAnonThp(c);
+    unmappedAnon(c);
+    partlyMappedThp(c);
+    shmemUnmapped(c);
+    zombieCgroups(c);
+    countersDisagree(c, r);
+  }
+  if (d.meminfo) {
+    unexplainedAnonLru(c, r);
+    addAnonEvidence(c, r);
+    slabUnreclaimable(c);
+    hugetlbUnused(c);
+    kernelOverheads(c);
+    ledgerResidual(c, r);
+  }
+  oomKills(c);
+  thpCompactionFailures(c);
+  numaImbalance(c);
+  // Largest first; findings without a size (events) after those with one, by severity.
+  std::stable_sort(c.out.begin(), c.out.end(), [](const Finding& a, const Finding& b) {
+    if (a.bytes != b.bytes) return a.bytes > b.bytes;
+    return static_cast<int>(a.severity) > static_cast<int>(b.severity);
+  });
+  return std::move(c.out);
+}
+
+}  // namespace memsift::analysis

@@ -1,0 +1,75 @@
+// Assembly of page-table chunks from bundle members.
+#include "analyzer/analysis/page_chunk_assembler.h"
+
+#include <bit>
+
+namespace memsift::analysis {
+
+std::string PageChunkAssembler::add(bundle::BundleReader& reader,
+                                    const bundle::PageChunkName& name) {
+  uint64_t size = reader.current().size;
+  if (size % 8 != 0 || size > bundle::kPageChunkBytes) {
+    return "page-table member " + reader.current().name + " has " + std::to_string(size) +
+           " bytes, not a whole number of frames";
+  }
+  if (pending_ && name.start != start_) flush();
+  auto& buf = tables_[static_cast<size_t>(name.table)];
+  buf.resize(size / 8);
+  auto bytes = std::as_writable_bytes(std::span(buf));
+  size_t got = 0;
+  for (size_t n; got < bytes.size() && (n = reader.read(bytes.subspan(got))) > 0;)
+    got += n;
+  buf.resize(got / 8);  // a cut chunk keeps its intact frames
+  if (byte_swap_) {
+    for (uint64_t& v : buf)
+      v = __builtin_bswap64(v);
+  }
+  present_[static_cast<size_t>(name.table)] = true;
+  pending_ = true;
+  start_ = name.start;
+  return {};
+}
+
+void PageChunkAssembler::flush() {
+  if (!pending_) return;
+  pending_ = false;
+  std::array<bool, 3> present = present_;
+  present_ = {};
+  if (!present[0] || tables_[0].empty()) return;  // counts or cgroups without flags
+  const auto& flags = tables_[0];
+  auto table = [&](size_t i) {
+    return present[i] && tables_[i].size() == flags.size() ? std::span<const uint64_t>(tables_[i])
+                                                           : std::span<const uint64_t>();
+  };
+  sink_({start_, flags, table(1), table(2)});
+}
+
+bool PageChunkAssembler::needsByteSwap(const nlohmann::json& manifest) {
+  const nlohmann::json& host = manifest["host"];
+  if (!host.is_object() || !host["byte_order"].is_string()) return false;
+  bool big = host["byte_order"] == "big";
+  return big != (std::endian::native == std::endian::big);
+}
+
+void forEachPageChunk(const std::string& path, Pfn from,
+                      const std::function<bool(const PageFrameChunk&)>& visit) {
+  bundle::InputFile input(path);
+  bundle::BundleReader reader(input);
+  bool more = true;
+  PageChunkAssembler assembler(PageChunkAssembler::needsByteSwap(reader.manifest()),
+                               [&](const PageFrameChunk& chunk) {
+                                 if (more && chunk.end() > from) more = visit(chunk);
+                               });
+  while (more && reader.next()) {
+    const auto& m = reader.current();
+    if (!m.page_chunk) {
+      assembler.flush();
+      continue;
+    }
+    if (m.page_chunk->start + PageCount(m.size / 8) <= from) continue;  // before the pass
+    assembler.add(reader, *m.page_chunk);
+  }
+  if (more) assembler.flush();
+}
+
+}  // namespace memsift::analysis

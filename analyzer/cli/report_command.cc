@@ -1,0 +1,45 @@
+// memsift report: analyse a bundle and write the report (text, JSON, Markdown or HTML).
+#include <cstdio>
+#include <iostream>
+
+#include "analyzer/analysis/analyze.h"
+#include "analyzer/cli/args.h"
+#include "analyzer/cli/commands.h"
+#include "analyzer/report/render.h"
+#include "common/bundle/byte_stream.h"
+#include "common/exit_codes.h"
+
+namespace memsift::cli {
+
+int runReport(const Args& args) {
+  po::options_description options("report options");
+  options.add_options()("bundle", po::value<std::string>(), "the bundle (- for stdin)")(
+      "format,f", po::value<std::string>()->default_value("text"), "text, json, markdown or html")(
+      "output,o", po::value<std::string>()->default_value("-"),
+      "write the report here (- = stdout)")("top", po::value<size_t>()->default_value(20),
+                                            "rows in the process and cgroup tables");
+  po::variables_map vm;
+  if (!parseArgs(args, options, {"bundle"},
+                 "memsift report BUNDLE [--format text|json|markdown|html] [-o FILE] [--top N]",
+                 vm)) {
+    return kExitOk;
+  }
+  report::Format format = report::parseFormat(vm["format"].as<std::string>());
+  analysis::AnalyzeOptions analyze_options;
+  analyze_options.top = vm["top"].as<size_t>();
+
+  analysis::BundleData data = analysis::loadBundle(vm["bundle"].as<std::string>());
+  report::Report r = analysis::analyze(data, analyze_options);
+  std::string text;
+  report::renderReport(r, format, text);
+
+  // Written under a temporary name and renamed: a half-written report never appears.
+  bundle::OutputFile out(vm["output"].as<std::string>());
+  out.write(std::as_bytes(std::span(text)));
+  out.commit();
+  for (const std::string& d : r.collection.damage)
+    std::fprintf(stderr, "memsift report: %s\n", d.c_str());
+  return r.collection.complete ? kExitOk : kExitPartial;
+}
+
+}  // namespace memsift::cli

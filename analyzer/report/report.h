@@ -1,0 +1,188 @@
+// The report model: everything memsift concluded about one bundle, as plain data. Analysis fills
+// it; each renderer (text, JSON, Markdown, HTML) only reads it. Byte amounts are ByteCount; page
+// amounts PageCount; every figure that comes from the bundle names its source.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/units.h"
+
+namespace memsift::report {
+
+// Where a figure comes from: a bundle member and a field in it ("proc/meminfo", "AnonPages"),
+// or the page-frame scan ("pageframes", "anon_thp_unmapped").
+struct Source {
+  std::string member;
+  std::string field;
+};
+
+struct Host {
+  std::string hostname;
+  std::string kernel;  // release, e.g. "4.18.0-147.el8.aarch64"
+  std::string arch;
+  uint64_t page_size = 0;
+  std::string byte_order;
+  ByteCount mem_total;
+  std::optional<double> uptime_seconds;
+  std::string collected_at;  // ISO 8601 UTC, as the collector recorded it
+  std::string collector_version;
+  int nodes = 0;  // NUMA nodes seen
+};
+
+struct MissingSource {
+  std::string path;
+  std::string status;  // absent, denied, vanished, error, truncated, timeout
+  std::string detail;
+};
+
+struct Collection {
+  bool complete = false;  // the collector finished and the bundle is intact
+  bool partial = false;   // the analysis lacks something it would have used (damage, missing)
+  std::vector<MissingSource> missing;  // sources not captured whole (vanished processes omitted)
+  uint64_t vanished_processes = 0;
+  std::vector<std::string> damage;        // bundle damage and problems, in reader's words
+  std::vector<std::string> parse_issues;  // malformed lines, formatted "member:line: msg: text"
+  // Conclusions that could not be drawn, and why ("page-frame classification: the bundle has
+  // no page-frame tables (collector run without root)").
+  std::vector<std::string> limitations;
+};
+
+// One line of the memory ledger: MemTotal split into parts.
+struct LedgerLine {
+  std::string id;     // "anon_lru_active"
+  std::string label;  // "Anonymous LRU, active"
+  ByteCount bytes;
+  Source source;
+};
+
+struct Ledger {
+  ByteCount mem_total;
+  Source mem_total_source;
+  std::vector<LedgerLine> lines;  // the parts, in a fixed order; their sum plus residual = total
+  // MemTotal minus the lines: memory nobody's counters account for. Negative when the lines
+  // overlap or counters moved; kept signed so renderers show it honestly.
+  int64_t residual_bytes = 0;
+};
+
+// The core reconciliation of anonymous memory: what the LRU holds against what processes map.
+struct AnonReconciliation {
+  ByteCount lru_anon;  // Active(anon) + Inactive(anon)
+  ByteCount active_anon, inactive_anon;
+  ByteCount anon_pages;                       // AnonPages: anon pages mapped into page tables
+  ByteCount shmem;                            // Shmem: also on the anon LRU
+  std::optional<ByteCount> process_rss_anon;  // sum of RssAnon over processes
+  std::optional<ByteCount> process_pss_anon;  // sum of Pss_Anon (no double count after fork)
+  uint64_t processes = 0;
+  std::optional<ByteCount> frames_lru_anon;       // page scan: swapbacked LRU pages
+  std::optional<ByteCount> frames_anon_unmapped;  // page scan: anon, no process maps it
+  // LRU anon not explained by mapped anon and shmem: lru_anon - anon_pages - shmem (>= 0).
+  ByteCount unexplained;
+  double unexplained_share = 0;  // of MemTotal
+  // How far the counters moved between the readings before and after the page tables: the
+  // error bound of any comparison between counters and the page scan.
+  std::optional<ByteCount> drift;
+  std::vector<Source> sources;
+};
+
+enum class Severity { kInfo, kWarning, kCritical };
+
+struct CgroupBytes {
+  std::string path;  // relative to the memory hierarchy's root, starting with "/"; or "@INODE"
+  uint64_t inode = 0;
+  ByteCount bytes;
+};
+struct NodeBytes {
+  int node = -1;  // -1: outside every known node range
+  ByteCount bytes;
+};
+struct PfnRangeOut {
+  Pfn start;
+  PageCount pages;
+};
+
+struct Evidence {
+  std::string text;
+  Source source;
+};
+
+struct Finding {
+  std::string id;  // "unmapped-anon-thp"
+  Severity severity = Severity::kInfo;
+  std::string summary;  // one sentence
+  ByteCount bytes;
+  PageCount pages;
+  std::optional<uint64_t> thp_count;
+  std::optional<ByteCount> thp_bytes;  // one THP's size
+  std::vector<CgroupBytes> cgroups;
+  std::vector<NodeBytes> nodes;
+  std::vector<PfnRangeOut> ranges;  // at most 100
+  uint64_t range_count = 0;         // in all
+  std::vector<Evidence> evidence;
+  std::vector<std::string> next_steps;
+};
+
+struct ProcessRow {
+  int pid = 0;
+  std::string comm;
+  std::string cmdline;
+  std::string cgroup;  // memory cgroup path
+  ByteCount rss, pss, uss, anon, file, shmem, swap, anon_huge;
+};
+
+struct CgroupRow {
+  std::string path;
+  uint64_t inode = 0;
+  uint64_t tasks = 0;
+  std::optional<ByteCount> usage;        // memory.usage_in_bytes / memory.current
+  std::optional<ByteCount> limit;        // memory.limit_in_bytes / memory.max (none: unlimited)
+  std::optional<ByteCount> stat_anon;    // memory.stat rss / anon
+  std::optional<ByteCount> stat_file;    // memory.stat cache / file
+  std::optional<ByteCount> frame_bytes;  // page scan: frames charged to it
+  std::optional<ByteCount> frame_unmapped_anon;  // page scan: unmapped anon + anon THP
+};
+
+// One category of the page-frame classification.
+struct FrameCategoryRow {
+  std::string id;
+  std::string label;
+  PageCount pages;
+  ByteCount bytes;
+  std::vector<NodeBytes> nodes;
+};
+
+struct FrameSummary {
+  PageCount frames;
+  PageCount missing_frames;
+  std::vector<FrameCategoryRow> categories;  // in category order; empty ones omitted
+};
+
+// A cell of the physical memory map: a PFN range and its dominant category (HTML report).
+struct MapCell {
+  Pfn start;
+  PageCount pages;
+  int node = -1;
+  std::string category;                               // dominant category id
+  std::vector<std::pair<std::string, uint64_t>> mix;  // category id -> pages, largest first
+};
+
+struct Report {
+  std::string schema = "memsift-report/1";
+  Host host;
+  Collection collection;
+  Ledger ledger;
+  AnonReconciliation anon;
+  std::vector<Finding> findings;  // ordered by bytes, largest first
+  std::optional<FrameSummary> frames;
+  std::vector<ProcessRow> processes;  // top N by RSS (or PSS)
+  uint64_t process_count = 0;
+  std::vector<CgroupRow> cgroups;  // top N by charged bytes
+  uint64_t cgroup_count = 0;
+  std::vector<MapCell> memory_map;  // coarse physical map, empty without page tables
+};
+
+std::string_view severityName(Severity s);  // "info", "warning", "critical"
+
+}  // namespace memsift::report
