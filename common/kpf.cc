@@ -68,7 +68,7 @@ constexpr size_t countPageTypes() {
 }
 
 constexpr size_t kPageTypesCount = countPageTypes();
-static_assert(kPageTypesCount == 43, "the current page-types names 43 bits");
+static_assert(kPageTypesCount == kPageTypesColumns, "the current page-types names 43 bits");
 
 struct PageTypesTable {
   std::array<const FlagInfo*, kPageTypesCount> flags{};

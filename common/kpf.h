@@ -11,6 +11,7 @@
 // (analyzer/page_types/) uses the name table and the two transformations.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -102,8 +103,8 @@ std::span<const FlagInfo> allFlags();
 // The entry for a bit, or nullptr.
 const FlagInfo* findFlag(unsigned bit);
 
-// The bits the current page-types names, in bit order: the columns of its symbolic string
-// (43 of them).
+// The bits the current page-types names, in bit order: the columns of its symbolic string.
+inline constexpr size_t kPageTypesColumns = 43;
 std::span<const FlagInfo* const> pageTypesFlags();
 // Bits of `flags` that page-types has no name for (it exits with "unknown flag bit N" on them).
 uint64_t unnamedPageTypesBits(uint64_t flags);
