@@ -109,7 +109,7 @@ size_t InputFile::read(std::span<std::byte> data) {
 
 size_t MemorySource::read(std::span<std::byte> data) {
   size_t n = std::min(data.size(), bytes_.size() - pos_);
-  std::memcpy(data.data(), bytes_.data() + pos_, n);
+  if (n > 0) std::memcpy(data.data(), bytes_.data() + pos_, n);
   pos_ += n;
   return n;
 }

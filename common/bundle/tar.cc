@@ -40,7 +40,7 @@ void putOctal(Block& b, size_t off, size_t len, uint64_t value) {
 }
 
 void putString(Block& b, size_t off, std::string_view s) {
-  std::memcpy(&b[off], s.data(), s.size());
+  if (!s.empty()) std::memcpy(&b[off], s.data(), s.size());  // an empty view may be null
 }
 
 unsigned checksumOf(const Block& b) {

@@ -60,6 +60,7 @@ void Xxh64::reset(uint64_t seed) {
 }
 
 void Xxh64::update(std::span<const std::byte> data) {
+  if (data.empty()) return;  // data() may be null: memcpy must not see it
   auto p = reinterpret_cast<const unsigned char*>(data.data());
   size_t n = data.size();
   total_ += n;
