@@ -86,14 +86,14 @@ void CgroupWalker::run(const std::vector<CgroupHierarchy>& hierarchies) {
       out_.source(member_dir_, statusForErrno(err), errnoDetail(err));
       continue;
     }
-    walk(dir.release(), static_cast<int>(i), 0);
+    walk(std::move(dir), static_cast<int>(i), 0);
   }
   if (!out_.dryRun()) map.finish();
   map_ = nullptr;
 }
 
-void CgroupWalker::walk(int dirfd_owned, int hierarchy, int depth) {
-  DirReader dir{UniqueFd(dirfd_owned)};
+void CgroupWalker::walk(UniqueFd fd, int hierarchy, int depth) {
+  DirReader dir{std::move(fd)};
   if (!dir.valid()) return;
   struct stat st;
   if (::fstat(dir.fd(), &st) != 0) return;
@@ -125,7 +125,7 @@ void CgroupWalker::walk(int dirfd_owned, int hierarchy, int depth) {
         if (sub.valid()) {
           if (path_.empty() || path_.back() != '/') path_.push_back('/');
           path_.append(name);
-          walk(sub.release(), hierarchy, depth + 1);
+          walk(std::move(sub), hierarchy, depth + 1);
           path_.resize(path_len);
         } else {
           SourceStatus s = statusForErrno(err);

@@ -26,7 +26,7 @@ class CgroupWalker {
   uint64_t cgroupsSeen() const { return cgroups_; }
 
  private:
-  void walk(int dirfd, int hierarchy, int depth);
+  void walk(UniqueFd dir, int hierarchy, int depth);
 
   const SystemRoot& root_;
   TextReader& text_;

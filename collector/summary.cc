@@ -18,6 +18,7 @@ nlohmann::json figuresJson(const RunFigures& f) {
 
 void printSummary(std::FILE* out, std::string_view target, const RunFigures& f,
                   std::string_view root) {
+  if (target == "-") target = "standard output";
   std::fprintf(out,
                "memsift-collect: wrote %.*s: %s (%s before compression), %llu members, %.1f s\n",
                static_cast<int>(target.size()), target.data(),

@@ -172,7 +172,7 @@ void SystemReader::readMemoryBlocks() {
     table.field(name.substr(6));
     table.field(readSmallAt(bfd.get(), "state", value) == 0 ? std::string_view(value) : "-");
     std::string node = "-";
-    DirReader entries{UniqueFd(::dup(bfd.get()))};
+    DirReader entries{openAt(bfd.get(), ".", O_DIRECTORY, err)};
     while (const dirent* b = entries.next()) {
       std::string_view bn = b->d_name;
       if (startsWith(bn, "node") && isAllDigits(bn.substr(4))) node = bn.substr(4);

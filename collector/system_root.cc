@@ -48,7 +48,6 @@ DirReader::~DirReader() {
 const dirent* DirReader::next() {
   if (dir_ == nullptr) return nullptr;
   for (;;) {
-    errno = 0;
     const dirent* e = ::readdir(dir_);
     if (e == nullptr) return nullptr;
     std::string_view name = e->d_name;
