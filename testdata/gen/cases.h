@@ -1,0 +1,29 @@
+// The cases memsift-testgen writes, and the options they share.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace memsift::testgen {
+
+struct Options {
+  std::filesystem::path dir;     // the system root to write
+  std::filesystem::path expect;  // the expectations file (default DIR/../expected.json)
+  uint64_t seed = 1;
+  bool sparse = false;
+  // synthetic
+  uint64_t size_gib = 256;
+  uint64_t page_size = 4096;
+  std::string kernel = "6.18";
+  std::filesystem::path seed_dir;  // testdata/seed (meminfo, vmstat of the incident)
+};
+
+void caseSeed(const Options& o);
+void caseSynthetic(const Options& o);
+// The scenario cases of issue 6 on a small 6.x host (case_scenarios.cc).
+void caseScenario(const std::string& name, const Options& o);
+bool isScenario(const std::string& name);
+
+}  // namespace memsift::testgen
