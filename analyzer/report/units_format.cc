@@ -1,0 +1,222 @@
+// Formatting of figures and host strings shared by every human-readable renderer.
+#include "analyzer/report/units_format.h"
+
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+
+namespace memsift::report {
+namespace {
+
+constexpr std::string_view kUnits[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+constexpr char kHex[] = "0123456789abcdef";
+
+void appendUint(std::string& out, uint64_t v) {
+  char buf[24];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  (void)ec;
+  out.append(buf, end);
+}
+
+void appendEscapedByte(std::string& out, unsigned char c) {
+  out += "\\x";
+  out += kHex[c >> 4];
+  out += kHex[c & 15];
+}
+
+// Length of the valid UTF-8 sequence starting at s[i], or 0 when it is not valid (overlong
+// forms, surrogates and values above U+10FFFF included, as RFC 3629 demands).
+size_t utf8Length(std::string_view s, size_t i) {
+  auto at = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  unsigned char c = at(i);
+  size_t n;
+  unsigned char lo = 0x80, hi = 0xbf;
+  if (c >= 0xc2 && c <= 0xdf) {
+    n = 2;
+  } else if (c >= 0xe0 && c <= 0xef) {
+    n = 3;
+    if (c == 0xe0) lo = 0xa0;
+    if (c == 0xed) hi = 0x9f;
+  } else if (c >= 0xf0 && c <= 0xf4) {
+    n = 4;
+    if (c == 0xf0) lo = 0x90;
+    if (c == 0xf4) hi = 0x8f;
+  } else {
+    return 0;
+  }
+  if (i + n > s.size()) return 0;
+  if (at(i + 1) < lo || at(i + 1) > hi) return 0;
+  for (size_t k = 2; k < n; ++k)
+    if (at(i + k) < 0x80 || at(i + k) > 0xbf) return 0;
+  return n;
+}
+
+uint32_t decodeUtf8(std::string_view s, size_t i, size_t n) {
+  auto at = [&](size_t k) { return static_cast<uint32_t>(static_cast<unsigned char>(s[k])); };
+  uint32_t cp = at(i) & (0x7f >> n);
+  for (size_t k = 1; k < n; ++k)
+    cp = (cp << 6) | (at(i + k) & 0x3f);
+  return cp;
+}
+
+// C1 controls (a terminal may read U+009B as CSI) and the bidirectional overrides and isolates
+// that make text display in another order than it is stored ("Trojan Source", CVE-2021-42574).
+bool isInvisibleControl(uint32_t cp) {
+  return (cp >= 0x80 && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) ||
+         (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200e || cp == 0x200f;
+}
+
+}  // namespace
+
+std::string formatBytes(ByteCount bytes) {
+  uint64_t v = bytes.value();
+  size_t unit = 0;
+  while (unit + 1 < std::size(kUnits) && v >= (uint64_t{1} << (10 * (unit + 1))))
+    ++unit;
+  std::string out;
+  if (unit == 0) {
+    appendUint(out, v);
+    out += " B";
+    return out;
+  }
+  // Tenths of the unit, rounded half up, in integers: the remainder times ten cannot overflow
+  // because it is below 2^60 even for EiB.
+  uint64_t div = uint64_t{1} << (10 * unit);
+  uint64_t tenths = (v / div) * 10 + ((v % div) * 10 + div / 2) / div;
+  if (tenths >= 10240 && unit + 1 < std::size(kUnits)) {
+    ++unit;
+    div <<= 10;
+    tenths = (v / div) * 10 + ((v % div) * 10 + div / 2) / div;
+  }
+  appendUint(out, tenths / 10);
+  if (tenths % 10 != 0) {
+    out += '.';
+    out += static_cast<char>('0' + tenths % 10);
+  }
+  out += ' ';
+  out += kUnits[unit];
+  return out;
+}
+
+std::string formatSignedBytes(int64_t bytes) {
+  if (bytes >= 0) return formatBytes(ByteCount(static_cast<uint64_t>(bytes)));
+  // Negate in unsigned arithmetic so INT64_MIN does not overflow.
+  return "-" + formatBytes(ByteCount(uint64_t{0} - static_cast<uint64_t>(bytes)));
+}
+
+double shareOf(uint64_t part, uint64_t whole) {
+  return whole == 0 ? 0.0 : static_cast<double>(part) / static_cast<double>(whole);
+}
+
+std::string formatPercent(double share) {
+  if (!std::isfinite(share)) return "n/a";
+  if (share == 0) return "0%";
+  double tenths = std::round(share * 1000);
+  if (share > 0 && tenths == 0) return "<0.1%";
+  char buf[32];
+  if (std::fmod(tenths, 10) == 0) {
+    std::snprintf(buf, sizeof buf, "%.0f%%", tenths / 10);
+  } else {
+    std::snprintf(buf, sizeof buf, "%.1f%%", tenths / 10);
+  }
+  return buf;
+}
+
+std::string formatCount(uint64_t n) {
+  std::string digits;
+  appendUint(digits, n);
+  std::string out;
+  out.reserve(digits.size() + digits.size() / 3);
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+std::string formatPfn(Pfn pfn) {
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(pfn.value()));
+  return buf;
+}
+
+std::string formatPageSize(uint64_t bytes) {
+  return formatBytes(ByteCount(bytes));
+}
+
+std::string formatDuration(double seconds) {
+  if (!std::isfinite(seconds) || seconds < 0) return "n/a";
+  uint64_t s = static_cast<uint64_t>(seconds);
+  char buf[64];
+  if (s < 60) {
+    std::snprintf(buf, sizeof buf, "%llus", static_cast<unsigned long long>(s));
+  } else if (s < 3600) {
+    std::snprintf(buf, sizeof buf, "%llum %llus", static_cast<unsigned long long>(s / 60),
+                  static_cast<unsigned long long>(s % 60));
+  } else if (s < 86400) {
+    std::snprintf(buf, sizeof buf, "%lluh %llum", static_cast<unsigned long long>(s / 3600),
+                  static_cast<unsigned long long>(s % 3600 / 60));
+  } else {
+    std::snprintf(buf, sizeof buf, "%llud %lluh", static_cast<unsigned long long>(s / 86400),
+                  static_cast<unsigned long long>(s % 86400 / 3600));
+  }
+  return buf;
+}
+
+std::string printable(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c < 0x7f) {
+      out += static_cast<char>(c);
+      ++i;
+      continue;
+    }
+    if (c < 0x80) {  // C0 controls and DEL
+      appendEscapedByte(out, c);
+      ++i;
+      continue;
+    }
+    size_t n = utf8Length(s, i);
+    if (n == 0) {
+      appendEscapedByte(out, c);
+      ++i;
+      continue;
+    }
+    uint32_t cp = decodeUtf8(s, i, n);
+    if (isInvisibleControl(cp)) {
+      char buf[16];
+      std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(cp));
+      out += buf;
+    } else {
+      out.append(s.substr(i, n));
+    }
+    i += n;
+  }
+  return out;
+}
+
+size_t displayWidth(std::string_view s) {
+  size_t w = 0;
+  for (char c : s)
+    if ((static_cast<unsigned char>(c) & 0xc0) != 0x80) ++w;
+  return w;
+}
+
+std::string clip(std::string_view s, size_t width) {
+  if (displayWidth(s) <= width) return std::string(s);
+  size_t keep = width > 3 ? width - 3 : 0;
+  size_t cols = 0, i = 0;
+  for (; i < s.size(); ++i) {
+    if ((static_cast<unsigned char>(s[i]) & 0xc0) != 0x80) {
+      if (cols == keep) break;
+      ++cols;
+    }
+  }
+  std::string out(s.substr(0, i));
+  out.append(width >= 3 ? 3 : width, '.');
+  return out;
+}
+
+}  // namespace memsift::report
