@@ -1,0 +1,227 @@
+// Report -> JSON, schema memsift-report/1 (docs/report-schema.md is the contract: add keys, never
+// rename, remove or retype them within /1).
+#include "analyzer/report/json_renderer.h"
+
+#include <algorithm>
+
+namespace memsift::report {
+namespace {
+
+using json = nlohmann::ordered_json;
+
+// The issue caps ranges at 100 per finding; the model promises it, the renderer enforces it so
+// a consumer can rely on the bound whatever the analysis did.
+constexpr size_t kMaxRanges = 100;
+
+json optionalBytes(const std::optional<ByteCount>& b) {
+  return b ? json(b->value()) : json(nullptr);
+}
+
+json sourceJson(const Source& s) {
+  return {{"member", s.member}, {"field", s.field}};
+}
+
+json nodesJson(const std::vector<NodeBytes>& nodes) {
+  json a = json::array();
+  for (const NodeBytes& n : nodes)
+    a.push_back({{"node", n.node}, {"bytes", n.bytes.value()}});
+  return a;
+}
+
+json hostJson(const Host& h) {
+  return {
+      {"hostname", h.hostname},
+      {"kernel", h.kernel},
+      {"arch", h.arch},
+      {"page_size", h.page_size},
+      {"byte_order", h.byte_order},
+      {"mem_total_bytes", h.mem_total.value()},
+      {"uptime_seconds", h.uptime_seconds ? json(*h.uptime_seconds) : json(nullptr)},
+      {"collected_at", h.collected_at},
+      {"collector_version", h.collector_version},
+      {"nodes", h.nodes},
+  };
+}
+
+json collectionJson(const Collection& c) {
+  json missing = json::array();
+  for (const MissingSource& m : c.missing)
+    missing.push_back({{"path", m.path}, {"status", m.status}, {"detail", m.detail}});
+  return {
+      {"complete", c.complete},
+      {"partial", c.partial},
+      {"missing", std::move(missing)},
+      {"vanished_processes", c.vanished_processes},
+      {"damage", c.damage},
+      {"parse_issues", c.parse_issues},
+      {"limitations", c.limitations},
+  };
+}
+
+json ledgerJson(const Ledger& l) {
+  json lines = json::array();
+  for (const LedgerLine& line : l.lines) {
+    lines.push_back({{"id", line.id},
+                     {"label", line.label},
+                     {"bytes", line.bytes.value()},
+                     {"source", sourceJson(line.source)}});
+  }
+  return {
+      {"mem_total_bytes", l.mem_total.value()},
+      {"source", sourceJson(l.mem_total_source)},
+      {"lines", std::move(lines)},
+      {"residual_bytes", l.residual_bytes},
+  };
+}
+
+json anonJson(const AnonReconciliation& a) {
+  json sources = json::array();
+  for (const Source& s : a.sources)
+    sources.push_back(sourceJson(s));
+  return {
+      {"lru_anon_bytes", a.lru_anon.value()},
+      {"active_anon_bytes", a.active_anon.value()},
+      {"inactive_anon_bytes", a.inactive_anon.value()},
+      {"anon_pages_bytes", a.anon_pages.value()},
+      {"shmem_bytes", a.shmem.value()},
+      {"process_rss_anon_bytes", optionalBytes(a.process_rss_anon)},
+      {"process_pss_anon_bytes", optionalBytes(a.process_pss_anon)},
+      {"processes", a.processes},
+      {"frames_lru_anon_bytes", optionalBytes(a.frames_lru_anon)},
+      {"frames_anon_unmapped_bytes", optionalBytes(a.frames_anon_unmapped)},
+      {"unexplained_bytes", a.unexplained.value()},
+      {"unexplained_share", a.unexplained_share},
+      {"drift_bytes", optionalBytes(a.drift)},
+      {"sources", std::move(sources)},
+  };
+}
+
+json findingJson(const Finding& f) {
+  json cgroups = json::array();
+  for (const CgroupBytes& c : f.cgroups)
+    cgroups.push_back({{"path", c.path}, {"inode", c.inode}, {"bytes", c.bytes.value()}});
+  json ranges = json::array();
+  for (size_t i = 0; i < std::min(f.ranges.size(), kMaxRanges); ++i)
+    ranges.push_back(
+        {{"start_pfn", f.ranges[i].start.value()}, {"pages", f.ranges[i].pages.value()}});
+  json evidence = json::array();
+  for (const Evidence& e : f.evidence)
+    evidence.push_back({{"text", e.text}, {"source", sourceJson(e.source)}});
+
+  json j = {
+      {"id", f.id},
+      {"severity", std::string(severityName(f.severity))},
+      {"summary", f.summary},
+      {"bytes", f.bytes.value()},
+      {"pages", f.pages.value()},
+  };
+  if (f.thp_count) j["thp_count"] = *f.thp_count;
+  if (f.thp_bytes) j["thp_bytes"] = f.thp_bytes->value();
+  j["cgroups"] = std::move(cgroups);
+  j["nodes"] = nodesJson(f.nodes);
+  j["ranges"] = std::move(ranges);
+  j["range_count"] = std::max<uint64_t>(f.range_count, f.ranges.size());
+  j["evidence"] = std::move(evidence);
+  j["next_steps"] = f.next_steps;
+  return j;
+}
+
+json processJson(const ProcessRow& p) {
+  return {
+      {"pid", p.pid},
+      {"comm", p.comm},
+      {"cmdline", p.cmdline},
+      {"cgroup", p.cgroup},
+      {"rss_bytes", p.rss.value()},
+      {"pss_bytes", p.pss.value()},
+      {"uss_bytes", p.uss.value()},
+      {"anon_bytes", p.anon.value()},
+      {"file_bytes", p.file.value()},
+      {"shmem_bytes", p.shmem.value()},
+      {"swap_bytes", p.swap.value()},
+      {"anon_huge_bytes", p.anon_huge.value()},
+  };
+}
+
+json cgroupJson(const CgroupRow& c) {
+  return {
+      {"path", c.path},
+      {"inode", c.inode},
+      {"tasks", c.tasks},
+      {"usage_bytes", optionalBytes(c.usage)},
+      {"limit_bytes", optionalBytes(c.limit)},
+      {"stat_anon_bytes", optionalBytes(c.stat_anon)},
+      {"stat_file_bytes", optionalBytes(c.stat_file)},
+      {"frame_bytes", optionalBytes(c.frame_bytes)},
+      {"frame_unmapped_anon_bytes", optionalBytes(c.frame_unmapped_anon)},
+  };
+}
+
+json framesJson(const FrameSummary& f) {
+  json categories = json::array();
+  for (const FrameCategoryRow& c : f.categories) {
+    categories.push_back({{"id", c.id},
+                          {"label", c.label},
+                          {"pages", c.pages.value()},
+                          {"bytes", c.bytes.value()},
+                          {"nodes", nodesJson(c.nodes)}});
+  }
+  return {
+      {"frames", f.frames.value()},
+      {"missing_frames", f.missing_frames.value()},
+      {"categories", std::move(categories)},
+  };
+}
+
+json mapJson(const std::vector<MapCell>& cells) {
+  json a = json::array();
+  for (const MapCell& c : cells) {
+    json mix = json::array();
+    for (const auto& [category, pages] : c.mix)
+      mix.push_back({{"category", category}, {"pages", pages}});
+    a.push_back({{"start_pfn", c.start.value()},
+                 {"pages", c.pages.value()},
+                 {"node", c.node},
+                 {"category", c.category},
+                 {"mix", std::move(mix)}});
+  }
+  return a;
+}
+
+}  // namespace
+
+json reportToJson(const Report& r) {
+  json j = {
+      {"schema", r.schema},
+      {"host", hostJson(r.host)},
+      {"collection", collectionJson(r.collection)},
+      {"ledger", ledgerJson(r.ledger)},
+      {"anon", anonJson(r.anon)},
+  };
+  json findings = json::array();
+  for (const Finding& f : r.findings)
+    findings.push_back(findingJson(f));
+  j["findings"] = std::move(findings);
+  json processes = json::array();
+  for (const ProcessRow& p : r.processes)
+    processes.push_back(processJson(p));
+  j["processes"] = std::move(processes);
+  j["process_count"] = std::max<uint64_t>(r.process_count, r.processes.size());
+  json cgroups = json::array();
+  for (const CgroupRow& c : r.cgroups)
+    cgroups.push_back(cgroupJson(c));
+  j["cgroups"] = std::move(cgroups);
+  j["cgroup_count"] = std::max<uint64_t>(r.cgroup_count, r.cgroups.size());
+  if (r.frames) j["frames"] = framesJson(*r.frames);
+  if (!r.memory_map.empty()) j["memory_map"] = mapJson(r.memory_map);
+  return j;
+}
+
+void renderJson(const Report& report, std::string& out) {
+  // Process names and cmdlines are arbitrary bytes; replacing invalid UTF-8 keeps the document
+  // valid JSON instead of throwing halfway through a report.
+  out += reportToJson(report).dump(2, ' ', false, json::error_handler_t::replace);
+  out += '\n';
+}
+
+}  // namespace memsift::report

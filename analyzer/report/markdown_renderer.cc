@@ -1,0 +1,416 @@
+// Report -> Markdown: reads top-down like the write-up a senior support engineer attaches to a
+// ticket; the tables come last, as the supporting data.
+#include "analyzer/report/markdown_renderer.h"
+
+#include <algorithm>
+
+#include "analyzer/report/units_format.h"
+
+namespace memsift::report {
+namespace {
+
+constexpr size_t kMarkdownRanges = 10;
+constexpr size_t kMarkdownParseIssues = 20;
+
+std::string md(std::string_view s) {
+  return markdownEscape(s);
+}
+
+// A code span for identifiers (member names, fields, finding ids); anything that could end the
+// span or a table cell falls back to escaped text.
+std::string code(std::string_view s) {
+  std::string p = printable(s);
+  if (p.empty() || p.find_first_of("`|") != std::string::npos) return md(s);
+  return "`" + p + "`";
+}
+
+std::string source(const Source& s) {
+  if (s.member.empty() && s.field.empty()) return "";
+  if (s.field.empty()) return code(s.member);
+  return code(s.member) + " field " + code(s.field);
+}
+
+std::string optBytes(const std::optional<ByteCount>& b) {
+  return b ? formatBytes(*b) : "n/a";
+}
+
+std::string percentOf(uint64_t part, uint64_t whole) {
+  return formatPercent(shareOf(part, whole));
+}
+
+std::string nodeName(int node) {
+  return node < 0 ? std::string("outside known nodes") : "node " + std::to_string(node);
+}
+
+// A pipe table. Cells are already escaped; alignment is given per column.
+void table(std::string& out, const std::vector<std::pair<std::string, bool>>& columns,
+           const std::vector<std::vector<std::string>>& rows) {
+  out += '|';
+  for (const auto& [name, right] : columns)
+    out += " " + name + " |";
+  out += "\n|";
+  for (const auto& [name, right] : columns)
+    out += right ? "---:|" : "---|";
+  out += '\n';
+  for (const auto& row : rows) {
+    out += '|';
+    for (const std::string& cell : row)
+      out += " " + cell + " |";
+    out += '\n';
+  }
+  out += '\n';
+}
+
+void renderHeader(const Report& r, std::string& out) {
+  const Host& h = r.host;
+  out += "# Memory report: " + md(h.hostname.empty() ? "unknown host" : h.hostname) + "\n\n";
+  out += "Linux " + md(h.kernel) + " on " + md(h.arch) + ", " + formatPageSize(h.page_size) +
+         " pages, MemTotal **" + formatBytes(h.mem_total) + "**";
+  if (h.nodes > 0)
+    out += ", " + std::to_string(h.nodes) + (h.nodes == 1 ? " NUMA node" : " NUMA nodes");
+  out += ". Collected " + md(h.collected_at.empty() ? "at an unknown time" : h.collected_at);
+  if (!h.collector_version.empty()) out += " by memsift-collect " + md(h.collector_version);
+  if (h.uptime_seconds) out += ", uptime " + formatDuration(*h.uptime_seconds);
+  out += ".\n\n";
+  if (r.collection.partial || !r.collection.complete) {
+    out +=
+        "> **Partial report.** The collection is incomplete or the bundle is damaged; some "
+        "conclusions could not be drawn. See [Collection](#collection).\n\n";
+  }
+}
+
+void renderSummary(const Report& r, std::string& out) {
+  out += "## Summary\n\n";
+  if (r.findings.empty()) {
+    out += "No findings: nothing in this bundle points at memory that is lost or misused. ";
+    out +=
+        "The memory ledger and the anonymous-memory reconciliation below show where MemTotal "
+        "went.\n\n";
+    return;
+  }
+  std::vector<std::vector<std::string>> rows;
+  for (size_t i = 0; i < r.findings.size(); ++i) {
+    const Finding& f = r.findings[i];
+    rows.push_back({std::to_string(i + 1), std::string(severityName(f.severity)), code(f.id),
+                    formatBytes(f.bytes), percentOf(f.bytes.value(), r.host.mem_total.value()),
+                    md(f.summary)});
+  }
+  table(out,
+        {{"#", true},
+         {"severity", false},
+         {"finding", false},
+         {"bytes", true},
+         {"of MemTotal", true},
+         {"summary", false}},
+        rows);
+}
+
+void renderWhere(const Finding& f, std::string& out) {
+  if (f.cgroups.empty() && f.nodes.empty() && f.ranges.empty()) return;
+  out += "**Where.**\n\n";
+  if (!f.cgroups.empty()) {
+    out += "Memory cgroups charged with it:\n\n";
+    std::vector<std::vector<std::string>> rows;
+    for (const CgroupBytes& c : f.cgroups)
+      rows.push_back({md(c.path), std::to_string(c.inode), formatBytes(c.bytes),
+                      percentOf(c.bytes.value(), f.bytes.value())});
+    table(out, {{"cgroup", false}, {"inode", true}, {"bytes", true}, {"of finding", true}}, rows);
+  }
+  if (!f.nodes.empty()) {
+    out += "NUMA nodes: ";
+    for (size_t i = 0; i < f.nodes.size(); ++i) {
+      if (i) out += "; ";
+      out += nodeName(f.nodes[i].node) + " " + formatBytes(f.nodes[i].bytes) + " (" +
+             percentOf(f.nodes[i].bytes.value(), f.bytes.value()) + ")";
+    }
+    out += ".\n\n";
+  }
+  if (!f.ranges.empty()) {
+    uint64_t total = std::max<uint64_t>(f.range_count, f.ranges.size());
+    size_t shown = std::min(f.ranges.size(), kMarkdownRanges);
+    out += "Physical ranges: " + formatCount(total) + " in all";
+    if (shown < total) out += ", the first " + std::to_string(shown);
+    out += " (PFN, pages):";
+    for (size_t i = 0; i < shown; ++i) {
+      const PfnRangeOut& g = f.ranges[i];
+      out += i ? ", " : " ";
+      out += "`" + formatPfn(g.start) + "` +" + formatCount(g.pages.value());
+    }
+    out += shown < total ? ", ...\n\n" : ".\n\n";
+  }
+}
+
+void renderFinding(const Report& r, size_t index, const Finding& f, std::string& out) {
+  out += "## Finding " + std::to_string(index + 1) + ": " + code(f.id) + " (" +
+         std::string(severityName(f.severity)) + ")\n\n";
+  out += "**What.** " + md(f.summary) + "\n\n";
+  out += "**How much.** ";
+  if (f.thp_count && f.thp_bytes)
+    out += formatCount(*f.thp_count) + " THPs × " + formatBytes(*f.thp_bytes) + " = ";
+  out += "**" + formatBytes(f.bytes) + "** (" + formatCount(f.pages.value()) + " pages, " +
+         percentOf(f.bytes.value(), r.host.mem_total.value()) + " of MemTotal).\n\n";
+  renderWhere(f, out);
+  if (!f.evidence.empty()) {
+    out += "**Evidence.**\n\n";
+    for (const Evidence& e : f.evidence) {
+      out += "- " + md(e.text);
+      std::string src = source(e.source);
+      if (!src.empty()) out += " (source: " + src + ")";
+      out += '\n';
+    }
+    out += '\n';
+  }
+  if (!f.next_steps.empty()) {
+    out += "**What to do next.**\n\n";
+    for (size_t i = 0; i < f.next_steps.size(); ++i)
+      out += std::to_string(i + 1) + ". " + md(f.next_steps[i]) + "\n";
+    out += '\n';
+  }
+}
+
+void renderLedger(const Report& r, std::string& out) {
+  const Ledger& l = r.ledger;
+  out += "### Memory ledger\n\n";
+  out += "MemTotal " + formatBytes(l.mem_total) + " (" + source(l.mem_total_source) +
+         "), split into its parts:\n\n";
+  std::vector<std::vector<std::string>> rows;
+  for (const LedgerLine& line : l.lines)
+    rows.push_back({md(line.label), formatBytes(line.bytes),
+                    percentOf(line.bytes.value(), l.mem_total.value()), source(line.source)});
+  uint64_t residual_abs = l.residual_bytes < 0
+                              ? uint64_t{0} - static_cast<uint64_t>(l.residual_bytes)
+                              : static_cast<uint64_t>(l.residual_bytes);
+  rows.push_back({"**Residual: accounted for by nobody**",
+                  "**" + formatSignedBytes(l.residual_bytes) + "**",
+                  "**" + std::string(l.residual_bytes < 0 ? "-" : "") +
+                      percentOf(residual_abs, l.mem_total.value()) + "**",
+                  "MemTotal minus the parts above"});
+  table(out, {{"part", false}, {"bytes", true}, {"of MemTotal", true}, {"source", false}}, rows);
+  if (l.residual_bytes < 0)
+    out +=
+        "The parts add up to more than MemTotal: some counters overlap or moved while the "
+        "collector read them.\n\n";
+}
+
+void renderAnon(const Report& r, std::string& out) {
+  const AnonReconciliation& a = r.anon;
+  out += "### Anonymous memory reconciliation\n\n";
+  std::vector<std::vector<std::string>> rows = {
+      {"Active(anon) + Inactive(anon)", formatBytes(a.lru_anon),
+       "the anonymous LRU (active " + formatBytes(a.active_anon) + ", inactive " +
+           formatBytes(a.inactive_anon) + ")"},
+      {"− AnonPages", formatBytes(a.anon_pages), "anonymous pages mapped by processes"},
+      {"− Shmem", formatBytes(a.shmem), "shmem/tmpfs pages, which also live on the anon LRU"},
+      {"**= on the LRU, mapped by nobody**", "**" + formatBytes(a.unexplained) + "**",
+       "**" + formatPercent(a.unexplained_share) + " of MemTotal**"},
+  };
+  table(out, {{"", false}, {"bytes", true}, {"meaning", false}}, rows);
+  out += "Cross-checks:\n\n";
+  if (a.process_rss_anon || a.process_pss_anon) {
+    out += "- Over " + formatCount(a.processes) + " processes, RssAnon sums to " +
+           optBytes(a.process_rss_anon) + " and Pss_Anon (no double count after fork) to " +
+           optBytes(a.process_pss_anon) + ".\n";
+  } else {
+    out += "- Per-process anonymous memory is not available in this bundle.\n";
+  }
+  if (a.frames_lru_anon || a.frames_anon_unmapped) {
+    out += "- The page-frame scan finds " + optBytes(a.frames_lru_anon) +
+           " of anonymous LRU memory, " + optBytes(a.frames_anon_unmapped) +
+           " of it mapped by no process.\n";
+  } else {
+    out += "- No page-frame scan: the bundle has no page-frame tables.\n";
+  }
+  if (a.drift)
+    out += "- The counters moved by " + formatBytes(*a.drift) +
+           " during the collection: the error bound of these comparisons.\n";
+  if (!a.sources.empty()) {
+    out += "- Sources:";
+    for (size_t i = 0; i < a.sources.size(); ++i)
+      out += (i ? "; " : " ") + source(a.sources[i]);
+    out += ".\n";
+  }
+  out += '\n';
+}
+
+void renderFrames(const Report& r, std::string& out) {
+  out += "### Page frames\n\n";
+  if (!r.frames) {
+    out += "The bundle has no page-frame tables: frames were not classified.\n\n";
+    return;
+  }
+  const FrameSummary& f = *r.frames;
+  out += formatCount(f.frames.value()) + " frames classified";
+  if (f.missing_frames.value() > 0)
+    out += ", " + formatCount(f.missing_frames.value()) + " missing from the tables";
+  out += ".\n\n";
+  std::vector<std::vector<std::string>> rows;
+  for (const FrameCategoryRow& c : f.categories) {
+    std::string nodes;
+    for (const NodeBytes& n : c.nodes)
+      nodes += (nodes.empty() ? "" : ", ") + nodeName(n.node) + " " + formatBytes(n.bytes);
+    rows.push_back({md(c.label), code(c.id), formatCount(c.pages.value()), formatBytes(c.bytes),
+                    percentOf(c.pages.value(), f.frames.value()), nodes});
+  }
+  table(out,
+        {{"category", false},
+         {"id", false},
+         {"pages", true},
+         {"bytes", true},
+         {"of frames", true},
+         {"by NUMA node", false}},
+        rows);
+}
+
+void renderProcesses(const Report& r, std::string& out) {
+  uint64_t total = std::max<uint64_t>(r.process_count, r.processes.size());
+  out += "### Top processes\n\n";
+  if (r.processes.empty()) {
+    out += "No per-process data in this bundle.\n\n";
+    return;
+  }
+  out += "The " + std::to_string(r.processes.size()) + " largest of " + formatCount(total) +
+         " processes.\n\n";
+  std::vector<std::vector<std::string>> rows;
+  for (const ProcessRow& p : r.processes) {
+    rows.push_back({std::to_string(p.pid), md(p.comm), formatBytes(p.rss), formatBytes(p.pss),
+                    formatBytes(p.uss), formatBytes(p.anon), formatBytes(p.file),
+                    formatBytes(p.shmem), formatBytes(p.swap), formatBytes(p.anon_huge),
+                    md(p.cgroup), md(clip(printable(p.cmdline), 80))});
+  }
+  table(out,
+        {{"pid", true},
+         {"comm", false},
+         {"RSS", true},
+         {"PSS", true},
+         {"USS", true},
+         {"anon", true},
+         {"file", true},
+         {"shmem", true},
+         {"swap", true},
+         {"AnonHuge", true},
+         {"cgroup", false},
+         {"cmdline", false}},
+        rows);
+}
+
+void renderCgroups(const Report& r, std::string& out) {
+  uint64_t total = std::max<uint64_t>(r.cgroup_count, r.cgroups.size());
+  out += "### Top memory cgroups\n\n";
+  if (r.cgroups.empty()) {
+    out += "No memory cgroup data in this bundle.\n\n";
+    return;
+  }
+  out += "The " + std::to_string(r.cgroups.size()) + " largest of " + formatCount(total) +
+         " memory cgroups.\n\n";
+  std::vector<std::vector<std::string>> rows;
+  for (const CgroupRow& c : r.cgroups) {
+    rows.push_back({md(c.path), formatCount(c.tasks), optBytes(c.usage),
+                    c.limit ? formatBytes(*c.limit) : "none", optBytes(c.stat_anon),
+                    optBytes(c.stat_file), optBytes(c.frame_bytes),
+                    optBytes(c.frame_unmapped_anon)});
+  }
+  table(out,
+        {{"cgroup", false},
+         {"tasks", true},
+         {"usage", true},
+         {"limit", true},
+         {"anon", true},
+         {"file", true},
+         {"frames", true},
+         {"unmapped anon", true}},
+        rows);
+}
+
+void renderCollection(const Report& r, std::string& out) {
+  const Collection& c = r.collection;
+  out += "### Collection\n\n";
+  out += std::string("- Collection complete: **") + (c.complete ? "yes" : "no") +
+         "**; analysis partial: **" + (c.partial ? "yes" : "no") + "**.\n";
+  if (c.vanished_processes > 0)
+    out += "- " + formatCount(c.vanished_processes) +
+           " processes exited while being collected (omitted, not an error).\n";
+  for (const std::string& d : c.damage)
+    out += "- Bundle damage: " + md(d) + "\n";
+  out += '\n';
+  if (!c.missing.empty()) {
+    out += "Not captured whole:\n\n";
+    std::vector<std::vector<std::string>> rows;
+    for (const MissingSource& m : c.missing)
+      rows.push_back({md(m.path), md(m.status), md(m.detail)});
+    table(out, {{"path", false}, {"status", false}, {"detail", false}}, rows);
+  }
+  if (!c.parse_issues.empty()) {
+    out += "Malformed input (" + formatCount(c.parse_issues.size()) + "):\n\n";
+    for (size_t i = 0; i < std::min(c.parse_issues.size(), kMarkdownParseIssues); ++i)
+      out += "- " + md(c.parse_issues[i]) + "\n";
+    if (c.parse_issues.size() > kMarkdownParseIssues)
+      out += "- ... and " + formatCount(c.parse_issues.size() - kMarkdownParseIssues) +
+             " more (all of them are in the JSON report)\n";
+    out += '\n';
+  }
+  out += "Limitations:";
+  if (c.limitations.empty()) {
+    out += " none.\n";
+  } else {
+    out += "\n\n";
+    for (const std::string& l : c.limitations)
+      out += "- " + md(l) + "\n";
+  }
+}
+
+}  // namespace
+
+std::string markdownEscape(std::string_view s) {
+  std::string p = printable(s);
+  std::string out;
+  out.reserve(p.size() + p.size() / 8);
+  for (char c : p) {
+    switch (c) {
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '&':
+        out += "&amp;";
+        break;
+      // Characters that start emphasis, code, links, images, tables, headings, strikethrough
+      // or an escape; backslash-escaping any ASCII punctuation is valid CommonMark.
+      case '\\':
+      case '`':
+      case '*':
+      case '_':
+      case '[':
+      case ']':
+      case '(':
+      case ')':
+      case '!':
+      case '|':
+      case '#':
+      case '~':
+        out += '\\';
+        out += c;
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+void renderMarkdown(const Report& report, std::string& out) {
+  renderHeader(report, out);
+  renderSummary(report, out);
+  for (size_t i = 0; i < report.findings.size(); ++i)
+    renderFinding(report, i, report.findings[i], out);
+  out += "## Supporting data\n\n";
+  renderLedger(report, out);
+  renderAnon(report, out);
+  renderFrames(report, out);
+  renderProcesses(report, out);
+  renderCgroups(report, out);
+  renderCollection(report, out);
+}
+
+}  // namespace memsift::report

@@ -1,0 +1,406 @@
+// Report -> plain text: findings, then the ledger, the anonymous reconciliation, page frames,
+// top processes and cgroups, and what the collection lacked.
+#include "analyzer/report/text_renderer.h"
+
+#include <algorithm>
+
+#include "analyzer/report/units_format.h"
+
+namespace memsift::report {
+namespace {
+
+// How many physical ranges of a finding a human wants to read; JSON carries up to 100.
+constexpr size_t kTextRanges = 8;
+constexpr size_t kTextParseIssues = 20;
+// Prose (summaries, evidence, next steps) wraps here so the report reads in a 100-column
+// terminal and in a ticket's fixed-width view; tables are as wide as their data.
+constexpr size_t kWrapWidth = 100;
+
+// A fixed-width table: columns padded to their widest cell (in terminal columns); the last
+// column is not padded so long cmdlines do not leave trailing blanks.
+class Table {
+ public:
+  struct Column {
+    std::string header;
+    bool right = false;  // numbers align right
+  };
+  explicit Table(std::vector<Column> columns) : columns_(std::move(columns)) {}
+
+  void row(std::vector<std::string> cells) { rows_.push_back(std::move(cells)); }
+
+  void render(std::string& out, std::string_view indent) const {
+    std::vector<size_t> width(columns_.size());
+    for (size_t c = 0; c < columns_.size(); ++c)
+      width[c] = displayWidth(columns_[c].header);
+    for (const auto& r : rows_)
+      for (size_t c = 0; c < r.size() && c < width.size(); ++c)
+        width[c] = std::max(width[c], displayWidth(r[c]));
+    auto line = [&](const std::vector<std::string>& cells) {
+      std::string text(indent);
+      for (size_t c = 0; c < columns_.size(); ++c) {
+        const std::string& cell = c < cells.size() ? cells[c] : std::string();
+        size_t pad = width[c] - displayWidth(cell);
+        bool last = c + 1 == columns_.size();
+        if (c > 0) text += "  ";
+        if (columns_[c].right) text.append(pad, ' ');
+        text += cell;
+        if (!columns_[c].right && !last) text.append(pad, ' ');
+      }
+      while (!text.empty() && text.back() == ' ')
+        text.pop_back();
+      out += text;
+      out += '\n';
+    };
+    std::vector<std::string> headers;
+    for (const Column& c : columns_)
+      headers.push_back(c.header);
+    line(headers);
+    for (const auto& r : rows_)
+      line(r);
+  }
+
+ private:
+  std::vector<Column> columns_;
+  std::vector<std::vector<std::string>> rows_;
+};
+
+// Appends printable text as lines of at most kWrapWidth columns: the first line starts with
+// `first`, the others with `rest`. A word longer than a line is kept whole, and so is `tail`
+// (a source in brackets), which follows the text after two spaces.
+void wrapped(std::string& out, std::string_view first, std::string_view rest, std::string_view text,
+             std::string_view tail = {}) {
+  std::string line(first);
+  size_t width = displayWidth(first);
+  bool empty = true;
+  auto add = [&](std::string_view word, std::string_view gap) {
+    size_t w = displayWidth(word);
+    if (!empty && width + gap.size() + w > kWrapWidth) {
+      out += line;
+      out += '\n';
+      line = rest;
+      width = displayWidth(rest);
+      empty = true;
+    }
+    if (!empty) {
+      line += gap;
+      width += gap.size();
+    }
+    line += word;
+    width += w;
+    empty = false;
+  };
+  size_t i = 0;
+  while (i < text.size()) {
+    size_t end = text.find(' ', i);
+    if (end == std::string_view::npos) end = text.size();
+    if (end > i) add(text.substr(i, end - i), " ");
+    i = end + 1;
+  }
+  if (!tail.empty()) add(tail, "  ");
+  out += line;
+  out += '\n';
+}
+
+void heading(std::string& out, std::string_view title) {
+  out += '\n';
+  out += title;
+  out += '\n';
+  out.append(title.size(), '=');
+  out += '\n';
+}
+
+std::string sourceText(const Source& s) {
+  if (s.member.empty() && s.field.empty()) return "";
+  if (s.field.empty()) return printable(s.member);
+  return printable(s.member) + " " + printable(s.field);
+}
+
+std::string upper(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  return out;
+}
+
+std::string optBytes(const std::optional<ByteCount>& b) {
+  return b ? formatBytes(*b) : "-";
+}
+
+std::string nodeList(const std::vector<NodeBytes>& nodes) {
+  std::string s;
+  for (const NodeBytes& n : nodes) {
+    if (!s.empty()) s += ", ";
+    s += n.node < 0 ? std::string("no node") : "node " + std::to_string(n.node);
+    s += " " + formatBytes(n.bytes);
+  }
+  return s;
+}
+
+void renderHeader(const Report& r, std::string& out) {
+  const Host& h = r.host;
+  out += "memsift report for " + printable(h.hostname.empty() ? "(unknown host)" : h.hostname);
+  out += "\n  kernel " + printable(h.kernel) + " (" + printable(h.arch);
+  if (!h.byte_order.empty()) out += ", " + printable(h.byte_order);
+  out += "), " + formatPageSize(h.page_size) + " pages, MemTotal " + formatBytes(h.mem_total);
+  if (h.nodes > 0)
+    out += ", " + std::to_string(h.nodes) + (h.nodes == 1 ? " NUMA node" : " NUMA nodes");
+  out += "\n  collected " + printable(h.collected_at.empty() ? "(time unknown)" : h.collected_at);
+  if (!h.collector_version.empty()) out += " by memsift-collect " + printable(h.collector_version);
+  if (h.uptime_seconds) out += ", uptime " + formatDuration(*h.uptime_seconds);
+  out += '\n';
+  if (r.collection.partial || !r.collection.complete) {
+    out +=
+        "  !! PARTIAL REPORT: the collection is incomplete or the bundle damaged; some\n"
+        "     conclusions could not be drawn (see COLLECTION at the end)\n";
+  }
+}
+
+void renderFinding(const Report& r, const Finding& f, std::string& out) {
+  out += "\n[" + upper(severityName(f.severity)) + "] " + printable(f.id) + "  " +
+         formatBytes(f.bytes);
+  if (r.host.mem_total.value() > 0)
+    out +=
+        " (" + formatPercent(shareOf(f.bytes.value(), r.host.mem_total.value())) + " of MemTotal)";
+  out += '\n';
+  wrapped(out, "  ", "  ", printable(f.summary));
+  if (f.thp_count && f.thp_bytes) {
+    out += "  " + formatCount(*f.thp_count) + " THPs x " + formatBytes(*f.thp_bytes) + " = " +
+           formatBytes(f.bytes) + ", " + formatCount(f.pages.value()) + " pages\n";
+  } else {
+    out += "  " + formatCount(f.pages.value()) + " pages\n";
+  }
+  if (!f.cgroups.empty()) {
+    out += "  memory cgroups:\n";
+    Table t({{"cgroup"}, {"bytes", true}, {"inode", true}});
+    for (const CgroupBytes& c : f.cgroups)
+      t.row({printable(c.path), formatBytes(c.bytes), std::to_string(c.inode)});
+    t.render(out, "    ");
+  }
+  if (!f.nodes.empty()) out += "  NUMA nodes: " + nodeList(f.nodes) + "\n";
+  if (!f.ranges.empty()) {
+    uint64_t total = std::max<uint64_t>(f.range_count, f.ranges.size());
+    size_t shown = std::min(f.ranges.size(), kTextRanges);
+    out += "  physical ranges: " + formatCount(total) + " in all";
+    if (shown < total) out += ", first " + std::to_string(shown) + " shown";
+    out += ":\n";
+    Table t({{"first PFN"}, {"last PFN"}, {"pages", true}, {"bytes", true}});
+    for (size_t i = 0; i < shown; ++i) {
+      const PfnRangeOut& g = f.ranges[i];
+      Pfn last = g.pages.value() > 0 ? g.start + PageCount(g.pages.value() - 1) : g.start;
+      t.row({formatPfn(g.start), formatPfn(last), formatCount(g.pages.value()),
+             r.host.page_size ? formatBytes(PageSize(r.host.page_size).toBytes(g.pages)) : "-"});
+    }
+    t.render(out, "    ");
+  }
+  if (!f.evidence.empty()) {
+    out += "  evidence:\n";
+    for (const Evidence& e : f.evidence) {
+      std::string src = sourceText(e.source);
+      wrapped(out, "    - ", "      ", printable(e.text), src.empty() ? "" : "[" + src + "]");
+    }
+  }
+  if (!f.next_steps.empty()) {
+    out += "  next steps:\n";
+    for (size_t i = 0; i < f.next_steps.size(); ++i)
+      wrapped(out, "    " + std::to_string(i + 1) + ". ", "       ", printable(f.next_steps[i]));
+  }
+}
+
+void renderFindings(const Report& r, std::string& out) {
+  heading(out, "FINDINGS (" + std::to_string(r.findings.size()) + ")");
+  if (r.findings.empty()) {
+    out += "No findings: nothing in this bundle points at memory that is lost or misused.\n";
+    if (r.collection.partial || !r.collection.complete)
+      out += "(The report is partial: see the limitations under COLLECTION.)\n";
+  }
+  for (const Finding& f : r.findings)
+    renderFinding(r, f, out);
+}
+
+void renderLedger(const Report& r, std::string& out) {
+  const Ledger& l = r.ledger;
+  heading(out, "MEMORY LEDGER");
+  out += "MemTotal " + formatBytes(l.mem_total) + " [" + sourceText(l.mem_total_source) +
+         "], split into its parts:\n";
+  Table t({{"part"}, {"bytes", true}, {"share", true}, {"source"}});
+  for (const LedgerLine& line : l.lines) {
+    t.row({printable(line.label), formatBytes(line.bytes),
+           formatPercent(shareOf(line.bytes.value(), l.mem_total.value())),
+           sourceText(line.source)});
+  }
+  uint64_t residual_abs = l.residual_bytes < 0
+                              ? uint64_t{0} - static_cast<uint64_t>(l.residual_bytes)
+                              : static_cast<uint64_t>(l.residual_bytes);
+  std::string share = formatPercent(shareOf(residual_abs, l.mem_total.value()));
+  if (l.residual_bytes < 0) share = "-" + share;
+  t.row({">> RESIDUAL: accounted for by nobody", formatSignedBytes(l.residual_bytes), share,
+         "MemTotal minus the parts above"});
+  t.render(out, "  ");
+  if (l.residual_bytes < 0) {
+    out +=
+        "  The parts add up to more than MemTotal: some counters overlap or moved while the\n"
+        "  collector read them.\n";
+  }
+}
+
+void renderAnon(const Report& r, std::string& out) {
+  const AnonReconciliation& a = r.anon;
+  heading(out, "ANONYMOUS MEMORY RECONCILIATION");
+  Table t({{"", false}, {"bytes", true}, {"note"}});
+  t.row({"Active(anon) + Inactive(anon)", formatBytes(a.lru_anon),
+         "anonymous LRU: active " + formatBytes(a.active_anon) + ", inactive " +
+             formatBytes(a.inactive_anon)});
+  t.row({"- AnonPages", formatBytes(a.anon_pages), "anonymous pages mapped by processes"});
+  t.row({"- Shmem", formatBytes(a.shmem), "shmem/tmpfs pages, also on the anon LRU"});
+  t.row({">> = on the LRU, mapped by nobody", formatBytes(a.unexplained),
+         formatPercent(a.unexplained_share) + " of MemTotal"});
+  t.render(out, "  ");
+  out += "  Cross-checks:\n";
+  if (a.process_rss_anon || a.process_pss_anon) {
+    out += "    " + formatCount(a.processes) + " processes: sum of RssAnon " +
+           optBytes(a.process_rss_anon) + ", sum of Pss_Anon " + optBytes(a.process_pss_anon) +
+           "\n";
+  } else {
+    out += "    per-process anonymous memory: not available\n";
+  }
+  if (a.frames_lru_anon || a.frames_anon_unmapped) {
+    out += "    page-frame scan: anonymous LRU " + optBytes(a.frames_lru_anon) +
+           ", anonymous that no process maps " + optBytes(a.frames_anon_unmapped) + "\n";
+  } else {
+    out += "    page-frame scan: not available\n";
+  }
+  if (a.drift)
+    out += "    counters moved by " + formatBytes(*a.drift) +
+           " during the collection (the error bound of these comparisons)\n";
+  if (!a.sources.empty()) {
+    std::string sources;
+    for (size_t i = 0; i < a.sources.size(); ++i)
+      sources += (i ? "; " : "") + sourceText(a.sources[i]);
+    wrapped(out, "  Sources: ", "    ", sources);
+  }
+}
+
+void renderFrames(const Report& r, std::string& out) {
+  heading(out, "PAGE FRAMES");
+  if (!r.frames) {
+    out += "No page-frame tables in this bundle: frames were not classified.\n";
+    return;
+  }
+  const FrameSummary& f = *r.frames;
+  out += formatCount(f.frames.value()) + " frames classified";
+  if (f.missing_frames.value() > 0)
+    out += ", " + formatCount(f.missing_frames.value()) + " missing from the tables";
+  out += ":\n";
+  Table t({{"category"}, {"pages", true}, {"bytes", true}, {"share", true}, {"by NUMA node"}});
+  for (const FrameCategoryRow& c : f.categories) {
+    t.row({printable(c.label), formatCount(c.pages.value()), formatBytes(c.bytes),
+           formatPercent(shareOf(c.pages.value(), f.frames.value())), nodeList(c.nodes)});
+  }
+  t.render(out, "  ");
+}
+
+void renderProcesses(const Report& r, std::string& out) {
+  uint64_t total = std::max<uint64_t>(r.process_count, r.processes.size());
+  heading(out, "TOP PROCESSES (" + std::to_string(r.processes.size()) + " of " +
+                   formatCount(total) + ")");
+  if (r.processes.empty()) {
+    out += "No per-process data in this bundle.\n";
+    return;
+  }
+  Table t({{"pid", true},
+           {"RSS", true},
+           {"PSS", true},
+           {"USS", true},
+           {"anon", true},
+           {"file", true},
+           {"shmem", true},
+           {"swap", true},
+           {"AnonHuge", true},
+           {"comm"},
+           {"cgroup"},
+           {"cmdline"}});
+  for (const ProcessRow& p : r.processes) {
+    t.row({std::to_string(p.pid), formatBytes(p.rss), formatBytes(p.pss), formatBytes(p.uss),
+           formatBytes(p.anon), formatBytes(p.file), formatBytes(p.shmem), formatBytes(p.swap),
+           formatBytes(p.anon_huge), clip(printable(p.comm), 16), clip(printable(p.cgroup), 40),
+           clip(printable(p.cmdline), 60)});
+  }
+  t.render(out, "  ");
+}
+
+void renderCgroups(const Report& r, std::string& out) {
+  uint64_t total = std::max<uint64_t>(r.cgroup_count, r.cgroups.size());
+  heading(out, "TOP MEMORY CGROUPS (" + std::to_string(r.cgroups.size()) + " of " +
+                   formatCount(total) + ")");
+  if (r.cgroups.empty()) {
+    out += "No memory cgroup data in this bundle.\n";
+    return;
+  }
+  Table t({{"cgroup"},
+           {"tasks", true},
+           {"usage", true},
+           {"limit", true},
+           {"anon", true},
+           {"file", true},
+           {"frames", true},
+           {"unmapped anon", true}});
+  for (const CgroupRow& c : r.cgroups) {
+    t.row({clip(printable(c.path), 60), formatCount(c.tasks), optBytes(c.usage),
+           c.limit ? formatBytes(*c.limit) : "none", optBytes(c.stat_anon), optBytes(c.stat_file),
+           optBytes(c.frame_bytes), optBytes(c.frame_unmapped_anon)});
+  }
+  t.render(out, "  ");
+}
+
+void renderCollection(const Report& r, std::string& out) {
+  const Collection& c = r.collection;
+  heading(out, "COLLECTION");
+  out += std::string("collection complete: ") + (c.complete ? "yes" : "NO") +
+         "; analysis partial: " + (c.partial ? "YES" : "no") + "\n";
+  if (c.vanished_processes > 0)
+    out += formatCount(c.vanished_processes) +
+           " processes exited while being collected (omitted, not an error)\n";
+  if (!c.missing.empty()) {
+    out += "Not captured whole:\n";
+    Table t({{"path"}, {"status"}, {"detail"}});
+    for (const MissingSource& m : c.missing)
+      t.row({printable(m.path), printable(m.status), printable(m.detail)});
+    t.render(out, "  ");
+  }
+  if (!c.damage.empty()) {
+    out += "Bundle damage:\n";
+    for (const std::string& d : c.damage)
+      out += "  - " + printable(d) + "\n";
+  }
+  if (!c.parse_issues.empty()) {
+    out += "Malformed input (" + formatCount(c.parse_issues.size()) + "):\n";
+    for (size_t i = 0; i < std::min(c.parse_issues.size(), kTextParseIssues); ++i)
+      out += "  - " + printable(c.parse_issues[i]) + "\n";
+    if (c.parse_issues.size() > kTextParseIssues)
+      out += "  ... and " + formatCount(c.parse_issues.size() - kTextParseIssues) +
+             " more (all of them are in the JSON report)\n";
+  }
+  out += "Limitations:";
+  if (c.limitations.empty()) {
+    out += " none\n";
+  } else {
+    out += '\n';
+    for (const std::string& l : c.limitations)
+      wrapped(out, "  - ", "    ", printable(l));
+  }
+}
+
+}  // namespace
+
+void renderText(const Report& report, std::string& out) {
+  renderHeader(report, out);
+  renderFindings(report, out);
+  renderLedger(report, out);
+  renderAnon(report, out);
+  renderFrames(report, out);
+  renderProcesses(report, out);
+  renderCgroups(report, out);
+  renderCollection(report, out);
+}
+
+}  // namespace memsift::report
