@@ -202,15 +202,7 @@ void stacksPagetables(X86Case& c) {
            .acct = kAcctKstack,
            .max_run = 4},
           {stacks});
-  Kind& pt = c.procShare(p, ProcField::kPgtable,
-                         {.name = "page tables leaky",
-                          .cat = Cat::kPageTable,
-                          .flags = bit(kpf::kPgtable),
-                          .acct = kAcctPgtable,
-                          .max_run = 64},
-                         0);
-  (void)pt;
-  c.exact({.name = "page tables leaky (exact)",
+  c.exact({.name = "page tables leaky",
            .cat = Cat::kPageTable,
            .flags = bit(kpf::kPgtable),
            .cgroup = cg,

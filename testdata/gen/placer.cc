@@ -109,15 +109,13 @@ void streamFill(Emitter& e, uint64_t end, std::vector<Quota> quotas, uint64_t ch
   // from free memory, of which a reserve is held back until the other kinds are laid out.
   uint64_t grain = 1;
   long filler = -1;
-  size_t order0_kinds = 0;
   for (size_t s : small) {
     grain = std::max(grain, quotas[s].kind->pages());
-    if (quotas[s].kind->order == 0) ++order0_kinds;
     if (quotas[s].kind->free &&
         (filler < 0 || quotas[s].pages > quotas[static_cast<size_t>(filler)].pages))
       filler = static_cast<long>(s);
   }
-  const uint64_t reserve = grain > 1 ? grain * 4 * (order0_kinds + small.size() + 1) : 0;
+  const uint64_t reserve = grain > 1 ? grain * 2 * (small.size() + 2) : 0;
   if (grain > 1 && (filler < 0 || quotas[static_cast<size_t>(filler)].pages < reserve))
     throw std::logic_error("folios of several sizes need free memory to align them");
   auto smallWeights = [&]() {
@@ -135,7 +133,9 @@ void streamFill(Emitter& e, uint64_t end, std::vector<Quota> quotas, uint64_t ch
   };
   auto takeFiller = [&](uint64_t n) {
     if (filler < 0 || quotas[static_cast<size_t>(filler)].pages < n)
-      throw std::logic_error("out of free memory to align folios");
+      throw std::logic_error("out of free memory to align folios at PFN " + std::to_string(pos) +
+                             " (range ends at " + std::to_string(end) + ", " + std::to_string(n) +
+                             " pages needed)");
     cur = static_cast<size_t>(filler);
     cur_left = n;
     quotas[cur].pages -= n;
@@ -150,12 +150,13 @@ void streamFill(Emitter& e, uint64_t end, std::vector<Quota> quotas, uint64_t ch
         const Kind& k = *quotas[cur].kind;
         const uint64_t unit = k.pages();
         if (pos % unit != 0) {
-          takeFiller(std::min(need, unit - pos % unit));
+          // Realign to the grain, not just this folio: afterwards every run but each kind's
+          // last one is a whole number of grains, so misalignments stay as few as the kinds.
+          takeFiller(std::min(need, grain - pos % grain));
         } else {
           const uint64_t max_units = std::max<uint64_t>(1, k.max_run);
           uint64_t len = rng.range(1, max_units) * unit;
-          if (k.order == 0 && static_cast<long>(cur) != filler)
-            len = (len + grain - 1) / grain * grain;
+          len = (len + grain - 1) / grain * grain;
           cur_left = std::min(quotas[cur].pages, len);
           quotas[cur].pages -= cur_left;
         }
