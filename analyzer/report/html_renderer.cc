@@ -112,10 +112,6 @@ std::string sourceHtml(const Source& s) {
   return out + "</span>";
 }
 
-std::string optBytes(const std::optional<ByteCount>& b) {
-  return b ? formatBytes(*b) : "n/a";
-}
-
 std::string nodeName(int node) {
   return node < 0 ? std::string("outside known nodes") : "node " + std::to_string(node);
 }
@@ -197,14 +193,8 @@ class HtmlWriter {
     const Host& h = r_.host;
     out_ +=
         "<header>\n<h1>Memory report: " + esc(h.hostname.empty() ? "unknown host" : h.hostname) +
-        "</h1>\n<p class=\"facts\">Linux " + esc(h.kernel) + " on " + esc(h.arch) + ", " +
-        formatPageSize(h.page_size) + " pages, MemTotal <b>" + formatBytes(h.mem_total) + "</b>";
-    if (h.nodes > 0)
-      out_ += ", " + std::to_string(h.nodes) + (h.nodes == 1 ? " NUMA node" : " NUMA nodes");
-    out_ += ". Collected " + esc(h.collected_at.empty() ? "at an unknown time" : h.collected_at);
-    if (!h.collector_version.empty()) out_ += " by memsift-collect " + esc(h.collector_version);
-    if (h.uptime_seconds) out_ += ", uptime " + formatDuration(*h.uptime_seconds);
-    out_ += ".</p>\n</header>\n";
+        "</h1>\n<p class=\"facts\">" + hostSentence(h, htmlEscape, "<b>", "</b>") +
+        "</p>\n</header>\n";
     if (r_.collection.partial || !r_.collection.complete) {
       out_ +=
           "<p class=\"banner\"><b>Partial report.</b> The collection is incomplete or the "
@@ -247,12 +237,16 @@ class HtmlWriter {
   void finding(const Finding& f) {
     std::string sev(severityName(f.severity));
     out_ += "<article class=\"finding sev-" + sev + "\">\n<h3><span class=\"sev\">" + sev +
-            "</span>" + esc(f.summary) + "</h3>\n<p><span class=\"id\">" + esc(f.id) +
-            "</span><span class=\"big\">" + formatBytes(f.bytes) + "</span> ";
-    if (f.thp_count && f.thp_bytes)
-      out_ += "= " + formatCount(*f.thp_count) + " THPs × " + formatBytes(*f.thp_bytes) + ", ";
-    out_ += formatCount(f.pages.value()) + " pages, " +
-            percent(shareOf(f.bytes.value(), memTotal())) + " of MemTotal</p>\n";
+            "</span>" + esc(f.summary) + "</h3>\n<p><span class=\"id\">" + esc(f.id) + "</span>";
+    // Findings about events (OOM kills, failed splits) concern no amount of memory.
+    if (f.bytes.value() > 0 || f.thp_count) {
+      out_ += "<span class=\"big\">" + formatBytes(f.bytes) + "</span> ";
+      if (f.thp_count && f.thp_bytes)
+        out_ += "= " + formatCount(*f.thp_count) + " THPs × " + formatBytes(*f.thp_bytes) + ", ";
+      out_ += formatCount(f.pages.value()) + " pages, " +
+              percent(shareOf(f.bytes.value(), memTotal())) + " of MemTotal";
+    }
+    out_ += "</p>\n";
     if (!f.cgroups.empty()) {
       out_ += "<h4>Memory cgroups</h4>\n<div class=\"bars\">\n";
       uint64_t max = 0;
@@ -448,21 +442,8 @@ class HtmlWriter {
                    checks[i].first + ": " + formatBytes(ByteCount(checks[i].second)));
     out_ += "</svg>\n<ul>\n<li>Active(anon) " + formatBytes(a.active_anon) + ", Inactive(anon) " +
             formatBytes(a.inactive_anon) + ".</li>\n";
-    if (a.process_rss_anon || a.process_pss_anon)
-      out_ += "<li>Over " + formatCount(a.processes) + " processes, RssAnon sums to " +
-              optBytes(a.process_rss_anon) + " and Pss_Anon (no double count after fork) to " +
-              optBytes(a.process_pss_anon) + ".</li>\n";
-    else
-      out_ += "<li>Per-process anonymous memory is not available in this bundle.</li>\n";
-    if (a.frames_lru_anon || a.frames_anon_unmapped)
-      out_ += "<li>The page-frame scan finds " + optBytes(a.frames_lru_anon) +
-              " of anonymous LRU memory, " + optBytes(a.frames_anon_unmapped) +
-              " of it mapped by no process.</li>\n";
-    else
-      out_ += "<li>No page-frame scan: the bundle has no page-frame tables.</li>\n";
-    if (a.drift)
-      out_ += "<li>The counters moved by " + formatBytes(*a.drift) +
-              " during the collection: the error bound of these comparisons.</li>\n";
+    for (const std::string& sentence : anonCrossChecks(a))
+      out_ += "<li>" + sentence + "</li>\n";
     if (!a.sources.empty()) {
       out_ += "<li>Sources:";
       for (const Source& s : a.sources)
@@ -666,7 +647,7 @@ class HtmlWriter {
       uint64_t all = charged(c);
       uint64_t leaked = c.frame_unmapped_anon ? std::min(all, c.frame_unmapped_anon->value()) : 0;
       std::string title = esc(c.path) + ": " + formatCount(c.tasks) + " tasks, usage " +
-                          optBytes(c.usage) + ", limit " +
+                          formatBytes(c.usage) + ", limit " +
                           (c.limit ? formatBytes(*c.limit) : std::string("none"));
       barRow(esc(c.path), title,
              {{leaked, "#c1121f", "mapped by nobody: " + formatBytes(ByteCount(leaked))},
@@ -680,11 +661,11 @@ class HtmlWriter {
         "class=\"n\">unmapped anon</th></tr>\n";
     for (const CgroupRow& c : r_.cgroups) {
       out_ += "<tr><td>" + esc(c.path) + "</td><td class=\"n\">" + formatCount(c.tasks) +
-              "</td><td class=\"n\">" + optBytes(c.usage) + "</td><td class=\"n\">" +
+              "</td><td class=\"n\">" + formatBytes(c.usage) + "</td><td class=\"n\">" +
               (c.limit ? formatBytes(*c.limit) : std::string("none")) + "</td><td class=\"n\">" +
-              optBytes(c.stat_anon) + "</td><td class=\"n\">" + optBytes(c.stat_file) +
-              "</td><td class=\"n\">" + optBytes(c.frame_bytes) + "</td><td class=\"n\">" +
-              optBytes(c.frame_unmapped_anon) + "</td></tr>\n";
+              formatBytes(c.stat_anon) + "</td><td class=\"n\">" + formatBytes(c.stat_file) +
+              "</td><td class=\"n\">" + formatBytes(c.frame_bytes) + "</td><td class=\"n\">" +
+              formatBytes(c.frame_unmapped_anon) + "</td></tr>\n";
     }
     out_ += "</table>\n</details>\n</section>\n";
   }
@@ -780,31 +761,22 @@ class HtmlWriter {
 }  // namespace
 
 std::string htmlEscape(std::string_view s) {
-  std::string p = printable(s);
-  std::string out;
-  out.reserve(p.size() + p.size() / 8);
-  for (char c : p) {
+  return printableWith(s, [](char c) -> std::string_view {
     switch (c) {
       case '&':
-        out += "&amp;";
-        break;
+        return "&amp;";
       case '<':
-        out += "&lt;";
-        break;
+        return "&lt;";
       case '>':
-        out += "&gt;";
-        break;
+        return "&gt;";
       case '"':
-        out += "&quot;";
-        break;
+        return "&quot;";
       case '\'':
-        out += "&#39;";
-        break;
+        return "&#39;";
       default:
-        out += c;
+        return {};
     }
-  }
-  return out;
+  });
 }
 
 void renderHtml(const Report& report, std::string& out) {

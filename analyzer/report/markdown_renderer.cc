@@ -30,10 +30,6 @@ std::string source(const Source& s) {
   return code(s.member) + " field " + code(s.field);
 }
 
-std::string optBytes(const std::optional<ByteCount>& b) {
-  return b ? formatBytes(*b) : "n/a";
-}
-
 std::string percentOf(uint64_t part, uint64_t whole) {
   return formatPercent(shareOf(part, whole));
 }
@@ -64,14 +60,7 @@ void table(std::string& out, const std::vector<std::pair<std::string, bool>>& co
 void renderHeader(const Report& r, std::string& out) {
   const Host& h = r.host;
   out += "# Memory report: " + md(h.hostname.empty() ? "unknown host" : h.hostname) + "\n\n";
-  out += "Linux " + md(h.kernel) + " on " + md(h.arch) + ", " + formatPageSize(h.page_size) +
-         " pages, MemTotal **" + formatBytes(h.mem_total) + "**";
-  if (h.nodes > 0)
-    out += ", " + std::to_string(h.nodes) + (h.nodes == 1 ? " NUMA node" : " NUMA nodes");
-  out += ". Collected " + md(h.collected_at.empty() ? "at an unknown time" : h.collected_at);
-  if (!h.collector_version.empty()) out += " by memsift-collect " + md(h.collector_version);
-  if (h.uptime_seconds) out += ", uptime " + formatDuration(*h.uptime_seconds);
-  out += ".\n\n";
+  out += hostSentence(h, markdownEscape, "**", "**") + "\n\n";
   if (r.collection.partial || !r.collection.complete) {
     out +=
         "> **Partial report.** The collection is incomplete or the bundle is damaged; some "
@@ -144,11 +133,13 @@ void renderFinding(const Report& r, size_t index, const Finding& f, std::string&
   out += "## Finding " + std::to_string(index + 1) + ": " + code(f.id) + " (" +
          std::string(severityName(f.severity)) + ")\n\n";
   out += "**What.** " + md(f.summary) + "\n\n";
-  out += "**How much.** ";
-  if (f.thp_count && f.thp_bytes)
-    out += formatCount(*f.thp_count) + " THPs × " + formatBytes(*f.thp_bytes) + " = ";
-  out += "**" + formatBytes(f.bytes) + "** (" + formatCount(f.pages.value()) + " pages, " +
-         percentOf(f.bytes.value(), r.host.mem_total.value()) + " of MemTotal).\n\n";
+  if (f.bytes.value() > 0 || f.thp_count) {  // events (OOM kills) concern no amount
+    out += "**How much.** ";
+    if (f.thp_count && f.thp_bytes)
+      out += formatCount(*f.thp_count) + " THPs × " + formatBytes(*f.thp_bytes) + " = ";
+    out += "**" + formatBytes(f.bytes) + "** (" + formatCount(f.pages.value()) + " pages, " +
+           percentOf(f.bytes.value(), r.host.mem_total.value()) + " of MemTotal).\n\n";
+  }
   renderWhere(f, out);
   if (!f.evidence.empty()) {
     out += "**Evidence.**\n\n";
@@ -206,23 +197,8 @@ void renderAnon(const Report& r, std::string& out) {
   };
   table(out, {{"", false}, {"bytes", true}, {"meaning", false}}, rows);
   out += "Cross-checks:\n\n";
-  if (a.process_rss_anon || a.process_pss_anon) {
-    out += "- Over " + formatCount(a.processes) + " processes, RssAnon sums to " +
-           optBytes(a.process_rss_anon) + " and Pss_Anon (no double count after fork) to " +
-           optBytes(a.process_pss_anon) + ".\n";
-  } else {
-    out += "- Per-process anonymous memory is not available in this bundle.\n";
-  }
-  if (a.frames_lru_anon || a.frames_anon_unmapped) {
-    out += "- The page-frame scan finds " + optBytes(a.frames_lru_anon) +
-           " of anonymous LRU memory, " + optBytes(a.frames_anon_unmapped) +
-           " of it mapped by no process.\n";
-  } else {
-    out += "- No page-frame scan: the bundle has no page-frame tables.\n";
-  }
-  if (a.drift)
-    out += "- The counters moved by " + formatBytes(*a.drift) +
-           " during the collection: the error bound of these comparisons.\n";
+  for (const std::string& sentence : anonCrossChecks(a))
+    out += "- " + sentence + "\n";
   if (!a.sources.empty()) {
     out += "- Sources:";
     for (size_t i = 0; i < a.sources.size(); ++i)
@@ -304,10 +280,10 @@ void renderCgroups(const Report& r, std::string& out) {
          " memory cgroups.\n\n";
   std::vector<std::vector<std::string>> rows;
   for (const CgroupRow& c : r.cgroups) {
-    rows.push_back({md(c.path), formatCount(c.tasks), optBytes(c.usage),
-                    c.limit ? formatBytes(*c.limit) : "none", optBytes(c.stat_anon),
-                    optBytes(c.stat_file), optBytes(c.frame_bytes),
-                    optBytes(c.frame_unmapped_anon)});
+    rows.push_back({md(c.path), formatCount(c.tasks), formatBytes(c.usage),
+                    c.limit ? formatBytes(*c.limit) : "none", formatBytes(c.stat_anon),
+                    formatBytes(c.stat_file), formatBytes(c.frame_bytes),
+                    formatBytes(c.frame_unmapped_anon)});
   }
   table(out,
         {{"cgroup", false},
@@ -361,42 +337,39 @@ void renderCollection(const Report& r, std::string& out) {
 }  // namespace
 
 std::string markdownEscape(std::string_view s) {
-  std::string p = printable(s);
-  std::string out;
-  out.reserve(p.size() + p.size() / 8);
-  for (char c : p) {
+  return printableWith(s, [](char c) -> std::string_view {
     switch (c) {
       case '<':
-        out += "&lt;";
-        break;
+        return "&lt;";
       case '>':
-        out += "&gt;";
-        break;
+        return "&gt;";
       case '&':
-        out += "&amp;";
-        break;
-      // Characters that start emphasis, code, links, images, tables, headings, strikethrough
-      // or an escape; backslash-escaping any ASCII punctuation is valid CommonMark.
+        return "&amp;";
+      // Characters that start emphasis, code, links ('[' ... and so images: "![" needs it
+      // too), tables, headings, strikethrough or an escape; backslash-escaping ASCII
+      // punctuation is valid CommonMark. '(', ')', '!' only matter after '[' and stay readable.
       case '\\':
+        return "\\\\";
       case '`':
+        return "\\`";
       case '*':
+        return "\\*";
       case '_':
+        return "\\_";
       case '[':
+        return "\\[";
       case ']':
-      case '(':
-      case ')':
-      case '!':
+        return "\\]";
       case '|':
+        return "\\|";
       case '#':
+        return "\\#";
       case '~':
-        out += '\\';
-        out += c;
-        break;
+        return "\\~";
       default:
-        out += c;
+        return {};
     }
-  }
-  return out;
+  });
 }
 
 void renderMarkdown(const Report& report, std::string& out) {

@@ -122,10 +122,6 @@ std::string upper(std::string_view s) {
   return out;
 }
 
-std::string optBytes(const std::optional<ByteCount>& b) {
-  return b ? formatBytes(*b) : "-";
-}
-
 std::string nodeList(const std::vector<NodeBytes>& nodes) {
   std::string s;
   for (const NodeBytes& n : nodes) {
@@ -139,15 +135,8 @@ std::string nodeList(const std::vector<NodeBytes>& nodes) {
 void renderHeader(const Report& r, std::string& out) {
   const Host& h = r.host;
   out += "memsift report for " + printable(h.hostname.empty() ? "(unknown host)" : h.hostname);
-  out += "\n  kernel " + printable(h.kernel) + " (" + printable(h.arch);
-  if (!h.byte_order.empty()) out += ", " + printable(h.byte_order);
-  out += "), " + formatPageSize(h.page_size) + " pages, MemTotal " + formatBytes(h.mem_total);
-  if (h.nodes > 0)
-    out += ", " + std::to_string(h.nodes) + (h.nodes == 1 ? " NUMA node" : " NUMA nodes");
-  out += "\n  collected " + printable(h.collected_at.empty() ? "(time unknown)" : h.collected_at);
-  if (!h.collector_version.empty()) out += " by memsift-collect " + printable(h.collector_version);
-  if (h.uptime_seconds) out += ", uptime " + formatDuration(*h.uptime_seconds);
   out += '\n';
+  wrapped(out, "  ", "  ", hostSentence(h, printable));
   if (r.collection.partial || !r.collection.complete) {
     out +=
         "  !! PARTIAL REPORT: the collection is incomplete or the bundle damaged; some\n"
@@ -156,17 +145,21 @@ void renderHeader(const Report& r, std::string& out) {
 }
 
 void renderFinding(const Report& r, const Finding& f, std::string& out) {
-  out += "\n[" + upper(severityName(f.severity)) + "] " + printable(f.id) + "  " +
-         formatBytes(f.bytes);
-  if (r.host.mem_total.value() > 0)
-    out +=
-        " (" + formatPercent(shareOf(f.bytes.value(), r.host.mem_total.value())) + " of MemTotal)";
+  out += "\n[" + upper(severityName(f.severity)) + "] " + printable(f.id);
+  // Findings about events (OOM kills, failed splits) concern no amount of memory.
+  bool amount = f.bytes.value() > 0;
+  if (amount) {
+    out += "  " + formatBytes(f.bytes);
+    if (r.host.mem_total.value() > 0)
+      out += " (" + formatPercent(shareOf(f.bytes.value(), r.host.mem_total.value())) +
+             " of MemTotal)";
+  }
   out += '\n';
   wrapped(out, "  ", "  ", printable(f.summary));
   if (f.thp_count && f.thp_bytes) {
     out += "  " + formatCount(*f.thp_count) + " THPs x " + formatBytes(*f.thp_bytes) + " = " +
            formatBytes(f.bytes) + ", " + formatCount(f.pages.value()) + " pages\n";
-  } else {
+  } else if (amount) {
     out += "  " + formatCount(f.pages.value()) + " pages\n";
   }
   if (!f.cgroups.empty()) {
@@ -256,22 +249,8 @@ void renderAnon(const Report& r, std::string& out) {
          formatPercent(a.unexplained_share) + " of MemTotal"});
   t.render(out, "  ");
   out += "  Cross-checks:\n";
-  if (a.process_rss_anon || a.process_pss_anon) {
-    out += "    " + formatCount(a.processes) + " processes: sum of RssAnon " +
-           optBytes(a.process_rss_anon) + ", sum of Pss_Anon " + optBytes(a.process_pss_anon) +
-           "\n";
-  } else {
-    out += "    per-process anonymous memory: not available\n";
-  }
-  if (a.frames_lru_anon || a.frames_anon_unmapped) {
-    out += "    page-frame scan: anonymous LRU " + optBytes(a.frames_lru_anon) +
-           ", anonymous that no process maps " + optBytes(a.frames_anon_unmapped) + "\n";
-  } else {
-    out += "    page-frame scan: not available\n";
-  }
-  if (a.drift)
-    out += "    counters moved by " + formatBytes(*a.drift) +
-           " during the collection (the error bound of these comparisons)\n";
+  for (const std::string& sentence : anonCrossChecks(a))
+    wrapped(out, "    - ", "      ", sentence);
   if (!a.sources.empty()) {
     std::string sources;
     for (size_t i = 0; i < a.sources.size(); ++i)
@@ -345,9 +324,10 @@ void renderCgroups(const Report& r, std::string& out) {
            {"frames", true},
            {"unmapped anon", true}});
   for (const CgroupRow& c : r.cgroups) {
-    t.row({clip(printable(c.path), 60), formatCount(c.tasks), optBytes(c.usage),
-           c.limit ? formatBytes(*c.limit) : "none", optBytes(c.stat_anon), optBytes(c.stat_file),
-           optBytes(c.frame_bytes), optBytes(c.frame_unmapped_anon)});
+    t.row({clip(printable(c.path), 60), formatCount(c.tasks), formatBytes(c.usage, "-"),
+           c.limit ? formatBytes(*c.limit) : "none", formatBytes(c.stat_anon, "-"),
+           formatBytes(c.stat_file, "-"), formatBytes(c.frame_bytes, "-"),
+           formatBytes(c.frame_unmapped_anon, "-")});
   }
   t.render(out, "  ");
 }

@@ -98,6 +98,10 @@ std::string formatBytes(ByteCount bytes) {
   return out;
 }
 
+std::string formatBytes(const std::optional<ByteCount>& bytes, std::string_view absent) {
+  return bytes ? formatBytes(*bytes) : std::string(absent);
+}
+
 std::string formatSignedBytes(int64_t bytes) {
   if (bytes >= 0) return formatBytes(ByteCount(static_cast<uint64_t>(bytes)));
   // Negate in unsigned arithmetic so INT64_MIN does not overflow.
@@ -161,6 +165,61 @@ std::string formatDuration(double seconds) {
                   static_cast<unsigned long long>(s % 86400 / 3600));
   }
   return buf;
+}
+
+std::string printableWith(std::string_view s, std::string_view (*replace)(char)) {
+  std::string p = printable(s);
+  std::string out;
+  out.reserve(p.size() + p.size() / 8);
+  for (char c : p) {
+    std::string_view r = replace(c);
+    if (r.empty()) {
+      out += c;
+    } else {
+      out += r;
+    }
+  }
+  return out;
+}
+
+std::string hostSentence(const Host& h, Escape escape, std::string_view em_open,
+                         std::string_view em_close) {
+  std::string s = "Linux " + escape(h.kernel.empty() ? "(kernel unknown)" : h.kernel) + " on " +
+                  escape(h.arch.empty() ? "(architecture unknown)" : h.arch);
+  if (!h.byte_order.empty()) s += " (" + escape(h.byte_order) + ")";
+  s += ", " + formatPageSize(h.page_size) + " pages, MemTotal ";
+  s += em_open;
+  s += formatBytes(h.mem_total);
+  s += em_close;
+  if (h.nodes > 0)
+    s += ", " + std::to_string(h.nodes) + (h.nodes == 1 ? " NUMA node" : " NUMA nodes");
+  s += ". Collected " + (h.collected_at.empty() ? "at an unknown time" : escape(h.collected_at));
+  if (!h.collector_version.empty()) s += " by memsift-collect " + escape(h.collector_version);
+  if (h.uptime_seconds) s += ", uptime " + formatDuration(*h.uptime_seconds);
+  return s + ".";
+}
+
+std::vector<std::string> anonCrossChecks(const AnonReconciliation& a) {
+  std::vector<std::string> out;
+  if (a.process_rss_anon || a.process_pss_anon) {
+    out.push_back("Over " + formatCount(a.processes) + " processes, RssAnon sums to " +
+                  formatBytes(a.process_rss_anon) +
+                  " and Pss_Anon (no double count after fork) to " +
+                  formatBytes(a.process_pss_anon) + ".");
+  } else {
+    out.push_back("Per-process anonymous memory is not available in this bundle.");
+  }
+  if (a.frames_lru_anon || a.frames_anon_unmapped) {
+    out.push_back("The page-frame scan finds " + formatBytes(a.frames_lru_anon) +
+                  " of anonymous LRU memory, " + formatBytes(a.frames_anon_unmapped) +
+                  " of it mapped by no process.");
+  } else {
+    out.push_back("No page-frame scan: the bundle has no page-frame tables.");
+  }
+  if (a.drift)
+    out.push_back("The counters moved by " + formatBytes(*a.drift) +
+                  " during the collection: the error bound of these comparisons.");
+  return out;
 }
 
 std::string printable(std::string_view s) {

@@ -3,9 +3,12 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "analyzer/report/report.h"
 #include "common/units.h"
 
 namespace memsift::report {
@@ -14,6 +17,8 @@ namespace memsift::report {
 // "512 MiB", "223.5 GiB", "1.2 TiB". Rounds half up to the tenth; a value that rounds to 1024
 // of a unit moves to the next unit ("1.0 GiB", printed "1 GiB").
 std::string formatBytes(ByteCount bytes);
+// A figure the bundle may not have: `absent` when it has not ("n/a" in prose, "-" in tables).
+std::string formatBytes(const std::optional<ByteCount>& bytes, std::string_view absent = "n/a");
 // Signed byte amounts (ledger residuals): "-1.5 GiB", "0 B", "2 MiB" (no "+" sign).
 std::string formatSignedBytes(int64_t bytes);
 // A share of a whole as a percentage with one decimal: "88.2%"; "<0.1%" for a share that is
@@ -38,5 +43,21 @@ std::string printable(std::string_view s);
 size_t displayWidth(std::string_view s);
 // Shortens a printable() string to at most `width` columns, ending it with "..." when cut.
 std::string clip(std::string_view s, size_t width);
+
+// printable(s) with every character for which `replace` returns a non-empty string replaced by
+// it: the one loop behind the Markdown and HTML escapes.
+std::string printableWith(std::string_view s, std::string_view (*replace)(char));
+
+// How a renderer makes a host string safe for its format: printable, markdownEscape, htmlEscape.
+using Escape = std::string (*)(std::string_view);
+
+// Sentences every human format shares, so that they say the same thing the same way.
+// The host: "Linux K on A (little-endian), 64 KiB pages, MemTotal X, 2 NUMA nodes. Collected T by
+// memsift-collect V, uptime U." Host strings pass through `escape`; MemTotal is wrapped in
+// `em_open`/`em_close` ("**", "<b>").
+std::string hostSentence(const Host& h, Escape escape, std::string_view em_open = {},
+                         std::string_view em_close = {});
+// The anonymous reconciliation's cross-checks: per-process sums, the page scan, counter drift.
+std::vector<std::string> anonCrossChecks(const AnonReconciliation& a);
 
 }  // namespace memsift::report

@@ -94,6 +94,9 @@ TEST_CASE("Markdown tables carry the same figures as the text report", "[report]
   std::string row = lineWith(m, "| 48211 |");
   CHECK(cellSeparators(header) == 13);
   CHECK(cellSeparators(row) == 13);
+  // An event finding states no amount.
+  size_t oom = m.find("## Finding 2: `oom-kills`");
+  CHECK(m.find("**How much.**", oom) == std::string::npos);
 }
 
 TEST_CASE("Markdown of a healthy host has no finding sections", "[report][markdown]") {
@@ -106,8 +109,8 @@ TEST_CASE("Markdown of a healthy host has no finding sections", "[report][markdo
 }
 
 TEST_CASE("Markdown escapes what came from the host", "[report][markdown]") {
-  CHECK(markdownEscape("a*b_c`d[e](f)|g\\h#i~j!k") ==
-        "a\\*b\\_c\\`d\\[e\\]\\(f\\)\\|g\\\\h\\#i\\~j\\!k");
+  CHECK(markdownEscape("a*b_c`d[e](f)|g\\h#i~j!k") == "a\\*b\\_c\\`d\\[e\\](f)\\|g\\\\h\\#i\\~j!k");
+  CHECK(markdownEscape("![x](http://evil/)") == "!\\[x\\](http://evil/)");  // no image, no link
   CHECK(markdownEscape("<script>&") == "&lt;script&gt;&amp;");
   CHECK(markdownEscape("two\nlines") == "two\\\\x0alines");
   CHECK(markdownEscape("4.18.0-147") == "4.18.0-147");  // readable as plain text too
@@ -120,8 +123,8 @@ TEST_CASE("Markdown escapes what came from the host", "[report][markdown]") {
   CHECK(m.find("<img") == std::string::npos);
   CHECK(m.find("<b>") == std::string::npos);
   CHECK(m.find("\x1b") == std::string::npos);
-  CHECK(m.find("&lt;script&gt;alert\\(1\\)&lt;/script&gt;") != std::string::npos);
-  CHECK(m.find("&lt;img src=x onerror=alert\\(2\\)&gt;") != std::string::npos);
+  CHECK(m.find("&lt;script&gt;alert(1)&lt;/script&gt;") != std::string::npos);
+  CHECK(m.find("&lt;img src=x onerror=alert(2)&gt;") != std::string::npos);
   std::string header = lineWith(m, "| pid | comm |");
   std::string row = lineWith(m, "| 6666 |");
   CHECK(cellSeparators(row) == cellSeparators(header));
