@@ -41,7 +41,6 @@ report::Ledger buildLedger(const BundleData& d) {
       {"kernel_stack", "Kernel stacks", "KernelStack"},
       {"page_tables", "Page tables", "PageTables"},
       {"secondary_page_tables", "Secondary page tables (KVM, IOMMU)", "SecPageTables"},
-      {"vmalloc", "Vmalloc", "VmallocUsed"},
       {"percpu", "Per-CPU", "Percpu"},
   };
   int64_t rest = static_cast<int64_t>(ledger.mem_total.value());
@@ -50,6 +49,17 @@ report::Ledger buildLedger(const BundleData& d) {
     if (!v) continue;
     ledger.lines.push_back({p.id, p.label, *v, {std::string(kMeminfo), p.field}});
     rest -= static_cast<int64_t>(v->value());
+  }
+  // Kernel stacks are vmalloc'ed (CONFIG_VMAP_STACK): VmallocUsed already holds KernelStack,
+  // so the ledger counts only the rest. (4.4-5.2 kernels print VmallocUsed 0.)
+  if (auto vmalloc = d.meminfo->get("VmallocUsed")) {
+    ByteCount v = *vmalloc, stacks = meminfoBytes(d, "KernelStack");
+    if (v >= stacks) v -= stacks;
+    ledger.lines.push_back({"vmalloc",
+                            "Vmalloc (other than kernel stacks)",
+                            v,
+                            {std::string(kMeminfo), "VmallocUsed - KernelStack"}});
+    rest -= static_cast<int64_t>(v.value());
   }
   // Hugetlb pages are taken out of the buddy allocator whole: "Hugetlb" (4.16+) counts every
   // size; older kernels only give HugePages_Total x Hugepagesize.

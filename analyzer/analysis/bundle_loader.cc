@@ -14,6 +14,7 @@
 #include "common/error.h"
 #include "common/parse/line_reader.h"
 #include "common/parse/memory_stat.h"
+#include "common/parse/mountinfo.h"
 #include "common/parse/proc_cgroup.h"
 #include "common/parse/smaps.h"
 #include "common/parse/status.h"
@@ -356,7 +357,8 @@ class Loader {
         for (const Hierarchy& x : hierarchies_) {
           if (x.id == static_cast<int>(hier)) h = &x;
         }
-        std::string path(f[2]);
+        // cgroups.tsv escapes tabs, newlines and backslashes in octal, as mountinfo does.
+        std::string path = parse::unescapeMountField(f[2]);
         std::string dir = h ? h->prefix + (path == "/" ? "" : path) : "";
         CgroupData c;
         if (auto it = cgroup_dirs_.find(dir); h && it != cgroup_dirs_.end()) c = it->second;

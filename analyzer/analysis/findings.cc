@@ -14,6 +14,7 @@ namespace {
 
 using frames::CategoryCensus;
 using frames::FrameCategory;
+using report::Evidence;
 using report::Finding;
 using report::Severity;
 
@@ -44,8 +45,9 @@ struct Context {
   bool significant(uint64_t bytes) const {
     return bytes >= std::max<uint64_t>(4ull << 20, total / 2000);
   }
+  // Critical: most of the memory is there. Warning: enough to matter on any host.
   Severity severity(uint64_t bytes) const {
-    if (bytes * 10 >= total) return Severity::kCritical;
+    if (bytes * 2 >= total) return Severity::kCritical;
     if (bytes * 100 >= total || bytes >= (1ull << 30)) return Severity::kWarning;
     return Severity::kInfo;
   }
@@ -346,7 +348,7 @@ void shmemUnmapped(Context& c) {
   if (!c.d.census) return;
   const CategoryCensus& cat = (*c.d.census)[FrameCategory::kShmemUnmapped];
   uint64_t bytes = cat.pages.value() * c.page;
-  if (bytes * 100 < c.total * 5) return;
+  if (bytes * 100 < c.total * 10) return;
   Finding f;
   f.id = "shmem-unmapped";
   f.severity = c.severity(bytes);
@@ -476,82 +478,104 @@ void kernelOverheads(Context& c) {
   meminfoFinding(c, "page-tables", "PageTables", "Page tables", 5,
                  {"Large page tables come from many processes mapping much memory with small "
                   "pages: use huge pages for big shared mappings, or fewer processes."});
-  meminfoFinding(c, "vmalloc", "VmallocUsed", "Vmalloc allocations", 10,
-                 {"Sum /proc/vmallocinfo by caller to find the allocating subsystem."});
+  // Kernel stacks are vmalloc'ed (CONFIG_VMAP_STACK, the default on x86_64 and arm64), so
+  // VmallocUsed includes KernelStack: only the rest is vmalloc's own finding.
+  ByteCount vmalloc = c.meminfo("VmallocUsed").value_or(ByteCount());
+  ByteCount stacks = c.meminfo("KernelStack").value_or(ByteCount());
+  if (vmalloc >= stacks) vmalloc -= stacks;
+  if (vmalloc.value() * 100 >= c.total * 10) {
+    Finding f;
+    f.id = "vmalloc";
+    f.severity = c.severity(vmalloc.value());
+    f.bytes = vmalloc;
+    f.pages = PageCount(vmalloc.value() / c.page);
+    f.summary = "Vmalloc allocations other than kernel stacks use " + fmtBytes(vmalloc) + " (" +
+                fmtPercent(vmalloc.value(), c.total) + " of MemTotal).";
+    f.evidence.push_back({"VmallocUsed " +
+                              fmtBytes(c.meminfo("VmallocUsed").value_or(ByteCount())) +
+                              " minus KernelStack " + fmtBytes(stacks),
+                          {"proc/meminfo", "VmallocUsed, KernelStack"}});
+    f.next_steps.push_back("Sum /proc/vmallocinfo by caller to find the allocating subsystem.");
+    c.out.push_back(std::move(f));
+  }
 }
 
+// Pages whose charge outlived the tasks that made it. With the page scan: frames charged
+// directly to a cgroup without tasks of its own (v2 forbids tasks in inner cgroups, so there they
+// can only come from removed descendants: kpagecgroup reports a removed cgroup's nearest live
+// ancestor, mm/memcontrol.c) or to an inode no longer in the tree. Without it: cgroups whose whole
+// subtree has no task but whose usage is large.
 void zombieCgroups(Context& c) {
-  if (!c.d.census || !c.d.census->has_cgroups) return;
-  // Frames charged to inodes that are not in the cgroup tree: the cgroup was removed but its
-  // pages still hold a charge (an offline "zombie" memcg) — kpagecgroup reports the removed
-  // cgroup's nearest live ancestor on current kernels, its own inode on some older ones.
-  uint64_t pages = 0;
-  std::vector<std::pair<uint64_t, uint64_t>> unknown;
-  for (const auto& [inode, per] : c.d.census->cgroups) {
-    if (inode == 0 || c.d.cgroupByInode(inode)) continue;
-    uint64_t p = 0;
-    for (uint64_t v : per)
-      p += v;
-    pages += p;
-    unknown.emplace_back(p, inode);
-  }
-  // Cgroups whose whole subtree has no tasks but that still hold much memory (usage is
-  // hierarchical on v1 and v2).
-  std::vector<const CgroupData*> empty;
-  uint64_t empty_bytes = 0;
-  for (const CgroupData& g : c.d.cgroups) {
-    if (!g.tasks || !g.usage || g.path == "/" || c.d.cgroupByInode(g.inode) != &g ||
-        g.usage->value() * 100 < c.total) {
-      continue;
-    }
-    uint64_t subtree_tasks = 0;
-    for (const CgroupData& h : c.d.cgroups) {
-      if (h.hierarchy == g.hierarchy && (h.path == g.path || h.path.starts_with(g.path + "/"))) {
-        subtree_tasks += h.tasks.value_or(0);
+  bool scan = c.d.census && c.d.census->has_cgroups;
+  auto chargedFrames = [&](const frames::CategoryPages& per) {
+    uint64_t pages = 0;
+    for (size_t k = 0; k < per.size(); ++k) {
+      auto cat = static_cast<FrameCategory>(k);
+      // Unmapped anonymous memory is a finding of its own wherever it is charged.
+      if (cat != FrameCategory::kAnonUnmapped && cat != FrameCategory::kAnonThpUnmapped &&
+          cat != FrameCategory::kAnonThpPartlyMapped && cat != FrameCategory::kFree) {
+        pages += per[k];
       }
     }
-    if (subtree_tasks > 0) continue;
-    // Nested empty cgroups: report the outermost only.
-    bool inside = false;
-    for (const CgroupData* e : empty)
-      inside |= g.path.starts_with(e->path + "/");
-    if (inside) continue;
-    empty.push_back(&g);
-    empty_bytes += g.usage->value();
+    return pages;
+  };
+  std::vector<report::CgroupBytes> where;
+  std::vector<Evidence> evidence;
+  uint64_t bytes = 0;
+  if (scan) {
+    for (const auto& [inode, per] : c.d.census->cgroups) {
+      if (inode == 0) continue;
+      const CgroupData* g = c.d.cgroupByInode(inode);
+      if (g && (g->path == "/" || !g->tasks || *g->tasks > 0)) continue;
+      uint64_t b = chargedFrames(per) * c.page;
+      if (b == 0) continue;
+      where.push_back({g ? g->path : "@" + std::to_string(inode), inode, ByteCount(b)});
+      bytes += b;
+    }
+  } else {
+    for (const CgroupData& g : c.d.cgroups) {
+      if (!g.tasks || !g.usage || g.path == "/" || c.d.cgroupByInode(g.inode) != &g) continue;
+      uint64_t subtree_tasks = 0;
+      for (const CgroupData& h : c.d.cgroups) {
+        if (h.hierarchy == g.hierarchy && (h.path == g.path || h.path.starts_with(g.path + "/"))) {
+          subtree_tasks += h.tasks.value_or(0);
+        }
+      }
+      bool inside = false;  // nested empty cgroups: the outermost speaks for them
+      for (const auto& w : where)
+        inside |= g.path.starts_with(w.path + "/");
+      if (subtree_tasks > 0 || inside) continue;
+      where.push_back({g.path, g.inode, *g.usage});
+      bytes += g.usage->value();
+    }
   }
-  uint64_t bytes = pages * c.page;
-  if (!c.significant(bytes)) {
-    bytes = 0;
-    unknown.clear();
-  }
-  if (bytes == 0 && empty.empty()) return;
+  if (bytes * 100 < c.total || !c.significant(bytes)) return;
+  std::sort(where.begin(), where.end(),
+            [](const auto& a, const auto& b) { return a.bytes > b.bytes; });
   Finding f;
-  f.id = "memcg-charges-without-tasks";
-  f.bytes = ByteCount(std::max(bytes, empty_bytes));
-  f.severity = c.severity(f.bytes.value());
-  f.pages = PageCount(f.bytes.value() / c.page);
-  std::sort(unknown.begin(), unknown.end(), std::greater<>());
-  for (const auto& [p, inode] : unknown)
-    f.cgroups.push_back({"@" + std::to_string(inode), inode, ByteCount(p * c.page)});
-  for (const CgroupData* g : empty)
-    f.cgroups.push_back({g->path, g->inode, *g->usage});
-  f.summary = fmtBytes(f.bytes) + " is charged to memory cgroups that have no tasks" +
-              (bytes ? " or no longer exist" : "") +
-              ": page cache and anonymous memory outlived the workload that created them.";
-  if (bytes) {
-    f.evidence.push_back({"page scan: " + fmtCount(pages) + " frames charged to " +
-                              fmtCount(unknown.size()) + " cgroup inode(s) not in the hierarchy",
-                          {"pageframes", "kpagecgroup"}});
-  }
-  for (const CgroupData* g : empty) {
+  f.id = "zombie-memcg";
+  f.bytes = ByteCount(bytes);
+  f.severity = c.severity(bytes);
+  f.pages = PageCount(bytes / c.page);
+  f.cgroups = where;
+  f.summary = fmtBytes(f.bytes) + " (" + fmtPercent(bytes, c.total) +
+              " of MemTotal) is charged to memory cgroups without tasks: page cache and memory "
+              "of removed or finished workloads that nobody reclaimed." +
+              " Largest: " + where.front().path + " (" + fmtBytes(where.front().bytes) + ").";
+  for (const auto& w : where) {
+    const CgroupData* g = c.d.cgroupByInode(w.inode);
+    std::string what = !g ? "inode " + std::to_string(w.inode) + " is no longer in the hierarchy"
+                          : w.path + " has no task of its own";
     f.evidence.push_back(
-        {g->path + ": usage " + fmtBytes(*g->usage) + ", no tasks",
-         {g->member + (g->version == 2 ? "/memory.current" : "/memory.usage_in_bytes"), ""}});
+        {what + "; " + fmtBytes(w.bytes) + " charged to it" +
+             (scan ? " (page scan)" : " (usage of a subtree without tasks)"),
+         {scan ? "pageframes" : g->member, scan ? "kpagecgroup" : "cgroup.procs"}});
+    if (f.evidence.size() >= 10) break;
   }
   f.next_steps.push_back(
-      "Removed cgroups stay as offline memcgs while pages are charged to them (`grep "
-      "nr_dying_descendants /sys/fs/cgroup/*/cgroup.stat` on v2). Dropping clean page cache "
-      "of the removed workload's files, or force_empty on v1, releases them.");
+      "Removed cgroups stay as offline (dying) memcgs while pages are charged to them: see "
+      "nr_dying_descendants in cgroup.stat (v2). Reclaim returns page cache; on v2 `echo N > "
+      "memory.reclaim` in the ancestor, on v1 memory.force_empty in an empty cgroup.");
   c.out.push_back(std::move(f));
 }
 

@@ -244,6 +244,12 @@ void noRoot(X86Case& c) {
       {"anon_pages_plus_shmem_bytes", (t.anon + t.shmem) * 4096},
       {"anon_lru_unexplained_bytes", (lru_anon - t.anon - t.shmem) * 4096},
       {"cannot_conclude", {"unmapped-anon-thp", "unmapped-anon"}}};
+  // Without page tables the counters' gap is the finding itself.
+  const uint64_t gap = (lru_anon - t.anon - t.shmem) * 4096;
+  c.expect().json()["findings"].push_back({{"id", "unmapped-anon-counters"},
+                                           {"severity", "warning"},
+                                           {"bytes", gap},
+                                           {"pages", gap / 4096}});
 }
 
 }  // namespace

@@ -11,7 +11,9 @@ namespace {
 std::string cgroupPath(const Host& h, uint64_t inode) {
   for (const Cgroup& c : h.cgroups)
     if (c.inode == inode) return c.path;
-  return "";
+  // As memsift names them: frames not charged to any memory cgroup, and inodes no longer in
+  // the tree (a removed cgroup).
+  return inode == 0 ? "(not charged)" : "@" + std::to_string(inode);
 }
 std::string flagsHex(uint64_t f) {
   char buf[24];
