@@ -110,7 +110,10 @@ void collectAll(Context& c, const std::vector<CgroupHierarchy>& hierarchies) {
     CgroupWalker walker(c.root, c.text, out, c.stop);
     walker.run(hierarchies);
     c.figures.cgroups = walker.cgroupsSeen();
-    if (c.stop.check() != StopReason::kNone) recordNotReached(out, c.stop, kCgroupMapMember);
+    if (c.stop.check() != StopReason::kNone) {
+      out.source(kCgroupMapMember, SourceStatus::kTruncated,
+                 c.stop.describe() + ": stopped during the cgroup walk");
+    }
   }
 
   progress.phase("system");
