@@ -505,7 +505,9 @@ class HtmlWriter {
           "</section>\n";
       return;
     }
-    std::map<int, std::vector<const MapCell*>> by_node;
+    // Nodes in order, frames outside every known node (-1) last.
+    auto node_order = [](int a, int b) { return (a < 0) != (b < 0) ? b < 0 : a < b; };
+    std::map<int, std::vector<const MapCell*>, decltype(node_order)> by_node(node_order);
     for (const MapCell& c : r_.memory_map)
       by_node[c.node].push_back(&c);
     for (auto& [node, cells] : by_node)

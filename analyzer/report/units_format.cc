@@ -186,7 +186,11 @@ std::string hostSentence(const Host& h, Escape escape, std::string_view em_open,
                          std::string_view em_close) {
   std::string s = "Linux " + escape(h.kernel.empty() ? "(kernel unknown)" : h.kernel) + " on " +
                   escape(h.arch.empty() ? "(architecture unknown)" : h.arch);
-  if (!h.byte_order.empty()) s += " (" + escape(h.byte_order) + ")";
+  if (h.byte_order == "little" || h.byte_order == "big") {
+    s += " (" + h.byte_order + "-endian)";
+  } else if (!h.byte_order.empty()) {
+    s += " (" + escape(h.byte_order) + ")";
+  }
   s += ", " + formatPageSize(h.page_size) + " pages, MemTotal ";
   s += em_open;
   s += formatBytes(h.mem_total);
@@ -201,11 +205,16 @@ std::string hostSentence(const Host& h, Escape escape, std::string_view em_open,
 
 std::vector<std::string> anonCrossChecks(const AnonReconciliation& a) {
   std::vector<std::string> out;
-  if (a.process_rss_anon || a.process_pss_anon) {
+  if (a.process_rss_anon && a.process_pss_anon) {
     out.push_back("Over " + formatCount(a.processes) + " processes, RssAnon sums to " +
-                  formatBytes(a.process_rss_anon) +
+                  formatBytes(*a.process_rss_anon) +
                   " and Pss_Anon (no double count after fork) to " +
-                  formatBytes(a.process_pss_anon) + ".");
+                  formatBytes(*a.process_pss_anon) + ".");
+  } else if (a.process_rss_anon || a.process_pss_anon) {
+    out.push_back("Over " + formatCount(a.processes) + " processes, " +
+                  (a.process_rss_anon ? "RssAnon sums to " + formatBytes(*a.process_rss_anon)
+                                      : "Pss_Anon sums to " + formatBytes(*a.process_pss_anon)) +
+                  ".");
   } else {
     out.push_back("Per-process anonymous memory is not available in this bundle.");
   }

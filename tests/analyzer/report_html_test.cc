@@ -237,3 +237,14 @@ TEST_CASE("HTML stays under 2 MiB with 20,000 map cells", "[report][html]") {
   // Aggregation keeps the picture: the leaked region is still red.
   CHECK(count(map, "fill=\"#c1121f\"") > 50);
 }
+
+TEST_CASE("HTML map draws frames outside known nodes after the nodes", "[report][html]") {
+  Report r = test::seedReport();
+  r.memory_map.push_back({Pfn(0x400000), PageCount(0x2000), -1, "hole", {{"hole", 0x2000}}});
+  std::string h = html(r);
+  CHECK(checkWellFormed(h).empty());
+  size_t node1 = h.find("<h4>NUMA node 1:"), outside = h.find("<h4>Outside known NUMA nodes:");
+  CHECK(node1 != std::string::npos);
+  CHECK(outside != std::string::npos);
+  CHECK(node1 < outside);
+}

@@ -88,3 +88,38 @@ TEST_CASE("displayWidth and clip count code points", "[report][units]") {
   CHECK(clip("\xc3\xbc\xc3\xbc\xc3\xbc\xc3\xbc\xc3\xbc", 4) == "\xc3\xbc...");
   CHECK(displayWidth(clip("\xc3\xbc\xc3\xbc\xc3\xbc\xc3\xbc\xc3\xbc", 4)) == 4);
 }
+
+TEST_CASE("the shared sentences: host and anonymous cross-checks", "[report][units]") {
+  report::Host h;
+  h.kernel = "4.18.0";
+  h.arch = "aarch64";
+  h.byte_order = "little";
+  h.page_size = 65536;
+  h.mem_total = ByteCount(uint64_t{1} << 30);
+  h.nodes = 1;
+  h.collected_at = "2024-03-14T09:26:53Z";
+  CHECK(hostSentence(h, printable, "**", "**") ==
+        "Linux 4.18.0 on aarch64 (little-endian), 64 KiB pages, MemTotal **1 GiB**, 1 NUMA node. "
+        "Collected 2024-03-14T09:26:53Z.");
+  h.byte_order = "<odd>";
+  h.kernel = "\x1b";
+  CHECK(hostSentence(h, printable).find("Linux \\x1b on aarch64 (<odd>)") == 0);
+
+  report::AnonReconciliation a;
+  a.processes = 5;
+  a.process_rss_anon = ByteCount(uint64_t{2} << 30);
+  std::vector<std::string> s = anonCrossChecks(a);
+  REQUIRE(s.size() == 2);
+  CHECK(s[0] == "Over 5 processes, RssAnon sums to 2 GiB.");
+  CHECK(s[1] == "No page-frame scan: the bundle has no page-frame tables.");
+  a.process_pss_anon = ByteCount(uint64_t{1} << 30);
+  a.drift = ByteCount(0);
+  s = anonCrossChecks(a);
+  REQUIRE(s.size() == 3);
+  CHECK(s[0] ==
+        "Over 5 processes, RssAnon sums to 2 GiB and Pss_Anon (no double count after fork) to 1 "
+        "GiB.");
+  CHECK(s[2] ==
+        "The counters moved by 0 B during the collection: the error bound of these "
+        "comparisons.");
+}
