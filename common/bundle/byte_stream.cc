@@ -2,6 +2,7 @@
 #include "common/bundle/byte_stream.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -17,6 +18,16 @@ OutputFile::OutputFile(const fs::path& target) : target_(target) {
   if (target == "-") {
     to_stdout_ = true;
     fd_ = STDOUT_FILENO;
+    return;
+  }
+  // A device or pipe (/dev/null, a FIFO) is written in place: a temporary file beside it would
+  // land in /dev, and the rename would replace the device.
+  struct stat st;
+  if (::stat(target.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    to_stdout_ = true;  // same discipline as stdout: no temporary, nothing to rename
+    fd_ = ::open(target.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd_ < 0) throwOutput(errnoMessage("cannot open " + target.string(), errno));
+    owns_fd_ = true;
     return;
   }
   // Beside the target, so that the final rename stays within one file system and is atomic.

@@ -45,7 +45,8 @@ class OutputFile : public ByteSink {
   std::filesystem::path target_;
   std::filesystem::path temp_;
   int fd_ = -1;
-  bool to_stdout_ = false;
+  bool to_stdout_ = false;  // stdout or a non-regular file: written in place
+  bool owns_fd_ = false;    // a device opened here (closed on destruction)
   bool committed_ = false;
 };
 
