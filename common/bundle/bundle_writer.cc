@@ -110,31 +110,58 @@ void BundleWriter::recordSource(std::string_view member, SourceStatus status,
   impl_->sources.push_back({std::string(member), status, std::string(detail)});
 }
 
+namespace {
+
+// JSON string literal for a member or source name (names are UTF-8 from the host; nlohmann
+// escapes what JSON needs).
+void appendJsonString(std::string& out, std::string_view s) {
+  out +=
+      nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace
+
 void BundleWriter::finish(bool complete, const nlohmann::json& extra) {
   Impl& d = *impl_;
   if (d.finished) throw Error(ErrorKind::kInternal, "bundle finished twice");
-  nlohmann::json index = extra.is_object() ? extra : nlohmann::json::object();
-  index["complete"] = complete;
-  nlohmann::json members = nlohmann::json::array();
-  for (const MemberRecord& m : d.members) {
-    members.push_back({{"name", d.names.substr(m.name_offset, m.name_length)},
-                       {"size", m.size},
-                       {"xxh64", xxh64Hex(m.hash)}});
-  }
-  index["members"] = std::move(members);
+  // index.json is generated twice from the compact member records: once to learn its size for
+  // the tar header, once into the compressor, a member line at a time. Memory stays at the
+  // records (~24 bytes plus the name per member), never a JSON tree of the whole index.
+  nlohmann::json head = extra.is_object() ? extra : nlohmann::json::object();
+  head["complete"] = complete;
   nlohmann::json sources = nlohmann::json::array();
   for (const SourceRecord& s : d.sources) {
     nlohmann::json j = {{"path", s.member}, {"status", sourceStatusName(s.status)}};
     if (!s.detail.empty()) j["detail"] = s.detail;
     sources.push_back(std::move(j));
   }
-  index["sources"] = std::move(sources);
-  std::string text = index.dump(1) + "\n";
+  head["sources"] = std::move(sources);
+  std::string prefix = head.dump(1, ' ', false, nlohmann::json::error_handler_t::replace);
+  prefix.pop_back();  // the closing brace: "members" follows
+  prefix += ",\n \"members\": [";
+  const std::string suffix = "\n ]\n}\n";
+
+  std::string line;
+  auto memberLine = [&](size_t i) -> const std::string& {
+    const MemberRecord& m = d.members[i];
+    line.clear();
+    line += i == 0 ? "\n  {\"name\": " : ",\n  {\"name\": ";
+    appendJsonString(line, std::string_view(d.names).substr(m.name_offset, m.name_length));
+    line += ", \"size\": " + std::to_string(m.size) + ", \"xxh64\": \"" + xxh64Hex(m.hash) + "\"}";
+    return line;
+  };
+  uint64_t size = prefix.size() + suffix.size();
+  for (size_t i = 0; i < d.members.size(); ++i)
+    size += memberLine(i).size();
+
   d.header.clear();
-  tar::encodeFileHeader(d.header, kIndexName, text.size(), d.options.mtime);
+  tar::encodeFileHeader(d.header, kIndexName, size, d.options.mtime);
   d.write(d.header);
-  d.write(text);
-  d.write(std::string(tar::paddingFor(text.size()), '\0'));
+  d.write(prefix);
+  for (size_t i = 0; i < d.members.size(); ++i)
+    d.write(memberLine(i));
+  d.write(suffix);
+  d.write(std::string(tar::paddingFor(size), '\0'));
   d.header.clear();
   tar::encodeEnd(d.header);
   d.write(d.header);
