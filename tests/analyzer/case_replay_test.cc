@@ -198,3 +198,26 @@ TEST_CASE("case no-root: no page tables, the counters still reconcile and say wh
   }
   CHECK(says_why);
 }
+
+TEST_CASE("a truncated bundle: the report says where it broke, analyses what is intact, exits 4") {
+  test::TempDir dir;
+  Replayed whole = replay("pinned-anon-v2", 4096, dir);
+  // Cut inside the page tables' second half: the counters (before the tables) stay intact.
+  auto b = (dir / "b.tar.zst").string();
+  REQUIRE(test::run("head -c $(( $(stat -c %s " + b + ") * 3 / 4 )) " + b + " > " +
+                    (dir / "cut.tar.zst").string())
+              .exit_code == 0);
+  auto r = test::run((test::binDir() / "memsift").string() + " report " +
+                     (dir / "cut.tar.zst").string());
+  INFO(r.out);
+  CHECK(r.exit_code == 4);
+  CHECK_THAT(r.out, Catch::Contains("bundle truncated"));
+  analysis::BundleData data = analysis::loadBundle((dir / "cut.tar.zst").string());
+  report::Report rep = analysis::analyze(data);
+  CHECK(!rep.collection.complete);
+  CHECK(rep.collection.partial);
+  REQUIRE(!rep.collection.damage.empty());
+  CHECK_THAT(rep.collection.damage.front(), Catch::Contains("truncated"));
+  // The counters came before the cut: the ledger is whole.
+  CHECK(rep.ledger.mem_total == whole.report.ledger.mem_total);
+}
