@@ -18,12 +18,7 @@ done
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
-now() { date +%s.%N; }
-sub() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f\n", a - b }'; }
-median() {
-  sort -g "$1" | awk '{ v[NR] = $1 } END {
-    if (NR % 2) printf "%.3f\n", v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
+. "$here/bench/lib.sh"
 
 "$build/bin/memsift-testgen" synthetic "$tmp/root" --size-gib "$size" --expect "$tmp/expected.json" >/dev/null
 "$build/bin/memsift-collect" -q --no-nice --root "$tmp/root" --page-size 4096 -o "$tmp/b.tar.zst"

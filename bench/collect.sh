@@ -19,12 +19,7 @@ bin=$build/bin/memsift-collect
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
-now() { date +%s.%N; }
-sub() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f\n", a - b }'; }
-median() {
-  sort -g "$1" | awk '{ v[NR] = $1 } END {
-    if (NR % 2) printf "%.3f\n", v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
+. "$here/bench/lib.sh"
 kernel_cost() {
   for t in kpageflags kpagecount kpagecgroup; do
     [ -e /proc/$t ] && dd if=/proc/$t of=/dev/null bs=1M 2>/dev/null
