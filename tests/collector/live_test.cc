@@ -144,7 +144,10 @@ TEST_CASE("processes dying during collection are recorded as vanished, not error
   // A churn of short-lived processes: each lives a few milliseconds, so many are listed in
   // /proc and gone by the time their files are opened.
   fs::path stop_file = tmp / "stop";
-  std::string churn = "while [ ! -e " + shellQuote(stop_file.string()) +
+  // It also ends when the temporary directory goes away: a failed REQUIRE below never writes
+  // the stop file, and the churn must not outlive the test.
+  std::string churn = "while [ -d " + shellQuote(tmp.path().string()) + " ] && [ ! -e " +
+                      shellQuote(stop_file.string()) +
                       " ]; do for i in 1 2 3 4 5 6 7 8; do sleep 0.00$i & done; wait; done";
   CommandResult bg = run("(" + churn + ") >/dev/null 2>&1 & echo $!");
   bool saw_vanished = false;
