@@ -93,6 +93,17 @@ void placeCategories(const Context& c, Finding& f, std::initializer_list<FrameCa
   if (unknown) f.nodes.push_back({-1, c.pagesToBytes(unknown)});
 }
 
+// A finding about `pages` frames of the page scan's `cat`: id, size, severity and where.
+Finding categoryFinding(const Context& c, std::string id, PageCount pages, FrameCategory cat) {
+  Finding f;
+  f.id = std::move(id);
+  f.bytes = ByteCount(pages.value() * c.page);
+  f.severity = c.severity(f.bytes.value());
+  f.pages = pages;
+  placeCategories(c, f, {cat});
+  return f;
+}
+
 std::string whereSentence(const Finding& f) {
   std::string s;
   if (!f.cgroups.empty()) {
@@ -108,11 +119,7 @@ void unmappedAnonThp(Context& c) {
   const CategoryCensus& cat = (*c.d.census)[FrameCategory::kAnonThpUnmapped];
   uint64_t bytes = cat.pages.value() * c.page;
   if (!c.significant(bytes)) return;
-  Finding f;
-  f.id = "unmapped-anon-thp";
-  f.severity = c.severity(bytes);
-  f.bytes = ByteCount(bytes);
-  f.pages = cat.pages;
+  Finding f = categoryFinding(c, "unmapped-anon-thp", cat.pages, FrameCategory::kAnonThpUnmapped);
   f.thp_count = cat.compounds;
   // One THP's size: the most common compound size in the category.
   uint64_t size_pages = 0, most = 0;
@@ -123,7 +130,6 @@ void unmappedAnonThp(Context& c) {
     }
   }
   f.thp_bytes = ByteCount(size_pages * c.page);
-  placeCategories(c, f, {FrameCategory::kAnonThpUnmapped});
   f.summary = fmtCount(cat.compounds) + " anonymous transparent huge pages (" + fmtBytes(f.bytes) +
               ", " + fmtPercent(bytes, c.total) +
               " of MemTotal) are on the LRU lists but no process maps them: a THP leak." +
@@ -149,12 +155,7 @@ void unmappedAnon(Context& c) {
   const CategoryCensus& cat = (*c.d.census)[FrameCategory::kAnonUnmapped];
   uint64_t bytes = cat.pages.value() * c.page;
   if (!c.significant(bytes)) return;
-  Finding f;
-  f.id = "unmapped-anon";
-  f.severity = c.severity(bytes);
-  f.bytes = ByteCount(bytes);
-  f.pages = cat.pages;
-  placeCategories(c, f, {FrameCategory::kAnonUnmapped});
+  Finding f = categoryFinding(c, "unmapped-anon", cat.pages, FrameCategory::kAnonUnmapped);
   f.summary = fmtCount(cat.pages.value()) + " anonymous base pages (" + fmtBytes(f.bytes) + ", " +
               fmtPercent(bytes, c.total) +
               " of MemTotal) are held by the kernel but no process maps them." + whereSentence(f);
@@ -169,13 +170,9 @@ void partlyMappedThp(Context& c) {
   const CategoryCensus& cat = (*c.d.census)[FrameCategory::kAnonThpPartlyMapped];
   uint64_t bytes = cat.unmapped_subpages.value() * c.page;
   if (!c.significant(bytes)) return;
-  Finding f;
-  f.id = "partly-unmapped-thp";
-  f.severity = c.severity(bytes);
-  f.bytes = ByteCount(bytes);
-  f.pages = cat.unmapped_subpages;
+  Finding f = categoryFinding(c, "partly-unmapped-thp", cat.unmapped_subpages,
+                              FrameCategory::kAnonThpPartlyMapped);
   f.thp_count = cat.compounds;
-  placeCategories(c, f, {FrameCategory::kAnonThpPartlyMapped});
   f.summary = fmtCount(cat.compounds) +
               " anonymous THPs are only partly mapped: " + fmtBytes(f.bytes) +
               " of their subpages are mapped by nobody but cannot be freed until the whole THP "
@@ -349,12 +346,7 @@ void shmemUnmapped(Context& c) {
   const CategoryCensus& cat = (*c.d.census)[FrameCategory::kShmemUnmapped];
   uint64_t bytes = cat.pages.value() * c.page;
   if (bytes * 100 < c.total * 10) return;
-  Finding f;
-  f.id = "shmem-unmapped";
-  f.severity = c.severity(bytes);
-  f.bytes = ByteCount(bytes);
-  f.pages = cat.pages;
-  placeCategories(c, f, {FrameCategory::kShmemUnmapped});
+  Finding f = categoryFinding(c, "shmem-unmapped", cat.pages, FrameCategory::kShmemUnmapped);
   f.summary = fmtBytes(f.bytes) + " of shmem/tmpfs memory (" + fmtPercent(bytes, c.total) +
               " of MemTotal) is mapped by no process: files in tmpfs or /dev/shm, or SysV shared "
               "memory segments nobody attaches." +
