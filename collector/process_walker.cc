@@ -107,8 +107,7 @@ bool ProcessWalker::readProcess(int proc_fd, const char* pid) {
       if (err == ESRCH && !gone) {
         // smaps_rollup of a process without an address space (a kernel thread, a zombie): its
         // open fails with ESRCH (fs/proc/task_mmu.c, smaps_rollup_open()): nothing to read.
-        out_.source(name_, SourceStatus::kAbsent,
-                    "ESRCH: no address space (kernel thread or zombie)");
+        out_.sourceWithoutAddressSpace(name_);
         continue;
       }
       if (s == SourceStatus::kVanished) {
@@ -126,8 +125,7 @@ bool ProcessWalker::readProcess(int proc_fd, const char* pid) {
                               options_.redact ? f.redaction : Redaction::kNone);
     if (r.err == ESRCH && r.bytes == 0 && alive(pid_fd.get())) {
       // The same, where the kernel reports it at the first read instead (show_smaps_rollup()).
-      out_.source(name_, SourceStatus::kAbsent,
-                  "ESRCH: no address space (kernel thread or zombie)");
+      out_.sourceWithoutAddressSpace(name_);
       continue;
     }
     if (r.status == SourceStatus::kVanished) {

@@ -26,6 +26,11 @@ void Recorder::source(std::string_view name, SourceStatus status, std::string_vi
   if (stats_.examples[i].size() < CollectionStats::kExamples) stats_.examples[i].emplace_back(name);
 }
 
+void Recorder::sourceWithoutAddressSpace(std::string_view name) {
+  writeSource(name, SourceStatus::kAbsent, "ESRCH: no address space (kernel thread or zombie)");
+  ++stats_.without_address_space;
+}
+
 void DryRunRecorder::planned(std::string_view member) {
   std::fprintf(out_, "read      %.*s\n", static_cast<int>(member.size()), member.data());
 }

@@ -26,6 +26,9 @@ struct CollectionStats {
   uint64_t bytes_read = 0;  // text and page-table bytes handed over
   uint64_t page_frames = 0;
   std::array<uint64_t, kStatuses> status_counts{};
+  // smaps_rollup of kernel threads (no address space): recorded as absent in the index, but
+  // counted apart so that the summary does not present them as missing data.
+  uint64_t without_address_space = 0;
   // The first few sources per status: memory stays bounded however many processes vanish.
   std::array<std::vector<std::string>, kStatuses> examples;
 };
@@ -49,6 +52,9 @@ class Recorder {
   void pageChunk(bundle::PageTable table, Pfn start, std::span<const std::byte> data);
   // A source not read whole, and why (never called for kOk).
   void source(std::string_view name, SourceStatus status, std::string_view detail = {});
+  // A process file that does not apply: the process has no address space (a kernel thread or
+  // a zombie), so the kernel refuses its smaps_rollup with ESRCH.
+  void sourceWithoutAddressSpace(std::string_view name);
   // --dry-run only: a source that would be read into `member`.
   virtual void planned(std::string_view member) = 0;
 

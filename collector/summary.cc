@@ -48,6 +48,12 @@ void printSummary(std::FILE* out, std::string_view target, const RunFigures& f,
     std::fprintf(out, "memsift-collect: %llu %.*s: %s\n", static_cast<unsigned long long>(n),
                  static_cast<int>(status.size()), status.data(), examples.c_str());
   }
+  if (f.stats.without_address_space > 0) {
+    std::fprintf(out,
+                 "memsift-collect: %llu processes without an address space (kernel threads): "
+                 "no smaps_rollup to read\n",
+                 static_cast<unsigned long long>(f.stats.without_address_space));
+  }
   if (f.page_flags_status == SourceStatus::kDenied) {
     std::fputs(
         "memsift-collect: hint: the page-frame tables (/proc/kpageflags, kpagecount, "

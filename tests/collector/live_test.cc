@@ -40,6 +40,10 @@ TEST_CASE("live collection as root captures every source losslessly") {
   ExtractedBundle b = extractBundle(out, tmp / "x");
   CHECK(b.index.at("complete") == true);
   CHECK(b.sources("error").empty());
+  // Kernel threads (kthreadd is PID 2) have no address space: told apart from missing data.
+  CHECK(r.out.find("processes without an address space (kernel threads)") != std::string::npos);
+  CHECK(b.detail("proc/2/smaps_rollup") == "ESRCH: no address space (kernel thread or zombie)");
+  CHECK(r.out.find("proc/2/smaps_rollup") == std::string::npos);
 
   // The system sources the issue lists, present on this host's kernel.
   for (const char* m : {"proc/meminfo",

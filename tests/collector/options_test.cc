@@ -87,7 +87,8 @@ TEST_CASE("a bundle written to standard output is the only thing there") {
   CHECK(c.exit_code == 0);
   CHECK(c.out.find("manifest.json\n") != std::string::npos);
   CHECK(c.out.find("index.json\n") != std::string::npos);
-  CHECK(readFile(r.tmp / "stderr").find("memsift-collect: wrote standard output: ") != std::string::npos);
+  CHECK(readFile(r.tmp / "stderr").find("memsift-collect: wrote standard output: ") !=
+        std::string::npos);
 }
 
 }  // namespace

@@ -213,17 +213,22 @@ TEST_CASE("the deadline (--max-seconds) stops cleanly with an incomplete bundle"
   checkNoTemporaryFiles(tmp.path());
 }
 
+// Shell commands that start the collector on a FIFO root in the background ($pid) and return
+// once it reads the page tables, blocked in read(2): opening the FIFO for writing waits until
+// the collector opens it, then it gets some data and none after.
+std::string startBlockedOnFifo(const fs::path& root, const std::string& fifo, const fs::path& out) {
+  return collectorPath() + " --no-nice -q --root " + shellQuote(root.string()) + " -o " +
+         shellQuote(out.string()) + " & pid=$!; exec 3>" + fifo +
+         "; head -c 100000 /dev/zero >&3; sleep 0.3; ";
+}
+
 TEST_CASE("SIGTERM mid-collection finishes an incomplete bundle, exit 6") {
   TempDir tmp;
   fs::path root = tmp / "root";
   std::string fifo = makeFifoRoot(root);
   fs::path out = tmp / "b.tar.zst";
-  // Opening the FIFO for writing waits until the collector opens it: the signal then arrives
-  // while it reads the page tables, blocked in read(2).
-  CommandResult r = run(collectorPath() + " --no-nice -q --root " + shellQuote(root.string()) +
-                        " -o " + shellQuote(out.string()) + " & pid=$!; exec 3>" + fifo +
-                        "; head -c 100000 /dev/zero >&3; sleep 0.3; kill -TERM $pid; wait $pid;"
-                        " echo rc=$?");
+  CommandResult r =
+      run(startBlockedOnFifo(root, fifo, out) + "kill -TERM $pid; wait $pid; echo rc=$?");
   INFO(r.out);
   CHECK(r.out.find("rc=6") != std::string::npos);
   ExtractedBundle b = extractBundle(out, tmp / "x");
@@ -237,6 +242,23 @@ TEST_CASE("SIGTERM mid-collection finishes an incomplete bundle, exit 6") {
   CHECK(b.pageTable("kpageflags").empty());  // the cut chunk is dropped whole
   CHECK(verifyWithReader(out).empty());
   checkNoTemporaryFiles(tmp.path());
+}
+
+TEST_CASE("a second signal removes the temporary file and exits at once, exit 6") {
+  TempDir tmp;
+  fs::path root = tmp / "root";
+  std::string fifo = makeFifoRoot(root);
+  fs::path out = tmp / "b.tar.zst";
+  // Stopped, the collector gets SIGTERM and SIGINT as two pending signals; on SIGCONT the kernel
+  // delivers both before it runs again, so one handler finds the other's signal already set:
+  // the second-signal path, whichever of the two the kernel delivers first.
+  CommandResult r = run(startBlockedOnFifo(root, fifo, out) +
+                        "kill -STOP $pid; kill -TERM $pid; kill -INT $pid; kill -CONT $pid;"
+                        " wait $pid; echo rc=$?");
+  INFO(r.out);
+  CHECK(r.out.find("rc=6") != std::string::npos);
+  CHECK_FALSE(fs::exists(out));       // no bundle was finished ...
+  checkNoTemporaryFiles(tmp.path());  // ... and none is left half written
 }
 
 TEST_CASE("an unusable --root or output is an error with its exit code") {
