@@ -4,6 +4,7 @@
 #include <cinttypes>
 #include <cstdio>
 #include <functional>
+#include <optional>
 
 #include "analyzer/analysis/analyze.h"
 #include "analyzer/report/units_format.h"
@@ -499,30 +500,44 @@ void kernelOverheads(Context& c) {
 // subtree has no task but whose usage is large.
 void zombieCgroups(Context& c) {
   bool scan = c.d.census && c.d.census->has_cgroups;
-  auto chargedFrames = [&](const frames::CategoryPages& per) {
+  // What counts against a cgroup without tasks, and how much of it is page cache: clean page
+  // cache of a finished workload is what every systemd host carries and reclaim frees at the
+  // first pressure, so it alone never makes this more than info.
+  struct Charged {
     uint64_t pages = 0;
+    uint64_t page_cache = 0;
+  };
+  auto chargedFrames = [&](const frames::CategoryPages& per) {
+    Charged ch;
     for (size_t k = 0; k < per.size(); ++k) {
       auto cat = static_cast<FrameCategory>(k);
       // Unmapped anonymous memory is a finding of its own wherever it is charged.
-      if (cat != FrameCategory::kAnonUnmapped && cat != FrameCategory::kAnonThpUnmapped &&
-          cat != FrameCategory::kAnonThpPartlyMapped && cat != FrameCategory::kFree) {
-        pages += per[k];
+      if (cat == FrameCategory::kAnonUnmapped || cat == FrameCategory::kAnonThpUnmapped ||
+          cat == FrameCategory::kAnonThpPartlyMapped || cat == FrameCategory::kFree) {
+        continue;
+      }
+      ch.pages += per[k];
+      if (cat == FrameCategory::kFileMapped || cat == FrameCategory::kFileUnmapped) {
+        ch.page_cache += per[k];
       }
     }
-    return pages;
+    return ch;
   };
   std::vector<report::CgroupBytes> where;
-  std::vector<Evidence> evidence;
   uint64_t bytes = 0;
+  std::optional<uint64_t> page_cache_bytes;  // known from the page scan only
   if (scan) {
+    page_cache_bytes = 0;
     for (const auto& [inode, per] : c.d.census->cgroups) {
       if (inode == 0) continue;
       const CgroupData* g = c.d.cgroupByInode(inode);
       if (g && (g->path == "/" || !g->tasks || *g->tasks > 0)) continue;
-      uint64_t b = chargedFrames(per) * c.page;
-      if (b == 0) continue;
-      where.push_back({g ? g->path : "@" + std::to_string(inode), inode, ByteCount(b)});
-      bytes += b;
+      Charged ch = chargedFrames(per);
+      if (ch.pages == 0) continue;
+      where.push_back(
+          {g ? g->path : "@" + std::to_string(inode), inode, ByteCount(ch.pages * c.page)});
+      bytes += ch.pages * c.page;
+      *page_cache_bytes += ch.page_cache * c.page;
     }
   } else {
     for (const CgroupData& g : c.d.cgroups) {
@@ -547,13 +562,25 @@ void zombieCgroups(Context& c) {
   Finding f;
   f.id = "zombie-memcg";
   f.bytes = ByteCount(bytes);
-  f.severity = c.severity(bytes);
   f.pages = PageCount(bytes / c.page);
   f.cgroups = where;
   f.summary = fmtBytes(f.bytes) + " (" + fmtPercent(bytes, c.total) +
-              " of MemTotal) is charged to memory cgroups without tasks: page cache and memory "
-              "of removed or finished workloads that nobody reclaimed." +
-              " Largest: " + where.front().path + " (" + fmtBytes(where.front().bytes) + ").";
+              " of MemTotal) is charged to memory cgroups without tasks: memory of removed or "
+              "finished workloads that nobody reclaimed";
+  if (page_cache_bytes) {
+    uint64_t pinned = bytes - *page_cache_bytes;
+    f.severity = c.significant(pinned) ? c.severity(pinned) : Severity::kInfo;
+    if (pinned == 0) {
+      f.summary += ", all of it page cache, which reclaim frees";
+    } else {
+      f.summary += ", " + fmtBytes(ByteCount(*page_cache_bytes)) +
+                   " of it page cache (reclaim frees it) and " + fmtBytes(ByteCount(pinned)) +
+                   " other memory (shmem, anonymous, kernel) that stays until it is freed";
+    }
+  } else {
+    f.severity = c.severity(bytes);
+  }
+  f.summary += ". Largest: " + where.front().path + " (" + fmtBytes(where.front().bytes) + ").";
   for (const auto& w : where) {
     const CgroupData* g = c.d.cgroupByInode(w.inode);
     std::string what = !g ? "inode " + std::to_string(w.inode) + " is no longer in the hierarchy"
