@@ -6,6 +6,7 @@
 #include <functional>
 
 #include "analyzer/report/units_format.h"
+#include "common/json/json_field.h"
 
 namespace memsift::analysis {
 
@@ -19,18 +20,19 @@ std::string jsonString(const nlohmann::json& j, const char* key) {
 
 report::Host buildHost(const BundleData& d) {
   report::Host h;
-  const nlohmann::json& host = d.manifest["host"];
+  const nlohmann::json& host = jsonField(d.manifest, "host");
   h.hostname = jsonString(host, "hostname");
   h.kernel = jsonString(host, "kernel_release");
   h.arch = jsonString(host, "arch");
   h.byte_order = jsonString(host, "byte_order");
   h.collected_at = jsonString(host, "start_time_utc");
   h.page_size = d.page_size;
-  if (host.is_object() && host.contains("uptime_seconds") && host["uptime_seconds"].is_number()) {
-    h.uptime_seconds = host["uptime_seconds"].get<double>();
+  if (host.is_object() && host.contains("uptime_seconds") &&
+      jsonField(host, "uptime_seconds").is_number()) {
+    h.uptime_seconds = jsonField(host, "uptime_seconds").get<double>();
   }
-  if (d.manifest["tool"].is_object())
-    h.collector_version = jsonString(d.manifest["tool"], "version");
+  if (jsonField(d.manifest, "tool").is_object())
+    h.collector_version = jsonString(jsonField(d.manifest, "tool"), "version");
   if (d.meminfo) h.mem_total = d.meminfo->get("MemTotal").value_or(ByteCount());
   h.nodes = d.layout.known() ? d.layout.nodeCount() : 0;
   return h;
@@ -42,8 +44,8 @@ report::Collection buildCollection(const BundleData& d) {
   c.damage = d.damage;
   for (const parse::ParseIssue& i : d.issues)
     c.parse_issues.push_back(i.format());
-  if (d.index.is_object() && d.index["sources"].is_array()) {
-    for (const nlohmann::json& s : d.index["sources"]) {
+  if (d.index.is_object() && jsonField(d.index, "sources").is_array()) {
+    for (const nlohmann::json& s : jsonField(d.index, "sources")) {
       std::string status = jsonString(s, "status");
       // A process that exits mid-collection is normal life on a host, not missing evidence.
       if (status == "vanished") {

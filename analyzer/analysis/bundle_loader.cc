@@ -12,6 +12,7 @@
 #include "analyzer/frames/frame_scanner.h"
 #include "common/bundle/bundle_reader.h"
 #include "common/error.h"
+#include "common/json/json_field.h"
 #include "common/parse/line_reader.h"
 #include "common/parse/memory_stat.h"
 #include "common/parse/mountinfo.h"
@@ -106,9 +107,9 @@ class Loader {
 
   void run(bundle::BundleReader& reader) {
     d_.manifest = reader.manifest();
-    const nlohmann::json& host = d_.manifest["host"];
-    if (host.is_object() && host["page_size"].is_number_unsigned()) {
-      d_.page_size = host["page_size"].get<uint64_t>();
+    const nlohmann::json& host = jsonField(d_.manifest, "host");
+    if (host.is_object() && jsonField(host, "page_size").is_number_unsigned()) {
+      d_.page_size = jsonField(host, "page_size").get<uint64_t>();
     }
     d_.byte_swap = PageChunkAssembler::needsByteSwap(d_.manifest);
     readHierarchies();
@@ -133,7 +134,7 @@ class Loader {
       d_.damage.push_back(p);
     d_.index = reader.index();
     d_.bundle_complete = reader.complete();
-    d_.collection_complete = d_.index.is_object() && d_.index.value("complete", false);
+    d_.collection_complete = jsonField(d_.index, "complete") == true;
     finishCgroups();
     finishProcesses();
   }
@@ -146,20 +147,24 @@ class Loader {
   };
 
   void readHierarchies() {
-    const nlohmann::json& mc = d_.manifest["memory_cgroups"];
+    const nlohmann::json& mc = jsonField(d_.manifest, "memory_cgroups");
     if (!mc.is_object()) return;
-    if (mc["kpagecgroup_hierarchy"].is_number_integer()) {
-      d_.page_cgroup_hierarchy = mc["kpagecgroup_hierarchy"].get<int>();
+    if (jsonField(mc, "kpagecgroup_hierarchy").is_number_integer()) {
+      d_.page_cgroup_hierarchy = jsonField(mc, "kpagecgroup_hierarchy").get<int>();
     }
-    if (!mc["hierarchies"].is_array()) return;
-    for (const nlohmann::json& h : mc["hierarchies"]) {
-      if (!h.is_object() || !h["mount_point"].is_string()) continue;
-      std::string mp = h["mount_point"].get<std::string>();
+    if (!jsonField(mc, "hierarchies").is_array()) return;
+    for (const nlohmann::json& h : jsonField(mc, "hierarchies")) {
+      if (!h.is_object() || !jsonField(h, "mount_point").is_string()) continue;
+      std::string mp = jsonField(h, "mount_point").get<std::string>();
       while (!mp.empty() && mp.front() == '/')
         mp.erase(0, 1);
       while (!mp.empty() && mp.back() == '/')
         mp.pop_back();
-      hierarchies_.push_back({h.value("id", 0), h.value("version", 1), mp});
+      auto number = [&](const char* key, int absent) {
+        const nlohmann::json& v = jsonField(h, key);
+        return v.is_number_integer() ? v.get<int>() : absent;
+      };
+      hierarchies_.push_back({number("id", 0), number("version", 1), mp});
     }
   }
 

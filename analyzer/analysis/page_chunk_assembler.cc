@@ -1,5 +1,6 @@
 // Assembly of page-table chunks from bundle members.
 #include "analyzer/analysis/page_chunk_assembler.h"
+#include "common/json/json_field.h"
 
 #include <bit>
 
@@ -45,9 +46,9 @@ void PageChunkAssembler::flush() {
 }
 
 bool PageChunkAssembler::needsByteSwap(const nlohmann::json& manifest) {
-  const nlohmann::json& host = manifest["host"];
-  if (!host.is_object() || !host["byte_order"].is_string()) return false;
-  bool big = host["byte_order"] == "big";
+  const nlohmann::json& host = jsonField(manifest, "host");
+  if (!host.is_object() || !jsonField(host, "byte_order").is_string()) return false;
+  bool big = jsonField(host, "byte_order") == "big";
   return big != (std::endian::native == std::endian::big);
 }
 

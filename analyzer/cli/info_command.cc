@@ -6,6 +6,7 @@
 #include "analyzer/cli/commands.h"
 #include "common/bundle/bundle_reader.h"
 #include "common/exit_codes.h"
+#include "common/json/json_field.h"
 
 namespace memsift::cli {
 namespace {
@@ -49,14 +50,14 @@ int runInfo(const Args& args) {
 
   std::printf("bundle %s: format %d.%d\n", vm["bundle"].as<std::string>().c_str(),
               reader.formatMajor(), reader.formatMinor());
-  if (manifest.contains("tool")) printFields(manifest["tool"], "tool.");
+  if (manifest.contains("tool")) printFields(jsonField(manifest, "tool"), "tool.");
   if (manifest.contains("host")) {
     std::printf("host:\n");
-    printFields(manifest["host"]);
+    printFields(jsonField(manifest, "host"));
   }
   if (manifest.contains("options")) {
     std::printf("options:\n");
-    printFields(manifest["options"]);
+    printFields(jsonField(manifest, "options"));
   }
   std::printf("contents:\n  %-24s %llu\n  %-24s %llu\n", "members",
               static_cast<unsigned long long>(members), "bytes (uncompressed)",
@@ -68,16 +69,20 @@ int runInfo(const Args& args) {
   }
 
   const nlohmann::json& index = reader.index();
-  bool collection_complete = index.is_object() && index.value("complete", false);
+  bool collection_complete = jsonField(index, "complete") == true;
   std::printf("collection: %s\n", index.is_null()       ? "unknown (no index.json)"
                                   : collection_complete ? "complete"
                                                         : "incomplete");
-  if (index.is_object() && index["sources"].is_array() && !index["sources"].empty()) {
+  if (index.is_object() && jsonField(index, "sources").is_array() &&
+      !jsonField(index, "sources").empty()) {
     std::printf("not captured whole:\n");
-    for (const nlohmann::json& s : index["sources"]) {
-      std::printf("  %-40s %-10s %s\n", scalar(s.value("path", nlohmann::json("?"))).c_str(),
-                  scalar(s.value("status", nlohmann::json("?"))).c_str(),
-                  s.contains("detail") ? scalar(s["detail"]).c_str() : "");
+    for (const nlohmann::json& s : jsonField(index, "sources")) {
+      auto text = [&](const char* key, const char* absent) {
+        const nlohmann::json& v = jsonField(s, key);
+        return v.is_null() ? std::string(absent) : scalar(v);
+      };
+      std::printf("  %-40s %-10s %s\n", text("path", "?").c_str(), text("status", "?").c_str(),
+                  text("detail", "").c_str());
     }
   }
   if (reader.damage()) std::printf("damage: %s\n", reader.damage()->c_str());

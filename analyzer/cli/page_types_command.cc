@@ -9,6 +9,7 @@
 #include "analyzer/page_types/page_types.h"
 #include "common/bundle/bundle_reader.h"
 #include "common/exit_codes.h"
+#include "common/json/json_field.h"
 
 namespace memsift::cli {
 
@@ -26,9 +27,9 @@ int runPageTypes(const Args& args) {
   {
     bundle::InputFile input(options.bundle);
     bundle::BundleReader reader(input);
-    const nlohmann::json& host = reader.manifest()["host"];
-    if (host.is_object() && host["page_size"].is_number_unsigned()) {
-      page_size = host["page_size"].get<uint64_t>();
+    const nlohmann::json& host = jsonField(reader.manifest(), "host");
+    if (host.is_object() && jsonField(host, "page_size").is_number_unsigned()) {
+      page_size = jsonField(host, "page_size").get<uint64_t>();
     }
     if (options.cgroupPath) {
       // Only the cgroup map is needed: stop at the first page chunk (cgroups come before).

@@ -8,6 +8,7 @@
 #include "common/bundle/zstd_stream.h"
 #include "common/error.h"
 #include "common/hash/xxhash64.h"
+#include "common/json/json_field.h"
 #include "memsift/version.h"
 
 namespace memsift::bundle {
@@ -227,27 +228,27 @@ struct BundleReader::Impl {
   }
 
   void verifyAgainstIndex() {
-    const nlohmann::json& list = index["members"];
+    const nlohmann::json& list = jsonField(index, "members");
     if (!list.is_array()) {
       problems.push_back("index.json has no member list: checksums not verified");
       return;
     }
     std::unordered_map<std::string_view, bool> listed;
     for (const nlohmann::json& m : list) {
-      if (!m.is_object() || !m["name"].is_string() || !m["size"].is_number_unsigned() ||
-          !m["xxh64"].is_string()) {
+      if (!m.is_object() || !jsonField(m, "name").is_string() ||
+          !jsonField(m, "size").is_number_unsigned() || !jsonField(m, "xxh64").is_string()) {
         problems.push_back("index.json has a malformed member entry");
         continue;
       }
-      const std::string& name = m["name"].get_ref<const std::string&>();
+      const std::string& name = jsonField(m, "name").get_ref<const std::string&>();
       listed[name] = true;
       auto it = seen.find(name);
       if (it == seen.end()) {
         problems.push_back("member " + name + " is listed in index.json but missing");
         continue;
       }
-      uint64_t size = m["size"].get<uint64_t>();
-      const std::string& want = m["xxh64"].get_ref<const std::string&>();
+      uint64_t size = jsonField(m, "size").get<uint64_t>();
+      const std::string& want = jsonField(m, "xxh64").get_ref<const std::string&>();
       std::string got = xxh64Hex(it->second.hash);
       if (size != it->second.size) {
         problems.push_back("member " + name + " has " + std::to_string(it->second.size) +
@@ -280,13 +281,13 @@ BundleReader::BundleReader(ByteSource& source) : impl_(std::make_unique<Impl>(so
   if (!d.readJsonMember(d.manifest, kMaxManifestBytes)) {
     throwInput("not a memsift bundle: " + d.damage.value_or("unreadable manifest.json"));
   }
-  const nlohmann::json& format = d.manifest["format"];
-  if (!format.is_object() || !format["major"].is_number_integer() ||
-      !format["minor"].is_number_integer()) {
+  const nlohmann::json& format = jsonField(d.manifest, "format");
+  if (!format.is_object() || !jsonField(format, "major").is_number_integer() ||
+      !jsonField(format, "minor").is_number_integer()) {
     throwInput("not a memsift bundle: manifest.json has no format version");
   }
-  d.major = format["major"].get<int>();
-  d.minor = format["minor"].get<int>();
+  d.major = jsonField(format, "major").get<int>();
+  d.minor = jsonField(format, "minor").get<int>();
   if (d.major > kBundleFormatMajor) {
     throwInput("bundle format " + std::to_string(d.major) + "." + std::to_string(d.minor) +
                " is newer than this memsift reads (" + std::to_string(kBundleFormatMajor) + "." +

@@ -102,3 +102,30 @@ TEST_CASE("memsift refuses what is not a bundle with exit 3, bad usage with exit
   CHECK(test::run(memsiftCmd("frobnicate x")).exit_code == 2);
   CHECK(test::run(memsiftCmd("info " + (dir / "missing").string())).exit_code == 3);
 }
+
+TEST_CASE("a manifest with fields missing or of the wrong type is read as absent, never a crash") {
+  test::TempDir dir;
+  auto path = dir / "odd.tar.zst";
+  {
+    OutputFile out(path);
+    BundleWriter w(out, {});
+    // No "host"; memory_cgroups with a string where a number belongs and a hierarchy whose id
+    // is text: what a hand-edited or foreign bundle may hold.
+    w.writeManifest({{"memory_cgroups",
+                      {{"kpagecgroup_hierarchy", "zero"},
+                       {"hierarchies", {{{"mount_point", "/sys/fs/cgroup"}, {"id", "a"}}, 7}}}}});
+    w.addMember("proc/meminfo", "MemTotal: 1024 kB\nMemFree: 512 kB\n");
+    std::string flags = frames(16, 0);
+    w.addPageChunk(PageTable::kFlags, Pfn(0), std::as_bytes(std::span(flags)));
+    w.finish(true);
+    out.commit();
+  }
+  for (const char* cmd : {"report", "info", "page-types"}) {
+    auto r = test::run(memsiftCmd(std::string(cmd) + " " + path.string()));
+    INFO(cmd << ": " << r.out);
+    CHECK(r.exit_code == 0);
+  }
+  auto r = test::run(memsiftCmd("report --format json " + path.string()));
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("\"hostname\": \"\"") != std::string::npos);
+}
