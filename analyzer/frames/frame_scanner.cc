@@ -89,15 +89,11 @@ FrameCategory FrameScanner::classifyCompound(const Compound& c) const {
   return FrameCategory::kKernel;                               // non-LRU high-order allocation
 }
 
-void FrameScanner::countLru(uint64_t f, uint64_t pages) {
-  if (!(f & bit(kpf::kLru)) || (f & bit(kpf::kSlab))) return;
-  if (f & bit(kpf::kUnevictable)) {
-    census_.unevictable += PageCount(pages);
-  } else if ((f & kLruAnonMask) == (bit(kpf::kLru) | bit(kpf::kSwapbacked))) {
-    census_.lru_anon += PageCount(pages);
-  } else {
-    census_.lru_file += PageCount(pages);
-  }
+PageCount* FrameScanner::lruCounter(uint64_t f) {
+  if (!(f & bit(kpf::kLru)) || (f & bit(kpf::kSlab))) return nullptr;
+  if (f & bit(kpf::kUnevictable)) return &census_.unevictable;
+  if ((f & kLruAnonMask) == (bit(kpf::kLru) | bit(kpf::kSwapbacked))) return &census_.lru_anon;
+  return &census_.lru_file;
 }
 
 void FrameScanner::endCompound() {
@@ -116,7 +112,7 @@ void FrameScanner::endCompound() {
   if (category == FrameCategory::kAnonThpPartlyMapped) {
     cat.unmapped_subpages += PageCount(compound_.pages - compound_.mapped);
   }
-  countLru(compound_.head_flags, compound_.pages);
+  if (PageCount* lru = lruCounter(compound_.head_flags)) *lru += PageCount(compound_.pages);
   add(category, compound_.head, compound_.pages, cursor_.nodeOf(compound_.head), compound_.cgroup);
 }
 
@@ -187,13 +183,25 @@ void FrameScanner::consume(const PageFrameChunk& chunk) {
   Pfn pfn = chunk.start;
   int node = cursor_.nodeOf(pfn);
   Pfn node_boundary = cursor_.nextBoundary(pfn);
+  repeat_.valid = false;  // the run may not continue into this chunk
   for (size_t i = 0; i < n; ++i, pfn = pfn + PageCount(1)) {
     if (pfn >= node_boundary) {
       node = cursor_.nodeOf(pfn);
       node_boundary = cursor_.nextBoundary(pfn);
+      repeat_.valid = false;
     }
     const uint64_t f = flags[i];
     const uint64_t count = counts ? counts[i] : 0;
+    const uint64_t cgroup = cgroups ? cgroups[i] : 0;
+    if (repeat_.valid && f == repeat_.flags && cgroup == repeat_.cgroup &&
+        isMapCount(count) == repeat_.mapped) {
+      // Same category, node and cgroup as the frame before, which ended the current run.
+      ++run_.pages;
+      if (repeat_.lru) *repeat_.lru += PageCount(1);
+      if (f & bit(kpf::kMlocked)) census_.mlocked += PageCount(1);
+      continue;
+    }
+    repeat_.valid = false;
     if (f & bit(kpf::kCompoundTail)) {
       if (compound_.active && compound_.head + PageCount(compound_.pages) == pfn) {
         ++compound_.pages;
@@ -204,14 +212,16 @@ void FrameScanner::consume(const PageFrameChunk& chunk) {
     } else {
       endCompound();
       if (f & bit(kpf::kCompoundHead)) {
-        compound_ = {true, pfn, f, cgroups ? cgroups[i] : 0, 1, isMapCount(count) ? 1u : 0u};
+        compound_ = {true, pfn, f, cgroup, 1, isMapCount(count) ? 1u : 0u};
         if (f & bit(kpf::kMlocked)) census_.mlocked += PageCount(1);
         continue;
       }
     }
     if (f & bit(kpf::kMlocked)) census_.mlocked += PageCount(1);
-    countLru(f, 1);
-    add(classifySingle(f, count, node), pfn, 1, node, cgroups ? cgroups[i] : 0);
+    PageCount* lru = lruCounter(f);
+    if (lru) *lru += PageCount(1);
+    add(classifySingle(f, count, node), pfn, 1, node, cgroup);
+    if (!(f & bit(kpf::kCompoundTail))) repeat_ = {true, f, cgroup, isMapCount(count), lru};
   }
   next_pfn_ = chunk.end();
   census_.frames += chunk.size();

@@ -45,10 +45,23 @@ class FrameScanner {
     uint64_t pages = 0;
   };
 
+  // The last base page classified, when the next may repeat it: a frame with the same flags,
+  // kpagecount mapped-ness and cgroup on the same node lands in the same category and extends
+  // the current run without being classified again. Most of memory comes in long runs of such
+  // frames (free blocks, page cache, holes), so this is the scan's common path.
+  struct Repeat {
+    bool valid = false;
+    uint64_t flags = 0;
+    uint64_t cgroup = 0;
+    bool mapped = false;
+    PageCount* lru = nullptr;  // the LRU counter the frame adds to, if any
+  };
+
   FrameCategory classifySingle(uint64_t flags, uint64_t count, int node) const;
   FrameCategory classifyCompound(const Compound& c) const;
   void endCompound();
-  void countLru(uint64_t flags, uint64_t pages);
+  // The LRU list counter a page with these flags is on, or nullptr.
+  PageCount* lruCounter(uint64_t flags);
   void add(FrameCategory category, Pfn start, uint64_t pages, int node, uint64_t cgroup);
   void flushRun();
 
@@ -57,6 +70,7 @@ class FrameScanner {
   FrameCensus census_;
   Compound compound_;
   Run run_;
+  Repeat repeat_;
   Pfn next_pfn_;
   bool started_ = false;
   bool finished_ = false;
