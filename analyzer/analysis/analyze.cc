@@ -56,9 +56,15 @@ report::Collection buildCollection(const BundleData& d) {
     }
   }
   if (!d.bundle_complete) {
-    c.limitations.push_back("the bundle is incomplete (" +
-                            (d.damage.empty() ? std::string("no index.json") : d.damage.front()) +
-                            "): members after that point are missing from every conclusion");
+    std::string first = d.damage.empty() ? std::string("no index.json") : d.damage.front();
+    if (d.resumes > 0) {
+      c.limitations.push_back("the bundle is damaged (" + first +
+                              "): reading resumed after the damage, but the members of the "
+                              "damaged part are missing from every conclusion");
+    } else {
+      c.limitations.push_back("the bundle is incomplete (" + first +
+                              "): members after that point are missing from every conclusion");
+    }
   } else if (!d.collection_complete) {
     c.limitations.push_back(
         "the collector stopped before the end (see index.json): sources it "

@@ -85,6 +85,7 @@ struct BundleData {
   std::vector<std::string> damage;
   std::vector<parse::ParseIssue> issues;
   bool bundle_complete = false;      // the stream ended cleanly with index.json
+  uint64_t resumes = 0;              // times reading went on past corrupt data
   bool collection_complete = false;  // index.json says the collector finished
 
   // Inode -> cgroup in the page-cgroup hierarchy (nullptr if unknown).

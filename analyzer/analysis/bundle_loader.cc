@@ -123,7 +123,8 @@ class Loader {
       }
       flushChunk();
       if (!wanted(m.name)) continue;
-      if (!reader.readAll(buf, bundle::kMaxMemberBytes)) break;
+      // A damaged member is left out; next() goes on after the damage where it can.
+      if (!reader.readAll(buf, bundle::kMaxMemberBytes)) continue;
       member(m.name, buf);
     }
     flushChunk();
@@ -134,6 +135,7 @@ class Loader {
       d_.damage.push_back(p);
     d_.index = reader.index();
     d_.bundle_complete = reader.complete();
+    d_.resumes = reader.resumes();
     d_.collection_complete = jsonField(d_.index, "complete") == true;
     finishCgroups();
     finishProcesses();

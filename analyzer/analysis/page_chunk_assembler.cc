@@ -20,7 +20,12 @@ std::string PageChunkAssembler::add(bundle::BundleReader& reader,
   size_t got = 0;
   for (size_t n; got < bytes.size() && (n = reader.read(bytes.subspan(got))) > 0;)
     got += n;
-  buf.resize(got / 8);  // a cut chunk keeps its intact frames
+  if (got < bytes.size() && reader.memberCorrupt()) {
+    // Cut by corrupt data: what came before the error is not trustworthy either.
+    buf.clear();
+    return {};
+  }
+  buf.resize(got / 8);  // a chunk cut by truncation keeps its intact frames
   if (byte_swap_) {
     for (uint64_t& v : buf)
       v = __builtin_bswap64(v);

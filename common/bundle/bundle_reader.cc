@@ -40,6 +40,9 @@ struct BundleReader::Impl {
   std::vector<std::string> problems;
   std::unordered_map<std::string, SeenMember> seen;
   std::string scratch;
+  bool resumable = false;  // the last damage allows resume()
+  uint64_t resumes = 0;
+  bool member_corrupt = false;  // the current member was cut by corrupt data
 
   // Reads exactly n bytes unless the stream ends or breaks; returns how many were read.
   size_t readRaw(std::byte* p, size_t n) {
@@ -57,9 +60,38 @@ struct BundleReader::Impl {
     return last_name.empty() ? "at the start of the bundle" : "after member " + last_name;
   }
 
-  void setDamage(std::string message) {
-    if (!damage) damage = std::move(message);
+  // Whether reading may go on after a damage, at the next zstd frame (frames start at member
+  // boundaries): after corrupt data, yes; after the stream simply ends, or a refusal, no.
+  enum class Resume { kIfStreamCorrupt, kYes, kNo };
+
+  // The first damage is the bundle's damage(); later ones (after a resync) are problems.
+  void setDamage(std::string message, Resume resume = Resume::kIfStreamCorrupt) {
+    if (!damage) {
+      damage = std::move(message);
+    } else {
+      problems.push_back(std::move(message));
+    }
     ended = true;
+    resumable = resume == Resume::kYes || (resume == Resume::kIfStreamCorrupt &&
+                                           zstd.state() == ZstdDecoder::State::kCorrupt);
+    member_corrupt = have_member && resumable;
+  }
+
+  // After a resumable damage: on at the next zstd frame, the member in progress abandoned.
+  bool resume() {
+    if (!resumable) return false;
+    resumable = false;
+    uint64_t from = zstd.compressedOffset();
+    if (!zstd.skipToNextFrame()) return false;
+    problems.push_back("reading resumed at compressed byte " +
+                       std::to_string(zstd.compressedOffset()) + " (the next zstd frame, " +
+                       std::to_string(zstd.compressedOffset() - from) +
+                       " bytes skipped): members in between are lost");
+    have_member = false;
+    member_left = 0;
+    ended = false;
+    ++resumes;
+    return true;
   }
 
   // Describes why the zstd layer stopped, for a damage message.
@@ -132,27 +164,29 @@ struct BundleReader::Impl {
             while (readRaw(reinterpret_cast<std::byte*>(block.data()), block.size()) > 0) {
             }
             if (zstd.state() != ZstdDecoder::State::kEnd) {
-              setDamage("bundle " + streamProblem() + " after its end-of-archive marker");
+              setDamage("bundle " + streamProblem() + " after its end-of-archive marker",
+                        Resume::kNo);
             }
           }
           ended = true;
           return false;
         case tar::DecodeResult::kBadChecksum:
         case tar::DecodeResult::kBadField:
-          setDamage("bundle corrupt: bad tar header " + afterLast());
+          setDamage("bundle corrupt: bad tar header " + afterLast(), Resume::kYes);
           return false;
         case tar::DecodeResult::kHeader:
           break;
       }
       if (h.size > kMaxMemberBytes) {
-        setDamage("bundle corrupt: member " + h.name + " claims " + std::to_string(h.size) +
-                  " bytes");
+        setDamage(
+            "bundle corrupt: member " + h.name + " claims " + std::to_string(h.size) + " bytes",
+            Resume::kYes);
         return false;
       }
       if (h.type == tar::EntryType::kPaxExtended || h.type == tar::EntryType::kGnuLongName ||
           h.type == tar::EntryType::kPaxGlobal) {
         if (h.size > (1 << 20)) {
-          setDamage("bundle corrupt: oversized extended header " + afterLast());
+          setDamage("bundle corrupt: oversized extended header " + afterLast(), Resume::kYes);
           return false;
         }
         scratch.resize(h.size + tar::paddingFor(h.size));
@@ -167,7 +201,7 @@ struct BundleReader::Impl {
         } else if (h.type == tar::EntryType::kPaxExtended) {
           std::optional<std::string> path;
           if (!tar::parsePaxRecords(body, path, pax_size)) {
-            setDamage("bundle corrupt: bad pax header " + afterLast());
+            setDamage("bundle corrupt: bad pax header " + afterLast(), Resume::kYes);
             return false;
           }
           if (path) long_name = std::move(path);
@@ -196,7 +230,8 @@ struct BundleReader::Impl {
       }
       if (!tar::isSafeMemberName(h.name)) {
         setDamage("bundle refused: unsafe member name '" + h.name +
-                  "' (absolute, empty or containing '..')");
+                      "' (absolute, empty or containing '..')",
+                  Resume::kNo);
         return false;
       }
       last_name = h.name;
@@ -206,6 +241,7 @@ struct BundleReader::Impl {
       member_left = h.size;
       hash.reset();
       have_member = true;
+      member_corrupt = false;
       return true;
     }
   }
@@ -234,6 +270,7 @@ struct BundleReader::Impl {
       return;
     }
     std::unordered_map<std::string_view, bool> listed;
+    std::vector<std::string_view> missing;
     for (const nlohmann::json& m : list) {
       if (!m.is_object() || !jsonField(m, "name").is_string() ||
           !jsonField(m, "size").is_number_unsigned() || !jsonField(m, "xxh64").is_string()) {
@@ -244,7 +281,7 @@ struct BundleReader::Impl {
       listed[name] = true;
       auto it = seen.find(name);
       if (it == seen.end()) {
-        problems.push_back("member " + name + " is listed in index.json but missing");
+        missing.push_back(name);
         continue;
       }
       uint64_t size = jsonField(m, "size").get<uint64_t>();
@@ -257,6 +294,18 @@ struct BundleReader::Impl {
         problems.push_back("checksum mismatch in member " + name + ": index.json says xxh64 " +
                            want + ", content hashes to " + got);
       }
+    }
+    // After a resync whole frames of members are lost: one line for them, not one each.
+    constexpr size_t kNamed = 3;
+    if (missing.size() > kNamed) {
+      std::string names;
+      for (size_t i = 0; i < kNamed; ++i)
+        names += std::string(i ? ", " : "") + std::string(missing[i]);
+      problems.push_back(std::to_string(missing.size()) +
+                         " members listed in index.json are missing: " + names + ", ...");
+    } else {
+      for (std::string_view name : missing)
+        problems.push_back("member " + std::string(name) + " is listed in index.json but missing");
     }
     for (const auto& [name, _] : seen) {
       if (!listed.contains(name))
@@ -312,16 +361,24 @@ int BundleReader::formatMinor() const {
 
 bool BundleReader::next() {
   Impl& d = *impl_;
-  if (d.ended) return false;
-  if (!d.closeMember()) return false;
   for (;;) {
-    if (!d.readHeader()) return false;
+    if (d.ended && !d.resume()) return false;
+    if (!d.closeMember()) continue;
+    if (!d.readHeader()) continue;
     if (d.member.name != kIndexName) return true;
-    if (!d.readJsonMember(d.index, kMaxIndexBytes)) return false;
+    if (!d.readJsonMember(d.index, kMaxIndexBytes)) continue;
     d.verifyAgainstIndex();
     // Whatever follows index.json should be the end of the archive; a member after it is odd but
     // still returned.
   }
+}
+
+uint64_t BundleReader::resumes() const {
+  return impl_->resumes;
+}
+
+bool BundleReader::memberCorrupt() const {
+  return impl_->member_corrupt;
 }
 
 const MemberInfo& BundleReader::current() const {

@@ -45,25 +45,33 @@ class BundleReader {
 
   // Advances to the next regular-file member (directories and other entries are skipped), which
   // becomes the current one. The unread rest of the previous member is skipped (and still hashed).
-  // Returns false at the end: the clean end after index.json, or damage (see damage()).
-  // index.json itself is consumed here and never returned.
+  // Returns false at the end: the clean end after index.json, or damage (see damage()) that
+  // reading cannot get past. After corrupt data it goes on at the next zstd frame (the writer
+  // starts frames at member boundaries), so members after the damage are still returned; the
+  // resync is recorded in problems(). index.json itself is consumed here and never returned.
   bool next();
   const MemberInfo& current() const;
 
   // Reads up to data.size() bytes of the current member; 0 at its end. On damage returns 0 and
   // damage() is set.
   size_t read(std::span<std::byte> data);
+  // The current member was cut by corrupt data (not by the stream's end): what was read of it
+  // may be wrong too, and should be dropped. A member cut by truncation is intact up to the cut.
+  bool memberCorrupt() const;
   // Reads the rest of the current member into `out` (replacing it). False on damage. Members
   // larger than `cap` are refused as damage before anything is allocated.
   bool readAll(std::string& out, uint64_t cap = kMaxMemberBytes);
 
   // After next() returned false: true if the stream ended cleanly with index.json.
   bool complete() const;
-  // What went wrong, if anything: truncation, corruption, checksum or size mismatches.
+  // The first damage, if any: truncation or corruption (later damage, after a resync, is in
+  // problems()).
   const std::optional<std::string>& damage() const;
   // Problems that do not stop reading (a member whose checksum disagrees with the index, a member
   // the index lists that never came). Final once next() has returned false.
   const std::vector<std::string>& problems() const;
+  // How many times reading resumed at a later zstd frame after corrupt data.
+  uint64_t resumes() const;
   // index.json, once read (null before the end or if it never came).
   const nlohmann::json& index() const;
 

@@ -3,6 +3,9 @@
 
 #include <zstd.h>
 
+#include <algorithm>
+#include <cstring>
+
 #include "common/error.h"
 
 namespace memsift::bundle {
@@ -87,6 +90,61 @@ size_t ZstdDecoder::read(std::span<std::byte> data) {
     // ret == 0: a frame is complete and fully flushed; otherwise more input is expected.
     in_frame_ = ret != 0;
     if (out.pos > 0) return out.pos;
+  }
+}
+
+bool ZstdDecoder::skipToNextFrame() {
+  if (state_ == State::kOk) {
+    state_ = State::kCorrupt;
+    error_ = "frame abandoned";
+  }
+  return resync();
+}
+
+bool ZstdDecoder::resync() {
+  if (state_ != State::kCorrupt) return false;
+  // The frame magic number, 0xFD2FB528 little-endian (RFC 8878, 3.1.1).
+  constexpr std::byte kMagic[4] = {std::byte{0x28}, std::byte{0xB5}, std::byte{0x2F},
+                                   std::byte{0xFD}};
+  if (consumed_ == last_resync_at_ && in_pos_ < in_len_) {
+    // The frame found last time failed before consuming anything: look past its magic.
+    ++in_pos_;
+    ++consumed_;
+    ++skipped_;
+  }
+  for (;;) {
+    // Keep the last 3 unmatched bytes when refilling, so that a magic split across two reads is
+    // still found.
+    size_t left = in_len_ - in_pos_;
+    if (left < sizeof kMagic) {
+      if (source_eof_) return false;
+      std::memmove(in_.get(), in_.get() + in_pos_, left);
+      size_t n = source_.read(std::span(in_.get() + left, in_size_ - left));
+      if (n == 0) source_eof_ = true;
+      in_pos_ = 0;
+      in_len_ = left + n;
+      continue;
+    }
+    const std::byte* begin = in_.get() + in_pos_;
+    const std::byte* end = in_.get() + in_len_;
+    const std::byte* hit = std::search(begin, end, std::begin(kMagic), std::end(kMagic));
+    if (hit != end) {
+      size_t skip = static_cast<size_t>(hit - begin);
+      in_pos_ += skip;
+      consumed_ += skip;
+      skipped_ += skip;
+      last_resync_at_ = consumed_;
+      ZSTD_DCtx_reset(dctx_, ZSTD_reset_session_only);
+      state_ = State::kOk;
+      in_frame_ = false;
+      error_.clear();
+      return true;
+    }
+    // No magic here: drop all but the last 3 bytes, which may start one.
+    size_t skip = left - (sizeof kMagic - 1);
+    in_pos_ += skip;
+    consumed_ += skip;
+    skipped_ += skip;
   }
 }
 

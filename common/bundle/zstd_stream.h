@@ -51,6 +51,15 @@ class ZstdDecoder {
   // Decompresses up to data.size() bytes. Returns 0 only when state() is no longer kOk: kEnd
   // (every frame complete), kTruncated (input ended inside a frame) or kCorrupt (see error()).
   size_t read(std::span<std::byte> data);
+  // After kCorrupt: skips to the next zstd frame (the next frame magic number in the compressed
+  // input, past the damage) and decodes on from there. Returns false, leaving the state as it
+  // was, when no frame follows. A magic number that occurs by chance inside compressed data
+  // only leads to another error and another resync further on.
+  bool resync();
+  // Abandons the frame being decoded (its data is not wanted) and resyncs to the next one.
+  bool skipToNextFrame();
+  // Compressed bytes skipped by resync() so far.
+  uint64_t skippedBytes() const { return skipped_; }
   State state() const { return state_; }
   const std::string& error() const { return error_; }
   uint64_t compressedOffset() const { return consumed_; }
@@ -63,6 +72,8 @@ class ZstdDecoder {
   bool source_eof_ = false;
   bool in_frame_ = false;  // decoding started a frame not yet finished
   uint64_t consumed_ = 0;
+  uint64_t skipped_ = 0;
+  uint64_t last_resync_at_ = UINT64_MAX;  // compressed offset of the last frame resync() found
   State state_ = State::kOk;
   std::string error_;
 };

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "analyzer/analysis/analyze.h"
+#include "common/bundle/bundle_format.h"
 #include "tests/test_support.h"
 
 using namespace memsift;
@@ -220,4 +221,41 @@ TEST_CASE("a truncated bundle: the report says where it broke, analyses what is 
   CHECK_THAT(rep.collection.damage.front(), Catch::Contains("truncated"));
   // The counters came before the cut: the ledger is whole.
   CHECK(rep.ledger.mem_total == whole.report.ledger.mem_total);
+}
+
+TEST_CASE("a corrupt bundle: reading resumes after the damage, the processes behind it are kept") {
+  test::TempDir dir;
+  Replayed whole = replay("pinned-anon-v2", 4096, dir);
+  // Garble 64 bytes in the middle of the file, inside the page tables; the processes come after
+  // them in a bundle.
+  fs::copy_file(dir / "b.tar.zst", dir / "b.raw");  // readFile() decompresses *.zst
+  std::string bytes = test::readFile(dir / "b.raw");
+  size_t mid = bytes.size() / 2;
+  for (size_t i = 0; i < 64; ++i)
+    bytes[mid + i] = static_cast<char>(bytes[mid + i] ^ 0xa5);
+  test::writeFile(dir / "bad.tar.zst", bytes);
+  auto r = test::run((test::binDir() / "memsift").string() + " report " +
+                     (dir / "bad.tar.zst").string());
+  INFO(r.out);
+  CHECK(r.exit_code == 4);
+  analysis::BundleData data = analysis::loadBundle((dir / "bad.tar.zst").string());
+  report::Report rep = analysis::analyze(data);
+  CHECK(rep.collection.partial);
+  REQUIRE(!rep.collection.damage.empty());
+  CHECK_THAT(rep.collection.damage.front(), Catch::Contains("corrupt"));
+  bool resumed = false;
+  for (const auto& d : rep.collection.damage)
+    resumed |= d.find("reading resumed at compressed byte") != std::string::npos;
+  CHECK(resumed);
+  CHECK(data.resumes == 1);
+  bool says = false;
+  for (const auto& l : rep.collection.limitations)
+    says |= l.find("reading resumed after the damage") != std::string::npos;
+  CHECK(says);
+  // Everything after the damaged frame is there: every process, the counters read after the
+  // tables, and the page scan minus at most one frame's worth of chunks.
+  CHECK(rep.anon.processes == whole.report.anon.processes);
+  REQUIRE(data.census);
+  CHECK(data.census->missing_frames.value() > 0);
+  CHECK(data.census->missing_frames.value() <= 8 * bundle::kPageChunkFrames);
 }
