@@ -12,16 +12,12 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$here/build}
 size=${2:-256}
 reps=${3:-5}
-for b in memsift memsift-collect memsift-testgen; do
-  [ -x "$build/bin/$b" ] || { echo "bench/analyze.sh: no $build/bin/$b; build it first" >&2; exit 2; }
-done
+. "$here/bench/lib.sh"
+need_bins bench/analyze.sh "$build" memsift memsift-collect memsift-testgen
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
-. "$here/bench/lib.sh"
-
-"$build/bin/memsift-testgen" synthetic "$tmp/root" --size-gib "$size" --expect "$tmp/expected.json" >/dev/null
-"$build/bin/memsift-collect" -q --no-nice --root "$tmp/root" --page-size 4096 -o "$tmp/b.tar.zst"
+synthetic_bundle "$build" "$size" "$tmp"
 rm -rf "$tmp/root"
 frames=$((size * 262144))
 echo "synthetic host: $size GiB, $frames frames; bundle $(stat -c %s "$tmp/b.tar.zst") bytes"
