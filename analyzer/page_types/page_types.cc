@@ -154,6 +154,7 @@ struct Engine::Impl {
   uint64_t runCgroup = 0;
   uint64_t runMapcnt = 0;
   uint64_t runStart = 0;
+  uint64_t runVoffset = 0;  // page-types' "voffset" of the run's first page
   uint64_t runLength = 0;
   size_t runSlot = 0;
 
@@ -234,10 +235,13 @@ struct Engine::Impl {
     out.commit(p);
   }
 
-  void addToRun(uint64_t pfn, uint64_t length, uint64_t flags, size_t slot, uint64_t cgroup,
-                uint64_t mapcnt) {
+  // show_page_range(): a row grows only while the page's voffset continues the row's too. In a
+  // PFN walk, page-types passes each page voffset = range start + index within its read batch
+  // (walk_pfn() never advances voffset between batches), so a row ends at every batch boundary.
+  void addToRun(uint64_t pfn, uint64_t voffset, uint64_t length, uint64_t flags, size_t slot,
+                uint64_t cgroup, uint64_t mapcnt) {
     if (runLength != 0 && flags == runFlags && cgroup == runCgroup && mapcnt == runMapcnt &&
-        pfn == runStart + runLength) {
+        pfn == runStart + runLength && voffset == runVoffset + runLength) {
       runLength += length;
       return;
     }
@@ -247,6 +251,7 @@ struct Engine::Impl {
     runCgroup = cgroup;
     runMapcnt = mapcnt;
     runStart = pfn;
+    runVoffset = voffset;
     runLength = length;
   }
 
@@ -271,9 +276,10 @@ struct Engine::Impl {
   // transformed, filtered and looked up once, and -l extends its row by the whole run. Results
   // are the same as page by page (add_page() for each), since every page of a run gets the same
   // answers and runs are contiguous.
+  // `voffset`: page-types' voffset of the first page; the pages lie within one read batch.
   template <bool kRaw>
   void walkRuns(const uint64_t* flags, const uint64_t* cgroups, const uint64_t* counts,
-                uint64_t pfn, size_t n) {
+                uint64_t pfn, uint64_t voffset, size_t n) {
     size_t i = 0;
     while (i < n) {
       const uint64_t raw = flags[i];
@@ -291,7 +297,7 @@ struct Engine::Impl {
         // page order either way.
         const size_t slot = slotFor(f);
         if (opt.list == ListMode::kRanges) {
-          addToRun(pfn + i, length, f, slot, cgroup, mapcnt);
+          addToRun(pfn + i, voffset + i, length, f, slot, cgroup, mapcnt);
         } else if (opt.list == ListMode::kEach) {
           for (size_t k = i; k < j; ++k)
             printPage(pfn + k, slot, cgroup, mapcnt);
@@ -323,13 +329,23 @@ struct Engine::Impl {
     }
   }
 
-  void walk(const PageFrameChunk& c, size_t from, size_t n) {
-    const uint64_t* flags = c.flags.data() + from;
-    const uint64_t* cgroups = useCgroups ? c.cgroups.data() + from : nullptr;
-    const uint64_t* counts = useCounts ? c.counts.data() + from : nullptr;
-    const uint64_t pfn = c.start.value() + from;
-    opt.raw ? walkRuns<true>(flags, cgroups, counts, pfn, n)
-            : walkRuns<false>(flags, cgroups, counts, pfn, n);
+  // Walks pages [from, from + n) of a chunk, which lie in the -a range starting at `rangeStart`,
+  // one page-types read batch (KPAGEFLAGS_BATCH pages, counted from the range's start) at a time.
+  void walk(const PageFrameChunk& c, size_t from, size_t n, uint64_t rangeStart) {
+    constexpr uint64_t kBatch = uint64_t{64} << 10;
+    while (n > 0) {
+      const uint64_t pfn = c.start.value() + from;
+      const uint64_t inBatch = (pfn - rangeStart) % kBatch;
+      const size_t take = static_cast<size_t>(std::min<uint64_t>(n, kBatch - inBatch));
+      const uint64_t* flags = c.flags.data() + from;
+      const uint64_t* cgroups = useCgroups ? c.cgroups.data() + from : nullptr;
+      const uint64_t* counts = useCounts ? c.counts.data() + from : nullptr;
+      const uint64_t voffset = rangeStart + inBatch;
+      opt.raw ? walkRuns<true>(flags, cgroups, counts, pfn, voffset, take)
+              : walkRuns<false>(flags, cgroups, counts, pfn, voffset, take);
+      from += take;
+      n -= take;
+    }
   }
 
   void printSummary() {
@@ -417,7 +433,7 @@ bool Engine::consume(const PageFrameChunk& chunk) {
   for (; it != ranges.end() && it->start < end; ++it) {
     const uint64_t lo = std::max(start, it->start);
     const uint64_t hi = std::min(end, it->end);
-    m.walk(chunk, static_cast<size_t>(lo - start), static_cast<size_t>(hi - lo));
+    m.walk(chunk, static_cast<size_t>(lo - start), static_cast<size_t>(hi - lo), it->start);
   }
   return end < ranges.back().end;
 }

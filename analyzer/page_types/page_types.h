@@ -5,13 +5,17 @@
 //   other flags start at slot flags & 0x1fff, 0 read as 1, probing linearly and wrapping to 1; a
 //   value keeps the first free slot it meets when first seen in PFN order), MB = pages * page size
 //   >> 20 with the bundle's page size;
-// - -l runs that grow while flags, cgroup and map count stay equal and PFNs are contiguous, across
-//   chunk and -a range boundaries; -L one row per page; -C/-M leading columns;
+// - -l runs that grow while flags, cgroup and map count stay equal and PFNs are contiguous, and
+//   end where page-types' 64 Ki-page read batches end (counted from each -a range's start, or
+//   PFN 0): walk_pfn() hands show_page_range() a voffset that restarts with every batch, and a
+//   row only grows while the voffset continues (tools/mm/page-types.c). Rows do continue across
+//   bundle chunks and into an adjacent -a range when the voffsets line up, as there.
+//   -L one row per page; -C/-M leading columns;
 // - filters (-b, -c) applied to the flags as shown (after the raw/non-raw transformation).
 // One deliberate difference: without -M, page-types compares an uninitialised stack array as the
 // map count when it merges -l runs, so on a real run it splits a few runs near the end of each
-// 64 Ki-page read batch (PFN % 65536 >= 0xfd91 and == 0 on the 6.18 reference host). That depends
-// on the stack garbage of one build; memsift uses 0, i.e. what page-types means.
+// 64 Ki-page read batch (PFN % 65536 >= 0xfd91 on the 6.18 reference host). That depends on the
+// stack garbage of one build; memsift uses 0, i.e. what page-types means.
 //
 // How the CLI calls it (analyzer/main.cc, once the bundle reader exists):
 //   Options opts = parseOptions(args);           // args after "page-types"; kUsage on error
