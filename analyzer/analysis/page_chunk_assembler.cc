@@ -57,11 +57,12 @@ bool PageChunkAssembler::needsByteSwap(const nlohmann::json& manifest) {
   return big != (std::endian::native == std::endian::big);
 }
 
-void forEachPageChunk(const std::string& path, Pfn from,
-                      const std::function<bool(const PageFrameChunk&)>& visit) {
+std::vector<std::string> forEachPageChunk(const std::string& path, Pfn from,
+                                          const std::function<bool(const PageFrameChunk&)>& visit) {
   bundle::InputFile input(path);
-  bundle::BundleReader reader(input);
+  bundle::BundleReader reader(input, /*hash_members=*/false);
   bool more = true;
+  std::vector<std::string> damage;
   PageChunkAssembler assembler(PageChunkAssembler::needsByteSwap(reader.manifest()),
                                [&](const PageFrameChunk& chunk) {
                                  if (more && chunk.end() > from) more = visit(chunk);
@@ -73,9 +74,15 @@ void forEachPageChunk(const std::string& path, Pfn from,
       continue;
     }
     if (m.page_chunk->start + PageCount(m.size / 8) <= from) continue;  // before the pass
-    assembler.add(reader, *m.page_chunk);
+    std::string problem = assembler.add(reader, *m.page_chunk);
+    if (!problem.empty()) damage.push_back(std::move(problem));
   }
-  if (more) assembler.flush();
+  if (!more) return {};
+  assembler.flush();
+  if (reader.damage()) damage.insert(damage.begin(), *reader.damage());
+  for (const std::string& p : reader.problems())
+    damage.push_back(p);
+  return damage;
 }
 
 }  // namespace memsift::analysis

@@ -39,9 +39,10 @@ class PageChunkAssembler {
 };
 
 // Streams every page-frame chunk of the bundle at `path` (opening it anew), skipping chunks that
-// end before `from`. Stops early when `visit` returns false. Damage ends the stream quietly; the
-// caller learns of it from the analysis.
-void forEachPageChunk(const std::string& path, Pfn from,
-                      const std::function<bool(const PageFrameChunk&)>& visit);
+// end before `from`. Stops early when `visit` returns false. Returns what damage the stream met
+// (the reader's damage and problems; empty if it stopped early or met none). Members are not
+// hashed: zstd's frame checksums catch corrupt data (see BundleReader).
+std::vector<std::string> forEachPageChunk(const std::string& path, Pfn from,
+                                          const std::function<bool(const PageFrameChunk&)>& visit);
 
 }  // namespace memsift::analysis

@@ -1,6 +1,7 @@
 // memsift page-types: the kernel's tools/mm/page-types, offline, on a bundle's three tables.
 #include <unistd.h>
 
+#include <charconv>
 #include <cstdio>
 
 #include "analyzer/analysis/bundle_data.h"
@@ -41,16 +42,21 @@ int runPageTypes(const Args& args) {
           size_t end = text.find('\n', pos + 1);
           std::string line = text.substr(pos + 1, end == std::string::npos ? end : end - pos - 1);
           size_t t1 = line.find('\t'), t2 = line.find('\t', t1 + 1);
-          if (t1 != std::string::npos && t2 != std::string::npos) {
-            cgroup_inodes[line.substr(t2 + 1)] = std::stoull(line.substr(t1 + 1, t2 - t1 - 1));
+          uint64_t inode = 0;
+          if (t1 != std::string::npos && t2 != std::string::npos &&
+              std::from_chars(line.data() + t1 + 1, line.data() + t2, inode).ec == std::errc()) {
+            cgroup_inodes[line.substr(t2 + 1)] = inode;
           }
           pos = end;
         }
       }
     }
   }
+  // Damage is reported once, from the pass that read furthest (a pass may stop early).
+  std::vector<std::string> damage;
   auto produce = [&](Pfn from, const page_types::ChunkVisitor& visit) {
-    analysis::forEachPageChunk(options.bundle, from, visit);
+    std::vector<std::string> d = analysis::forEachPageChunk(options.bundle, from, visit);
+    if (!d.empty()) damage = std::move(d);
   };
   auto resolve = [&](std::string_view path) -> std::optional<uint64_t> {
     // page-types takes a path on the live system ("/sys/fs/cgroup/memory/x"); the bundle knows
@@ -69,7 +75,15 @@ int runPageTypes(const Args& args) {
     }
     return best;
   };
-  return page_types::runPageTypes(options, produce, PageSize(page_size), resolve, out);
+  int code = page_types::runPageTypes(options, produce, PageSize(page_size), resolve, out);
+  if (damage.empty()) return code;
+  // The output above counts what was intact; say what was not, as `memsift report` does.
+  for (const std::string& d : damage)
+    std::fprintf(stderr, "memsift page-types: %s\n", d.c_str());
+  std::fprintf(stderr,
+               "memsift page-types: the bundle is damaged: the counts above leave out what was "
+               "lost\n");
+  return kExitPartial;
 }
 
 }  // namespace memsift::cli

@@ -33,7 +33,10 @@ class BundleReader {
  public:
   // Reads and checks manifest.json. Throws Error(kInput) if the stream is not a bundle, or if
   // its major format version is newer than this reader's (naming both versions).
-  explicit BundleReader(ByteSource& source);
+  // `hash_members`: compute each member's XXH64 and check it against index.json. A reader that
+  // only counts page flags (memsift page-types) may skip it: zstd's frame checksums still catch
+  // corrupt data, and sizes are still checked against the index.
+  explicit BundleReader(ByteSource& source, bool hash_members = true);
   ~BundleReader();
   BundleReader(const BundleReader&) = delete;
   BundleReader& operator=(const BundleReader&) = delete;

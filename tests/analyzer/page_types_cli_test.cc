@@ -75,3 +75,40 @@ TEST_CASE("memsift page-types on a bundle matches every reference output") {
   }
   CHECK(compared == 8);
 }
+
+TEST_CASE(
+    "memsift page-types on a damaged bundle counts what is intact, says what is not, exits 4") {
+  test::TempDir dir;
+  // A healthy-x86 case: 54 MiB of tables. Garble the middle of the bundle (page tables).
+  auto gen = test::run((test::binDir() / "memsift-testgen").string() + " healthy-x86 " +
+                       (dir / "root").string() + " --expect " + (dir / "e.json").string());
+  REQUIRE(gen.exit_code == 0);
+  auto collect =
+      test::run((test::binDir() / "memsift-collect").string() + " -q --no-nice --root " +
+                (dir / "root").string() + " --page-size 4096 -o " + (dir / "b.tar.zst").string());
+  REQUIRE(collect.exit_code == 0);
+  fs::copy_file(dir / "b.tar.zst", dir / "b.raw");  // readFile() decompresses *.zst
+  std::string bytes = test::readFile(dir / "b.raw");
+  for (size_t i = 0; i < 64; ++i)
+    bytes[bytes.size() / 2 + i] = static_cast<char>(bytes[bytes.size() / 2 + i] ^ 0x5a);
+  test::writeFile(dir / "bad.tar.zst", bytes);
+
+  const std::string memsift = (test::binDir() / "memsift").string();
+  auto whole = test::run(memsift + " page-types " + (dir / "b.tar.zst").string() + " 2>/dev/null");
+  REQUIRE(whole.exit_code == 0);
+  auto bad = test::run(memsift + " page-types " + (dir / "bad.tar.zst").string() + " 2>&1");
+  INFO(bad.out);
+  CHECK(bad.exit_code == 4);
+  CHECK(bad.out.find("memsift page-types: bundle corrupt") != std::string::npos);
+  CHECK(bad.out.find("the bundle is damaged: the counts above leave out what was lost") !=
+        std::string::npos);
+  // The total line counts fewer pages: a chunk was lost, the rest was counted.
+  auto total = [](const std::string& out) {
+    size_t at = out.find("             total\t");
+    REQUIRE(at != std::string::npos);
+    return std::stoull(out.substr(at + 19));
+  };
+  uint64_t all = total(whole.out), kept = total(bad.out);
+  CHECK(kept < all);
+  CHECK(kept + 8 * 131072 >= all);  // at most one zstd frame's worth of chunks is lost
+}
