@@ -1,6 +1,7 @@
 // The findings: each one a conclusion with its size, where it is (cgroups, NUMA nodes, physical
 // ranges), the evidence with its sources, and what to do next. Ordered by bytes.
 #include <algorithm>
+#include <charconv>
 #include <cinttypes>
 #include <cstdio>
 #include <functional>
@@ -17,6 +18,8 @@ using frames::FrameCategory;
 using report::Evidence;
 using report::Finding;
 using report::Severity;
+
+const std::string kThpSysfs = "sys/kernel/mm/transparent_hugepage";
 
 std::string fmtBytes(ByteCount b) {
   return report::formatBytes(b);
@@ -115,38 +118,95 @@ std::string whereSentence(const Finding& f) {
   return s;
 }
 
+// The PMD size, which tells traditional THPs from multi-size THP (mTHP) large folios: the
+// kernel's own hpage_pmd_size, else Hugepagesize (the default hugetlb size, which is the PMD
+// size on x86_64, arm64 and ppc64 alike); 0 when the bundle has neither. `source` says which.
+uint64_t pmdBytes(const Context& c, report::Source& source) {
+  source = {kThpSysfs + "/hpage_pmd_size", ""};
+  if (const std::string* s = c.d.text(source.member)) {
+    uint64_t v = 0;
+    auto [end, ec] = std::from_chars(s->data(), s->data() + s->size(), v);
+    if (ec == std::errc() && v > 0) return v;
+  }
+  source = {"proc/meminfo", "Hugepagesize"};
+  return c.meminfo("Hugepagesize").value_or(ByteCount()).value();
+}
+
+// A category's compound pages by size, largest first.
+std::vector<report::ThpSize> thpSizes(const Context& c, const CategoryCensus& cat) {
+  std::vector<report::ThpSize> out;
+  for (const auto& [pages, count] : cat.compound_sizes)
+    out.push_back({c.pagesToBytes(pages), count});
+  std::sort(out.begin(), out.end(),
+            [](const report::ThpSize& a, const report::ThpSize& b) { return a.bytes > b.bytes; });
+  return out;
+}
+
+// "1,536 of 1 MiB, 2,560 of 512 KiB"
+std::string sizesList(const std::vector<report::ThpSize>& sizes) {
+  std::string s;
+  for (const report::ThpSize& z : sizes)
+    s += (s.empty() ? "" : ", ") + fmtCount(z.count) + " of " + fmtBytes(z.bytes);
+  return s;
+}
+
 void unmappedAnonThp(Context& c) {
   const CategoryCensus& cat = (*c.d.census)[FrameCategory::kAnonThpUnmapped];
   uint64_t bytes = cat.pages.value() * c.page;
   if (!c.significant(bytes)) return;
   Finding f = categoryFinding(c, "unmapped-anon-thp", cat.pages, FrameCategory::kAnonThpUnmapped);
   f.thp_count = cat.compounds;
-  // One THP's size: the most common compound size in the category.
-  uint64_t size_pages = 0, most = 0;
-  for (const auto& [pages, count] : cat.compound_sizes) {
-    if (count > most) {
-      most = count;
-      size_pages = pages;
-    }
+  f.thp_sizes = thpSizes(c, cat);
+  // One THP's size: the most common compound size in the category (ties: the larger).
+  const report::ThpSize* common = nullptr;
+  for (const report::ThpSize& z : f.thp_sizes)
+    if (!common || z.count > common->count) common = &z;
+  f.thp_bytes = common ? common->bytes : ByteCount();
+  report::Source pmd_source;
+  const uint64_t pmd = pmdBytes(c, pmd_source);
+  f.thp_below_pmd = pmd > 0 && !f.thp_sizes.empty() && f.thp_sizes.front().bytes.value() < pmd;
+  std::string range;
+  if (f.thp_sizes.size() > 1)
+    range = fmtBytes(f.thp_sizes.back().bytes) + " to " + fmtBytes(f.thp_sizes.front().bytes);
+  std::string what = "anonymous transparent huge pages";
+  if (f.thp_below_pmd) {
+    what = "anonymous large folios (mTHP, " +
+           (range.empty() ? fmtBytes(*f.thp_bytes) + " each" : range) + ")";
+  } else if (!range.empty()) {
+    what += " of several sizes (" + range + ")";
   }
-  f.thp_bytes = ByteCount(size_pages * c.page);
-  f.summary = fmtCount(cat.compounds) + " anonymous transparent huge pages (" + fmtBytes(f.bytes) +
-              ", " + fmtPercent(bytes, c.total) +
+  f.summary = fmtCount(cat.compounds) + " " + what + " holding " + fmtBytes(f.bytes) + " (" +
+              fmtPercent(bytes, c.total) +
               " of MemTotal) are on the LRU lists but no process maps them: a THP leak." +
               whereSentence(f);
-  f.evidence.push_back(
-      {"page scan: " + fmtCount(cat.compounds) + " compound pages of " + fmtBytes(*f.thp_bytes) +
-           " (" + fmtCount(size_pages) +
-           " frames each) whose head is anonymous and on the LRU without the mmap flag, and "
-           "whose every frame has kpagecount 0",
-       {"pageframes", "kpageflags, kpagecount"}});
-  if (cat.compound_sizes.size() > 1) {
-    std::string sizes;
-    for (const auto& [pages, count] : cat.compound_sizes) {
-      sizes += (sizes.empty() ? "" : ", ") + fmtCount(count) + " x " +
-               fmtBytes(ByteCount(pages * c.page));
-    }
-    f.evidence.push_back({"sizes: " + sizes, {"pageframes", "kpageflags"}});
+  std::string shape = f.thp_sizes.size() == 1
+                          ? " compound pages of " + fmtBytes(*f.thp_bytes) + " (" +
+                                fmtCount(f.thp_bytes->value() / c.page) + " frames each)"
+                          : " compound pages (" + sizesList(f.thp_sizes) + ")";
+  f.evidence.push_back({"page scan: " + fmtCount(cat.compounds) + shape +
+                            " whose head is anonymous and on the LRU without the mmap flag, and "
+                            "whose every frame has kpagecount 0",
+                        {"pageframes", "kpageflags, kpagecount"}});
+  if (f.thp_below_pmd) {
+    f.evidence.push_back(
+        {"every one is smaller than the " + fmtBytes(ByteCount(pmd)) +
+             " PMD size: AnonHugePages (meminfo, smaps) counts only PMD-mapped THPs, so these "
+             "folios never showed there, even while mapped; KPF_THP marks anonymous large folios "
+             "of any order",
+         pmd_source});
+  }
+  // 6.12+ count the anonymous folios of each size, mapped or not (hugepages-<size>kB/stats).
+  for (const report::ThpSize& z : f.thp_sizes) {
+    const std::string member =
+        kThpSysfs + "/hugepages-" + std::to_string(z.bytes.value() / 1024) + "kB/stats/nr_anon";
+    const std::string* text = c.d.text(member);
+    uint64_t all = 0;
+    if (!text || std::from_chars(text->data(), text->data() + text->size(), all).ec != std::errc())
+      continue;
+    f.evidence.push_back({"the kernel counts " + fmtCount(all) + " anonymous folios of " +
+                              fmtBytes(z.bytes) + "; " + fmtCount(z.count) + " of them (" +
+                              fmtPercent(z.count, all) + ") are mapped by no process",
+                          {member, ""}});
   }
   c.out.push_back(std::move(f));
 }
@@ -264,6 +324,21 @@ void addAnonEvidence(Context& c, const report::Report& r) {
           "_refcount above _mapcount + 1 confirms an extra reference.",
           "Check the kernel's errata for THP reference leaks and the THP split failures; as a "
           "stop-gap, restarting the owning workload or setting THP to madvise reduces exposure."};
+      if (f.thp_below_pmd) {
+        // mTHP sizes have their own switches; the global one does not cover them.
+        auto dir = [](const report::ThpSize& z) {
+          return "hugepages-" + std::to_string(z.bytes.value() / 1024) + "kB";
+        };
+        std::string others;
+        for (size_t i = 1; i < f.thp_sizes.size(); ++i)
+          others += (i > 1 ? ", " : ", and likewise for ") + dir(f.thp_sizes[i]);
+        f.next_steps.back() =
+            "Check the kernel's errata for large-folio (mTHP) reference leaks; as a stop-gap, "
+            "restart the owning workload, or stop new folios of the affected sizes with `echo "
+            "never > /" +
+            kThpSysfs + "/" + dir(f.thp_sizes.front()) + "/enabled`" + others +
+            " (folios already allocated stay).";
+      }
     }
   }
 }

@@ -241,8 +241,7 @@ class HtmlWriter {
     // Findings about events (OOM kills, failed splits) concern no amount of memory.
     if (f.bytes.value() > 0 || f.thp_count) {
       out_ += "<span class=\"big\">" + formatBytes(f.bytes) + "</span> ";
-      if (f.thp_count && f.thp_bytes)
-        out_ += "= " + formatCount(*f.thp_count) + " THPs × " + formatBytes(*f.thp_bytes) + ", ";
+      if (std::string thp = thpBreakdown(f, "×"); !thp.empty()) out_ += "= " + thp + ", ";
       out_ += formatCount(f.pages.value()) + " pages, " +
               percent(shareOf(f.bytes.value(), memTotal())) + " of MemTotal";
     }
@@ -289,8 +288,12 @@ class HtmlWriter {
     }
     if (!f.next_steps.empty()) {
       out_ += "<h4>What to do next</h4>\n<ol>\n";
-      for (const std::string& s : f.next_steps)
-        out_ += "<li>" + esc(s) + "</li>\n";
+      for (const std::string& s : f.next_steps) {
+        out_ += "<li>";
+        for (const ProsePart& p : codeSpans(s))
+          out_ += p.code ? "<code>" + esc(p.text) + "</code>" : esc(p.text);
+        out_ += "</li>\n";
+      }
       out_ += "</ol>\n";
     }
     out_ += "</article>\n";

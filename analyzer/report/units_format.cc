@@ -231,6 +231,36 @@ std::vector<std::string> anonCrossChecks(const AnonReconciliation& a) {
   return out;
 }
 
+std::string thpBreakdown(const Finding& f, std::string_view times) {
+  if (!f.thp_count) return "";
+  const std::string noun = f.thp_below_pmd ? " large folios (mTHP)" : " THPs";
+  if (f.thp_sizes.size() > 1) {
+    std::string s = formatCount(*f.thp_count) + noun + ":";
+    for (size_t i = 0; i < f.thp_sizes.size(); ++i)
+      s += (i ? ", " : " ") + formatCount(f.thp_sizes[i].count) + " " + std::string(times) + " " +
+           formatBytes(f.thp_sizes[i].bytes);
+    return s;
+  }
+  if (!f.thp_bytes) return "";
+  return formatCount(*f.thp_count) + noun + " " + std::string(times) + " " +
+         formatBytes(*f.thp_bytes);
+}
+
+std::vector<ProsePart> codeSpans(std::string_view prose) {
+  std::vector<ProsePart> parts;
+  size_t pos = 0;
+  while (pos < prose.size()) {
+    size_t open = prose.find('`', pos);
+    size_t close = open == std::string_view::npos ? open : prose.find('`', open + 1);
+    if (close == std::string_view::npos) break;
+    if (open > pos) parts.push_back({prose.substr(pos, open - pos), false});
+    if (close > open + 1) parts.push_back({prose.substr(open + 1, close - open - 1), true});
+    pos = close + 1;
+  }
+  if (pos < prose.size()) parts.push_back({prose.substr(pos), false});
+  return parts;
+}
+
 std::string printable(std::string_view s) {
   std::string out;
   out.reserve(s.size());

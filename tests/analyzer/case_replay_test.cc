@@ -59,6 +59,12 @@ void checkAgainstExpectations(const Replayed& r) {
       CHECK(*f->thp_count == w["thp_count"].get<uint64_t>());
       REQUIRE(f->thp_bytes);
       CHECK(f->thp_bytes->value() == w["thp_bytes"].get<uint64_t>());
+      REQUIRE(f->thp_sizes.size() == w["thp_sizes"].size());
+      for (size_t i = 0; i < f->thp_sizes.size(); ++i) {
+        CHECK(f->thp_sizes[i].bytes.value() == w["thp_sizes"][i]["bytes"].get<uint64_t>());
+        CHECK(f->thp_sizes[i].count == w["thp_sizes"][i]["count"].get<uint64_t>());
+      }
+      if (w.contains("thp_below_pmd")) CHECK(f->thp_below_pmd == w["thp_below_pmd"].get<bool>());
     }
     if (w.contains("cgroups")) {
       REQUIRE(f->cgroups.size() == w["cgroups"].size());
