@@ -205,6 +205,27 @@ TEST_CASE("case no-root: no page tables, the counters still reconcile and say wh
   CHECK(says_why);
 }
 
+TEST_CASE("case ppc64le-mthp: leaked mTHP folios of three sizes on a 64 KiB-page 6.x host") {
+  test::TempDir dir;
+  Replayed r = replay("ppc64le-mthp", 65536, dir);
+  checkAgainstExpectations(r);
+  CHECK(r.report.host.arch == "ppc64le");
+  REQUIRE(r.report.findings.size() == 1);
+  const report::Finding& f = r.report.findings.front();
+  CHECK(f.id == "unmapped-anon-thp");
+  CHECK(f.thp_below_pmd);
+  REQUIRE(f.thp_sizes.size() == 3);
+  CHECK(f.thp_sizes[0].bytes == ByteCount(1 << 20));
+  CHECK(f.thp_sizes[2].bytes == ByteCount(256 << 10));
+  CHECK_THAT(f.summary, Catch::StartsWith("9,728 anonymous large folios (mTHP, 256 KiB to 1 MiB)"));
+  // The kernel's per-size counters corroborate the scan.
+  bool nr_anon = false;
+  for (const auto& e : f.evidence)
+    nr_anon |=
+        e.source.member == "sys/kernel/mm/transparent_hugepage/hugepages-256kB/stats/nr_anon";
+  CHECK(nr_anon);
+}
+
 TEST_CASE("a truncated bundle: the report says where it broke, analyses what is intact, exits 4") {
   test::TempDir dir;
   Replayed whole = replay("pinned-anon-v2", 4096, dir);
