@@ -4,7 +4,6 @@
 #include <charconv>
 #include <cinttypes>
 #include <cstdio>
-#include <functional>
 
 #include "analyzer/analysis/analyze.h"
 #include "analyzer/report/units_format.h"
@@ -61,20 +60,23 @@ struct Context {
   }
 };
 
+// Largest first; equal amounts by path, so that the order does not depend on inode numbers.
+void sortByBytes(std::vector<report::CgroupBytes>& v) {
+  std::sort(v.begin(), v.end(), [](const report::CgroupBytes& a, const report::CgroupBytes& b) {
+    return a.bytes != b.bytes ? a.bytes > b.bytes : a.path < b.path;
+  });
+}
+
 // Where a page-scan category is: per cgroup (largest first), per node, physical ranges.
 void placeCategories(const Context& c, Finding& f, std::initializer_list<FrameCategory> cats) {
   const frames::FrameCensus& census = *c.d.census;
-  std::vector<std::pair<uint64_t, uint64_t>> by_cgroup;  // {pages, inode}
   for (const auto& [inode, per] : census.cgroups) {
     uint64_t pages = 0;
     for (FrameCategory cat : cats)
       pages += per[static_cast<size_t>(cat)];
-    if (pages) by_cgroup.emplace_back(pages, inode);
+    if (pages) f.cgroups.push_back({c.cgroupPath(inode), inode, c.pagesToBytes(pages)});
   }
-  std::sort(by_cgroup.begin(), by_cgroup.end(), std::greater<>());
-  for (const auto& [pages, inode] : by_cgroup) {
-    f.cgroups.push_back({c.cgroupPath(inode), inode, c.pagesToBytes(pages)});
-  }
+  sortByBytes(f.cgroups);
   std::vector<uint64_t> nodes;
   uint64_t unknown = 0;
   for (FrameCategory cat : cats) {
@@ -108,14 +110,10 @@ Finding categoryFinding(const Context& c, std::string id, PageCount pages, Frame
 }
 
 std::string whereSentence(const Finding& f) {
-  std::string s;
-  if (!f.cgroups.empty()) {
-    s += " Charged mostly to memory cgroup " + f.cgroups[0].path + " (" +
-         fmtBytes(f.cgroups[0].bytes) + ")";
-    if (f.cgroups.size() > 1) s += " and " + std::to_string(f.cgroups.size() - 1) + " more";
-    s += ".";
-  }
-  return s;
+  if (f.cgroups.empty()) return "";
+  if (f.cgroups.size() == 1) return " Charged to memory cgroup " + f.cgroups[0].path + ".";
+  return " Charged mostly to memory cgroup " + f.cgroups[0].path + " (" +
+         fmtBytes(f.cgroups[0].bytes) + ") and " + std::to_string(f.cgroups.size() - 1) + " more.";
 }
 
 // The PMD size, which tells traditional THPs from multi-size THP (mTHP) large folios: the
@@ -304,8 +302,7 @@ void addAnonEvidence(Context& c, const report::Report& r) {
       f.evidence.push_back({text, {"proc/*/status, proc/*/smaps_rollup", "RssAnon, Pss_Anon"}});
     }
     if (a.drift) {
-      f.evidence.push_back({"the counters moved by at most " + fmtBytes(*a.drift) +
-                                " while the page tables were read (error bound)",
+      f.evidence.push_back({report::driftSentence(*a.drift),
                             {"proc/meminfo.after", "Active(anon), Inactive(anon), AnonPages"}});
     }
     if (auto v = c.vmstat("thp_split_page_failed"); v && *v > 0 && f.id != "unmapped-anon") {
@@ -314,17 +311,23 @@ void addAnonEvidence(Context& c, const report::Report& r) {
                             {"proc/vmstat", "thp_split_page_failed"}});
     }
     if (f.next_steps.empty()) {
+      const std::string pfn = f.ranges.empty() ? "PFN" : report::formatPfn(f.ranges.front().start);
       f.next_steps = {
           "Something holds references to these pages after their last mapping went away: look "
           "in the owning cgroup's workload for pinned memory (vmsplice into pipes, VFIO/RDMA/"
           "DPDK pins, io_uring fixed buffers, vhost) and for a driver that takes page "
           "references (get_user_pages/pin_user_pages) without releasing them.",
-          "List the frames with `memsift page-types BUNDLE -b anon,~mmap -l`, then inspect one "
-          "head page with crash (`kmem -p PFN`; struct page at vmemmap + 0x40 x PFN): "
-          "_refcount above _mapcount + 1 confirms an extra reference.",
+          "List the frames with `memsift page-types BUNDLE -b anon,~mmap -l`, then inspect " +
+              std::string(f.ranges.empty() ? "one" : "the first") + " with crash (`kmem -p " + pfn +
+              "`; its struct page is at vmemmap + 0x40 x PFN): _refcount above _mapcount + 1 "
+              "confirms an extra reference.",
           "Check the kernel's errata for THP reference leaks and the THP split failures; as a "
           "stop-gap, restarting the owning workload or setting THP to madvise reduces exposure."};
-      if (f.thp_below_pmd) {
+      if (f.id == "unmapped-anon") {
+        f.next_steps.back() =
+            "As a stop-gap, restart the owning workload: pinned pages are freed when the pin is "
+            "released, at the latest when the process that took it exits.";
+      } else if (f.thp_below_pmd) {
         // mTHP sizes have their own switches; the global one does not cover them.
         auto dir = [](const report::ThpSize& z) {
           return "hugepages-" + std::to_string(z.bytes.value() / 1024) + "kB";
@@ -370,6 +373,12 @@ void slabUnreclaimable(Context& c) {
   for (const parse::SlabCache& s : c.d.slabinfo->caches)
     caches.push_back(&s);
   std::sort(caches.begin(), caches.end(), [](auto* a, auto* b) { return a->pages() > b->pages(); });
+  if (!caches.empty()) {
+    std::string& summary = c.out.back().summary;
+    summary.pop_back();  // the full stop
+    summary += ", " + fmtBytes(ByteCount(caches[0]->pages().value() * c.page)) + " of it in " +
+               std::string(caches[0]->name) + ".";
+  }
   for (size_t i = 0; i < std::min<size_t>(5, caches.size()); ++i) {
     c.out.back().evidence.push_back({"slab cache " + std::string(caches[i]->name) + ": " +
                                          fmtBytes(ByteCount(caches[i]->pages().value() * c.page)) +
@@ -531,10 +540,20 @@ void kernelOverheads(Context& c) {
     const ProcessData* top = nullptr;
     for (const ProcessData& p : c.d.processes) {
       threads += p.threads;
-      if (!top || p.threads > top->threads) top = &p;
+      // The bundle lists processes in the host's directory order: ties go to the lower pid.
+      if (!top || p.threads > top->threads || (p.threads == top->threads && p.pid < top->pid))
+        top = &p;
     }
     c.out.back().evidence.push_back(
         {fmtCount(threads) + " threads in all", {"proc/*/status", "Threads"}});
+    std::string& summary = c.out.back().summary;
+    summary.pop_back();  // the full stop
+    summary += ", for " + fmtCount(threads) + " threads";
+    if (top) {
+      summary += "; pid " + std::to_string(top->pid) + " (" + top->comm + ") has " +
+                 fmtCount(top->threads) + " of them";
+    }
+    summary += ".";
     if (top) {
       c.out.back().evidence.push_back(
           {"most threads: pid " + std::to_string(top->pid) + " (" + top->comm + ") with " +
@@ -617,8 +636,7 @@ void zombieCgroups(Context& c) {
     }
   }
   if (bytes * 100 < c.total || !c.significant(bytes)) return;
-  std::sort(where.begin(), where.end(),
-            [](const auto& a, const auto& b) { return a.bytes > b.bytes; });
+  sortByBytes(where);
   Finding f;
   f.id = "zombie-memcg";
   f.bytes = ByteCount(bytes);

@@ -161,6 +161,8 @@ json cgroupJson(const CgroupRow& c) {
       {"stat_file_bytes", optionalBytes(c.stat_file)},
       {"frame_bytes", optionalBytes(c.frame_bytes)},
       {"frame_unmapped_anon_bytes", optionalBytes(c.frame_unmapped_anon)},
+      {"subtree_frame_bytes", optionalBytes(c.subtree_frame_bytes)},
+      {"subtree_frame_unmapped_anon_bytes", optionalBytes(c.subtree_frame_unmapped_anon)},
   };
 }
 

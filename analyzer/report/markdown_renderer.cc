@@ -89,8 +89,11 @@ void renderSummary(const Report& r, std::string& out) {
   std::vector<std::vector<std::string>> rows;
   for (size_t i = 0; i < r.findings.size(); ++i) {
     const Finding& f = r.findings[i];
+    // Findings about events (OOM kills, failed splits) concern no amount of memory.
+    const bool amount = f.bytes.value() > 0;
     rows.push_back({std::to_string(i + 1), std::string(severityName(f.severity)), code(f.id),
-                    formatBytes(f.bytes), percentOf(f.bytes.value(), r.host.mem_total.value()),
+                    amount ? formatBytes(f.bytes) : "–",
+                    amount ? percentOf(f.bytes.value(), r.host.mem_total.value()) : "–",
                     md(f.summary)});
   }
   table(out,
@@ -303,6 +306,7 @@ void renderCgroups(const Report& r, std::string& out) {
          {"frames", true},
          {"unmapped anon", true}},
         rows);
+  if (std::string note = cgroupColumnsNote(r.cgroups); !note.empty()) out += note + "\n\n";
 }
 
 void renderCollection(const Report& r, std::string& out) {

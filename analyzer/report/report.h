@@ -154,6 +154,8 @@ struct CgroupRow {
   std::optional<ByteCount> stat_file;    // memory.stat cache / file
   std::optional<ByteCount> frame_bytes;  // page scan: frames charged to it
   std::optional<ByteCount> frame_unmapped_anon;  // page scan: unmapped anon + anon THP
+  // The same for it and every cgroup below it in the bundle's tree (what usage counts).
+  std::optional<ByteCount> subtree_frame_bytes, subtree_frame_unmapped_anon;
 };
 
 // One category of the page-frame classification.

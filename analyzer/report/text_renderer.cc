@@ -330,6 +330,8 @@ void renderCgroups(const Report& r, std::string& out) {
            formatBytes(c.frame_unmapped_anon, "-")});
   }
   t.render(out, "  ");
+  if (std::string note = cgroupColumnsNote(r.cgroups); !note.empty())
+    wrapped(out, "  ", "  ", note);
 }
 
 void renderCollection(const Report& r, std::string& out) {

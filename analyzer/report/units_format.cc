@@ -203,6 +203,22 @@ std::string hostSentence(const Host& h, Escape escape, std::string_view em_open,
   return s + ".";
 }
 
+std::string cgroupColumnsNote(const std::vector<CgroupRow>& rows) {
+  for (const CgroupRow& r : rows)
+    if (r.frame_bytes)
+      return "Usage, anon and file are the kernel's counters for the cgroup and everything below "
+             "it; frames and unmapped anon count the page frames charged to the cgroup itself.";
+  return "";
+}
+
+std::string driftSentence(ByteCount drift) {
+  if (drift.value() == 0)
+    return "the counters did not move between the collector's first and last reading";
+  return "the counters moved by at most " + formatBytes(drift) +
+         " between the collector's first and last reading: the error bound of comparing them "
+         "with the page scan";
+}
+
 std::vector<std::string> anonCrossChecks(const AnonReconciliation& a) {
   std::vector<std::string> out;
   if (a.process_rss_anon && a.process_pss_anon) {
@@ -225,9 +241,11 @@ std::vector<std::string> anonCrossChecks(const AnonReconciliation& a) {
   } else {
     out.push_back("No page-frame scan: the bundle has no page-frame tables.");
   }
-  if (a.drift)
-    out.push_back("The counters moved by " + formatBytes(*a.drift) +
-                  " during the collection: the error bound of these comparisons.");
+  if (a.drift) {
+    std::string d = driftSentence(*a.drift);
+    d[0] = static_cast<char>(d[0] - 'a' + 'A');
+    out.push_back(d + ".");
+  }
   return out;
 }
 
