@@ -3,13 +3,16 @@
 
 #include <sys/wait.h>
 #include <unistd.h>
+#include <zstd.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <sstream>
 #include <stdexcept>
+#include <vector>
 
 namespace memsift::test {
 
@@ -36,6 +39,24 @@ std::string readFile(const fs::path& path) {
   std::ostringstream ss;
   ss << in.rdbuf();
   return ss.str();
+}
+
+void writeBundleDamagedInTheMiddle(const fs::path& from, const fs::path& to) {
+  std::ifstream in(from, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot open " + from.string());
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::vector<size_t> frames;
+  for (size_t at = 0; at < bytes.size();) {
+    frames.push_back(at);
+    size_t n = ZSTD_findFrameCompressedSize(bytes.data() + at, bytes.size() - at);
+    if (ZSTD_isError(n)) throw std::runtime_error(from.string() + " is not a zstd stream");
+    at += n;
+  }
+  if (frames.size() < 4) throw std::runtime_error(from.string() + " has too few zstd frames");
+  const size_t at = frames[frames.size() / 2] + 32;
+  for (size_t i = 0; i < 64 && at + i < bytes.size(); ++i)
+    bytes[at + i] = static_cast<char>(bytes[at + i] ^ 0x5a);
+  writeFile(to, bytes);
 }
 
 void writeFile(const fs::path& path, std::string_view data) {

@@ -16,6 +16,12 @@ std::filesystem::path binDir();     // build/bin with memsift and memsift-collec
 std::string readFile(const std::filesystem::path& path);
 void writeFile(const std::filesystem::path& path, std::string_view data);
 
+// Copies the bundle at `from` to `to` with 64 bytes garbled near the start of its middle zstd
+// frame, where a collected bundle holds page tables (they fill most of it): that frame's
+// members, kpageflags chunks among them, are lost to a reader; the frames around it are intact.
+void writeBundleDamagedInTheMiddle(const std::filesystem::path& from,
+                                   const std::filesystem::path& to);
+
 // A fresh directory under $TMPDIR, removed with everything in it on destruction.
 class TempDir {
  public:

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <unordered_map>
 
 #include "analyzer/report/units_format.h"
 #include "common/json/json_field.h"
@@ -55,6 +56,9 @@ report::Collection buildCollection(const BundleData& d) {
       c.missing.push_back({jsonString(s, "path"), status, jsonString(s, "detail")});
     }
   }
+  // In path order: the collector's order follows the directory order of the host's file system.
+  std::sort(c.missing.begin(), c.missing.end(),
+            [](const auto& a, const auto& b) { return a.path < b.path; });
   if (!d.bundle_complete) {
     std::string first = d.damage.empty() ? std::string("no index.json") : d.damage.front();
     if (d.resumes > 0) {
@@ -195,6 +199,32 @@ std::vector<report::ProcessRow> buildProcesses(const BundleData& d, size_t top) 
   return rows;
 }
 
+// Each row's frames plus those of the rows below it: walks every row's ancestors once.
+void addSubtreeFrames(std::vector<report::CgroupRow>& rows) {
+  std::unordered_map<std::string_view, size_t> by_path;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    by_path.emplace(rows[i].path, i);
+    if (rows[i].frame_bytes) {
+      rows[i].subtree_frame_bytes = ByteCount();
+      rows[i].subtree_frame_unmapped_anon = ByteCount();
+    }
+  }
+  for (const report::CgroupRow& r : rows) {
+    if (!r.frame_bytes) continue;
+    std::string_view path = r.path;
+    while (true) {
+      if (auto it = by_path.find(path); it != by_path.end()) {
+        report::CgroupRow& up = rows[it->second];
+        *up.subtree_frame_bytes += *r.frame_bytes;
+        *up.subtree_frame_unmapped_anon += r.frame_unmapped_anon.value_or(ByteCount());
+      }
+      if (path == "/" || path.empty()) break;
+      size_t slash = path.rfind('/');
+      path = slash == 0 || slash == std::string_view::npos ? "/" : path.substr(0, slash);
+    }
+  }
+}
+
 std::vector<report::CgroupRow> buildCgroups(const BundleData& d, size_t top, uint64_t& count) {
   std::vector<report::CgroupRow> rows;
   for (const CgroupData& g : d.cgroups) {
@@ -222,6 +252,7 @@ std::vector<report::CgroupRow> buildCgroups(const BundleData& d, size_t top, uin
     rows.push_back(std::move(r));
   }
   count = rows.size();
+  addSubtreeFrames(rows);
   // Frames charged directly (not the subtree) when the scan exists, else the subtree's usage.
   auto key = [](const report::CgroupRow& r) {
     return r.frame_bytes ? r.frame_bytes->value() : r.usage.value_or(ByteCount()).value();

@@ -47,6 +47,8 @@ bool isKeptSystemText(std::string_view name) {
   for (std::string_view e : kExact) {
     if (name == e) return true;
   }
+  if (name.starts_with("sys/kernel/mm/transparent_hugepage/"))  // the PMD size; mTHPs per size
+    return name.ends_with("/hpage_pmd_size") || name.ends_with("/stats/nr_anon");
   return name.starts_with("sys/devices/system/node/node") && name.ends_with("/meminfo");
 }
 

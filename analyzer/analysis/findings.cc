@@ -1,9 +1,9 @@
 // The findings: each one a conclusion with its size, where it is (cgroups, NUMA nodes, physical
 // ranges), the evidence with its sources, and what to do next. Ordered by bytes.
 #include <algorithm>
+#include <charconv>
 #include <cinttypes>
 #include <cstdio>
-#include <functional>
 #include <optional>
 
 #include "analyzer/analysis/analyze.h"
@@ -18,6 +18,8 @@ using frames::FrameCategory;
 using report::Evidence;
 using report::Finding;
 using report::Severity;
+
+const std::string kThpSysfs = "sys/kernel/mm/transparent_hugepage";
 
 std::string fmtBytes(ByteCount b) {
   return report::formatBytes(b);
@@ -59,20 +61,23 @@ struct Context {
   }
 };
 
+// Largest first; equal amounts by path, so that the order does not depend on inode numbers.
+void sortByBytes(std::vector<report::CgroupBytes>& v) {
+  std::sort(v.begin(), v.end(), [](const report::CgroupBytes& a, const report::CgroupBytes& b) {
+    return a.bytes != b.bytes ? a.bytes > b.bytes : a.path < b.path;
+  });
+}
+
 // Where a page-scan category is: per cgroup (largest first), per node, physical ranges.
 void placeCategories(const Context& c, Finding& f, std::initializer_list<FrameCategory> cats) {
   const frames::FrameCensus& census = *c.d.census;
-  std::vector<std::pair<uint64_t, uint64_t>> by_cgroup;  // {pages, inode}
   for (const auto& [inode, per] : census.cgroups) {
     uint64_t pages = 0;
     for (FrameCategory cat : cats)
       pages += per[static_cast<size_t>(cat)];
-    if (pages) by_cgroup.emplace_back(pages, inode);
+    if (pages) f.cgroups.push_back({c.cgroupPath(inode), inode, c.pagesToBytes(pages)});
   }
-  std::sort(by_cgroup.begin(), by_cgroup.end(), std::greater<>());
-  for (const auto& [pages, inode] : by_cgroup) {
-    f.cgroups.push_back({c.cgroupPath(inode), inode, c.pagesToBytes(pages)});
-  }
+  sortByBytes(f.cgroups);
   std::vector<uint64_t> nodes;
   uint64_t unknown = 0;
   for (FrameCategory cat : cats) {
@@ -106,13 +111,41 @@ Finding categoryFinding(const Context& c, std::string id, PageCount pages, Frame
 }
 
 std::string whereSentence(const Finding& f) {
-  std::string s;
-  if (!f.cgroups.empty()) {
-    s += " Charged mostly to memory cgroup " + f.cgroups[0].path + " (" +
-         fmtBytes(f.cgroups[0].bytes) + ")";
-    if (f.cgroups.size() > 1) s += " and " + std::to_string(f.cgroups.size() - 1) + " more";
-    s += ".";
+  if (f.cgroups.empty()) return "";
+  if (f.cgroups.size() == 1) return " Charged to memory cgroup " + f.cgroups[0].path + ".";
+  return " Charged mostly to memory cgroup " + f.cgroups[0].path + " (" +
+         fmtBytes(f.cgroups[0].bytes) + ") and " + std::to_string(f.cgroups.size() - 1) + " more.";
+}
+
+// The PMD size, which tells traditional THPs from multi-size THP (mTHP) large folios: the
+// kernel's own hpage_pmd_size, else Hugepagesize (the default hugetlb size, which is the PMD
+// size on x86_64, arm64 and ppc64 alike); 0 when the bundle has neither. `source` says which.
+uint64_t pmdBytes(const Context& c, report::Source& source) {
+  source = {kThpSysfs + "/hpage_pmd_size", ""};
+  if (const std::string* s = c.d.text(source.member)) {
+    uint64_t v = 0;
+    auto [end, ec] = std::from_chars(s->data(), s->data() + s->size(), v);
+    if (ec == std::errc() && v > 0) return v;
   }
+  source = {"proc/meminfo", "Hugepagesize"};
+  return c.meminfo("Hugepagesize").value_or(ByteCount()).value();
+}
+
+// A category's compound pages by size, largest first.
+std::vector<report::ThpSize> thpSizes(const Context& c, const CategoryCensus& cat) {
+  std::vector<report::ThpSize> out;
+  for (const auto& [pages, count] : cat.compound_sizes)
+    out.push_back({c.pagesToBytes(pages), count});
+  std::sort(out.begin(), out.end(),
+            [](const report::ThpSize& a, const report::ThpSize& b) { return a.bytes > b.bytes; });
+  return out;
+}
+
+// "1,536 of 1 MiB, 2,560 of 512 KiB"
+std::string sizesList(const std::vector<report::ThpSize>& sizes) {
+  std::string s;
+  for (const report::ThpSize& z : sizes)
+    s += (s.empty() ? "" : ", ") + fmtCount(z.count) + " of " + fmtBytes(z.bytes);
   return s;
 }
 
@@ -122,32 +155,57 @@ void unmappedAnonThp(Context& c) {
   if (!c.significant(bytes)) return;
   Finding f = categoryFinding(c, "unmapped-anon-thp", cat.pages, FrameCategory::kAnonThpUnmapped);
   f.thp_count = cat.compounds;
-  // One THP's size: the most common compound size in the category.
-  uint64_t size_pages = 0, most = 0;
-  for (const auto& [pages, count] : cat.compound_sizes) {
-    if (count > most) {
-      most = count;
-      size_pages = pages;
-    }
+  f.thp_sizes = thpSizes(c, cat);
+  // One THP's size: the most common compound size in the category (ties: the larger).
+  const report::ThpSize* common = nullptr;
+  for (const report::ThpSize& z : f.thp_sizes)
+    if (!common || z.count > common->count) common = &z;
+  f.thp_bytes = common ? common->bytes : ByteCount();
+  report::Source pmd_source;
+  const uint64_t pmd = pmdBytes(c, pmd_source);
+  f.thp_below_pmd = pmd > 0 && !f.thp_sizes.empty() && f.thp_sizes.front().bytes.value() < pmd;
+  std::string range;
+  if (f.thp_sizes.size() > 1)
+    range = fmtBytes(f.thp_sizes.back().bytes) + " to " + fmtBytes(f.thp_sizes.front().bytes);
+  std::string what = "anonymous transparent huge pages";
+  if (f.thp_below_pmd) {
+    what = "anonymous large folios (mTHP, " +
+           (range.empty() ? fmtBytes(*f.thp_bytes) + " each" : range) + ")";
+  } else if (!range.empty()) {
+    what += " of several sizes (" + range + ")";
   }
-  f.thp_bytes = ByteCount(size_pages * c.page);
-  f.summary = fmtCount(cat.compounds) + " anonymous transparent huge pages (" + fmtBytes(f.bytes) +
-              ", " + fmtPercent(bytes, c.total) +
+  f.summary = fmtCount(cat.compounds) + " " + what + " holding " + fmtBytes(f.bytes) + " (" +
+              fmtPercent(bytes, c.total) +
               " of MemTotal) are on the LRU lists but no process maps them: a THP leak." +
               whereSentence(f);
-  f.evidence.push_back(
-      {"page scan: " + fmtCount(cat.compounds) + " compound pages of " + fmtBytes(*f.thp_bytes) +
-           " (" + fmtCount(size_pages) +
-           " frames each) whose head is anonymous and on the LRU without the mmap flag, and "
-           "whose every frame has kpagecount 0",
-       {"pageframes", "kpageflags, kpagecount"}});
-  if (cat.compound_sizes.size() > 1) {
-    std::string sizes;
-    for (const auto& [pages, count] : cat.compound_sizes) {
-      sizes += (sizes.empty() ? "" : ", ") + fmtCount(count) + " x " +
-               fmtBytes(ByteCount(pages * c.page));
-    }
-    f.evidence.push_back({"sizes: " + sizes, {"pageframes", "kpageflags"}});
+  std::string shape = f.thp_sizes.size() == 1
+                          ? " compound pages of " + fmtBytes(*f.thp_bytes) + " (" +
+                                fmtCount(f.thp_bytes->value() / c.page) + " frames each)"
+                          : " compound pages (" + sizesList(f.thp_sizes) + ")";
+  f.evidence.push_back({"page scan: " + fmtCount(cat.compounds) + shape +
+                            " whose head is anonymous and on the LRU without the mmap flag, and "
+                            "whose every frame has kpagecount 0",
+                        {"pageframes", "kpageflags, kpagecount"}});
+  if (f.thp_below_pmd) {
+    f.evidence.push_back(
+        {"every one is smaller than the " + fmtBytes(ByteCount(pmd)) +
+             " PMD size: AnonHugePages (meminfo, smaps) counts only PMD-mapped THPs, so these "
+             "folios never showed there, even while mapped; KPF_THP marks anonymous large folios "
+             "of any order",
+         pmd_source});
+  }
+  // 6.12+ count the anonymous folios of each size, mapped or not (hugepages-<size>kB/stats).
+  for (const report::ThpSize& z : f.thp_sizes) {
+    const std::string member =
+        kThpSysfs + "/hugepages-" + std::to_string(z.bytes.value() / 1024) + "kB/stats/nr_anon";
+    const std::string* text = c.d.text(member);
+    uint64_t all = 0;
+    if (!text || std::from_chars(text->data(), text->data() + text->size(), all).ec != std::errc())
+      continue;
+    f.evidence.push_back({"the kernel counts " + fmtCount(all) + " anonymous folios of " +
+                              fmtBytes(z.bytes) + "; " + fmtCount(z.count) + " of them (" +
+                              fmtPercent(z.count, all) + ") are mapped by no process",
+                          {member, ""}});
   }
   c.out.push_back(std::move(f));
 }
@@ -245,8 +303,7 @@ void addAnonEvidence(Context& c, const report::Report& r) {
       f.evidence.push_back({text, {"proc/*/status, proc/*/smaps_rollup", "RssAnon, Pss_Anon"}});
     }
     if (a.drift) {
-      f.evidence.push_back({"the counters moved by at most " + fmtBytes(*a.drift) +
-                                " while the page tables were read (error bound)",
+      f.evidence.push_back({report::driftSentence(*a.drift),
                             {"proc/meminfo.after", "Active(anon), Inactive(anon), AnonPages"}});
     }
     if (auto v = c.vmstat("thp_split_page_failed"); v && *v > 0 && f.id != "unmapped-anon") {
@@ -255,16 +312,37 @@ void addAnonEvidence(Context& c, const report::Report& r) {
                             {"proc/vmstat", "thp_split_page_failed"}});
     }
     if (f.next_steps.empty()) {
+      const std::string pfn = f.ranges.empty() ? "PFN" : report::formatPfn(f.ranges.front().start);
       f.next_steps = {
           "Something holds references to these pages after their last mapping went away: look "
           "in the owning cgroup's workload for pinned memory (vmsplice into pipes, VFIO/RDMA/"
           "DPDK pins, io_uring fixed buffers, vhost) and for a driver that takes page "
           "references (get_user_pages/pin_user_pages) without releasing them.",
-          "List the frames with `memsift page-types BUNDLE -b anon,~mmap -l`, then inspect one "
-          "head page with crash (`kmem -p PFN`; struct page at vmemmap + 0x40 x PFN): "
-          "_refcount above _mapcount + 1 confirms an extra reference.",
+          "List the frames with `memsift page-types BUNDLE -b anon,~mmap -l`, then inspect " +
+              std::string(f.ranges.empty() ? "one" : "the first") + " with crash (`kmem -p " + pfn +
+              "`; its struct page is at vmemmap + 0x40 x PFN): _refcount above _mapcount + 1 "
+              "confirms an extra reference.",
           "Check the kernel's errata for THP reference leaks and the THP split failures; as a "
           "stop-gap, restarting the owning workload or setting THP to madvise reduces exposure."};
+      if (f.id == "unmapped-anon") {
+        f.next_steps.back() =
+            "As a stop-gap, restart the owning workload: pinned pages are freed when the pin is "
+            "released, at the latest when the process that took it exits.";
+      } else if (f.thp_below_pmd) {
+        // mTHP sizes have their own switches; the global one does not cover them.
+        auto dir = [](const report::ThpSize& z) {
+          return "hugepages-" + std::to_string(z.bytes.value() / 1024) + "kB";
+        };
+        std::string others;
+        for (size_t i = 1; i < f.thp_sizes.size(); ++i)
+          others += (i > 1 ? ", " : ", and likewise for ") + dir(f.thp_sizes[i]);
+        f.next_steps.back() =
+            "Check the kernel's errata for large-folio (mTHP) reference leaks; as a stop-gap, "
+            "restart the owning workload, or stop new folios of the affected sizes with `echo "
+            "never > /" +
+            kThpSysfs + "/" + dir(f.thp_sizes.front()) + "/enabled`" + others +
+            " (folios already allocated stay).";
+      }
     }
   }
 }
@@ -296,6 +374,12 @@ void slabUnreclaimable(Context& c) {
   for (const parse::SlabCache& s : c.d.slabinfo->caches)
     caches.push_back(&s);
   std::sort(caches.begin(), caches.end(), [](auto* a, auto* b) { return a->pages() > b->pages(); });
+  if (!caches.empty()) {
+    std::string& summary = c.out.back().summary;
+    summary.pop_back();  // the full stop
+    summary += ", " + fmtBytes(ByteCount(caches[0]->pages().value() * c.page)) + " of it in " +
+               std::string(caches[0]->name) + ".";
+  }
   for (size_t i = 0; i < std::min<size_t>(5, caches.size()); ++i) {
     c.out.back().evidence.push_back({"slab cache " + std::string(caches[i]->name) + ": " +
                                          fmtBytes(ByteCount(caches[i]->pages().value() * c.page)) +
@@ -457,10 +541,20 @@ void kernelOverheads(Context& c) {
     const ProcessData* top = nullptr;
     for (const ProcessData& p : c.d.processes) {
       threads += p.threads;
-      if (!top || p.threads > top->threads) top = &p;
+      // The bundle lists processes in the host's directory order: ties go to the lower pid.
+      if (!top || p.threads > top->threads || (p.threads == top->threads && p.pid < top->pid))
+        top = &p;
     }
     c.out.back().evidence.push_back(
         {fmtCount(threads) + " threads in all", {"proc/*/status", "Threads"}});
+    std::string& summary = c.out.back().summary;
+    summary.pop_back();  // the full stop
+    summary += ", for " + fmtCount(threads) + " threads";
+    if (top) {
+      summary += "; pid " + std::to_string(top->pid) + " (" + top->comm + ") has " +
+                 fmtCount(top->threads) + " of them";
+    }
+    summary += ".";
     if (top) {
       c.out.back().evidence.push_back(
           {"most threads: pid " + std::to_string(top->pid) + " (" + top->comm + ") with " +
@@ -557,8 +651,7 @@ void zombieCgroups(Context& c) {
     }
   }
   if (bytes * 100 < c.total || !c.significant(bytes)) return;
-  std::sort(where.begin(), where.end(),
-            [](const auto& a, const auto& b) { return a.bytes > b.bytes; });
+  sortByBytes(where);
   Finding f;
   f.id = "zombie-memcg";
   f.bytes = ByteCount(bytes);

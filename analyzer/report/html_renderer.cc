@@ -241,8 +241,7 @@ class HtmlWriter {
     // Findings about events (OOM kills, failed splits) concern no amount of memory.
     if (f.bytes.value() > 0 || f.thp_count) {
       out_ += "<span class=\"big\">" + formatBytes(f.bytes) + "</span> ";
-      if (f.thp_count && f.thp_bytes)
-        out_ += "= " + formatCount(*f.thp_count) + " THPs × " + formatBytes(*f.thp_bytes) + ", ";
+      if (std::string thp = thpBreakdown(f, "×"); !thp.empty()) out_ += "= " + thp + ", ";
       out_ += formatCount(f.pages.value()) + " pages, " +
               percent(shareOf(f.bytes.value(), memTotal())) + " of MemTotal";
     }
@@ -289,8 +288,12 @@ class HtmlWriter {
     }
     if (!f.next_steps.empty()) {
       out_ += "<h4>What to do next</h4>\n<ol>\n";
-      for (const std::string& s : f.next_steps)
-        out_ += "<li>" + esc(s) + "</li>\n";
+      for (const std::string& s : f.next_steps) {
+        out_ += "<li>";
+        for (const ProsePart& p : codeSpans(s))
+          out_ += p.code ? "<code>" + esc(p.text) + "</code>" : esc(p.text);
+        out_ += "</li>\n";
+      }
       out_ += "</ol>\n";
     }
     out_ += "</article>\n";
@@ -637,20 +640,24 @@ class HtmlWriter {
       return;
     }
     out_ += "<p>The " + std::to_string(r_.cgroups.size()) + " largest of " + formatCount(total) +
-            " memory cgroups by charged memory; red is anonymous memory nobody maps.</p>\n"
+            " memory cgroups by memory charged to them; each bar counts the cgroup with "
+            "everything below it, red is anonymous memory nobody maps.</p>\n"
             "<div class=\"bars\">\n";
+    // Parents hold their children's charges (usage is hierarchical): the bars do too.
     auto charged = [](const CgroupRow& c) {
-      return c.frame_bytes ? c.frame_bytes->value() : c.usage ? c.usage->value() : 0;
+      return c.subtree_frame_bytes ? c.subtree_frame_bytes->value()
+                                   : c.usage.value_or(ByteCount()).value();
     };
     uint64_t max = 1;
     for (const CgroupRow& c : r_.cgroups)
       max = std::max(max, charged(c));
     for (const CgroupRow& c : r_.cgroups) {
       uint64_t all = charged(c);
-      uint64_t leaked = c.frame_unmapped_anon ? std::min(all, c.frame_unmapped_anon->value()) : 0;
+      uint64_t leaked = std::min(all, c.subtree_frame_unmapped_anon.value_or(ByteCount()).value());
       std::string title = esc(c.path) + ": " + formatCount(c.tasks) + " tasks, usage " +
                           formatBytes(c.usage) + ", limit " +
-                          (c.limit ? formatBytes(*c.limit) : std::string("none"));
+                          (c.limit ? formatBytes(*c.limit) : std::string("none")) +
+                          ", charged to it alone " + formatBytes(c.frame_bytes);
       barRow(esc(c.path), title,
              {{leaked, "#c1121f", "mapped by nobody: " + formatBytes(ByteCount(leaked))},
               {all - leaked, "#4e79a7", "the rest: " + formatBytes(ByteCount(all - leaked))}},
@@ -669,7 +676,10 @@ class HtmlWriter {
               "</td><td class=\"n\">" + formatBytes(c.frame_bytes) + "</td><td class=\"n\">" +
               formatBytes(c.frame_unmapped_anon) + "</td></tr>\n";
     }
-    out_ += "</table>\n</details>\n</section>\n";
+    out_ += "</table>\n";
+    if (std::string note = cgroupColumnsNote(r_.cgroups); !note.empty())
+      out_ += "<p>" + note + "</p>\n";
+    out_ += "</details>\n</section>\n";
   }
 
   void processes() {

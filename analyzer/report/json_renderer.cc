@@ -117,6 +117,13 @@ json findingJson(const Finding& f) {
   };
   if (f.thp_count) j["thp_count"] = *f.thp_count;
   if (f.thp_bytes) j["thp_bytes"] = f.thp_bytes->value();
+  if (!f.thp_sizes.empty()) {
+    json sizes = json::array();
+    for (const ThpSize& z : f.thp_sizes)
+      sizes.push_back({{"bytes", z.bytes.value()}, {"count", z.count}});
+    j["thp_sizes"] = std::move(sizes);
+    j["thp_below_pmd"] = f.thp_below_pmd;
+  }
   j["cgroups"] = std::move(cgroups);
   j["nodes"] = nodesJson(f.nodes);
   j["ranges"] = std::move(ranges);
@@ -154,6 +161,8 @@ json cgroupJson(const CgroupRow& c) {
       {"stat_file_bytes", optionalBytes(c.stat_file)},
       {"frame_bytes", optionalBytes(c.frame_bytes)},
       {"frame_unmapped_anon_bytes", optionalBytes(c.frame_unmapped_anon)},
+      {"subtree_frame_bytes", optionalBytes(c.subtree_frame_bytes)},
+      {"subtree_frame_unmapped_anon_bytes", optionalBytes(c.subtree_frame_unmapped_anon)},
   };
 }
 

@@ -24,6 +24,15 @@ std::string code(std::string_view s) {
   return "`" + p + "`";
 }
 
+// Analyzer-written prose whose `commands` render as code spans. A span that would need
+// escaping inside (a backtick cannot occur there) is printed as it is: code spans are literal.
+std::string prose(std::string_view s) {
+  std::string out;
+  for (const ProsePart& p : codeSpans(s))
+    out += p.code ? "`" + printable(p.text) + "`" : md(p.text);
+  return out;
+}
+
 std::string source(const Source& s) {
   if (s.member.empty() && s.field.empty()) return "";
   if (s.field.empty()) return code(s.member);
@@ -80,8 +89,11 @@ void renderSummary(const Report& r, std::string& out) {
   std::vector<std::vector<std::string>> rows;
   for (size_t i = 0; i < r.findings.size(); ++i) {
     const Finding& f = r.findings[i];
+    // Findings about events (OOM kills, failed splits) concern no amount of memory.
+    const bool amount = f.bytes.value() > 0;
     rows.push_back({std::to_string(i + 1), std::string(severityName(f.severity)), code(f.id),
-                    formatBytes(f.bytes), percentOf(f.bytes.value(), r.host.mem_total.value()),
+                    amount ? formatBytes(f.bytes) : "–",
+                    amount ? percentOf(f.bytes.value(), r.host.mem_total.value()) : "–",
                     md(f.summary)});
   }
   table(out,
@@ -135,8 +147,7 @@ void renderFinding(const Report& r, size_t index, const Finding& f, std::string&
   out += "**What.** " + md(f.summary) + "\n\n";
   if (f.bytes.value() > 0 || f.thp_count) {  // events (OOM kills) concern no amount
     out += "**How much.** ";
-    if (f.thp_count && f.thp_bytes)
-      out += formatCount(*f.thp_count) + " THPs × " + formatBytes(*f.thp_bytes) + " = ";
+    if (std::string thp = thpBreakdown(f, "×"); !thp.empty()) out += thp + " = ";
     out += "**" + formatBytes(f.bytes) + "** (" + formatCount(f.pages.value()) + " pages, " +
            percentOf(f.bytes.value(), r.host.mem_total.value()) + " of MemTotal).\n\n";
   }
@@ -154,7 +165,7 @@ void renderFinding(const Report& r, size_t index, const Finding& f, std::string&
   if (!f.next_steps.empty()) {
     out += "**What to do next.**\n\n";
     for (size_t i = 0; i < f.next_steps.size(); ++i)
-      out += std::to_string(i + 1) + ". " + md(f.next_steps[i]) + "\n";
+      out += std::to_string(i + 1) + ". " + prose(f.next_steps[i]) + "\n";
     out += '\n';
   }
 }
@@ -295,6 +306,7 @@ void renderCgroups(const Report& r, std::string& out) {
          {"frames", true},
          {"unmapped anon", true}},
         rows);
+  if (std::string note = cgroupColumnsNote(r.cgroups); !note.empty()) out += note + "\n\n";
 }
 
 void renderCollection(const Report& r, std::string& out) {

@@ -108,6 +108,12 @@ struct Evidence {
   Source source;
 };
 
+// One size of compound page in a THP finding: `count` of them, `bytes` each.
+struct ThpSize {
+  ByteCount bytes;
+  uint64_t count = 0;
+};
+
 struct Finding {
   std::string id;  // "unmapped-anon-thp"
   Severity severity = Severity::kInfo;
@@ -115,7 +121,13 @@ struct Finding {
   ByteCount bytes;
   PageCount pages;
   std::optional<uint64_t> thp_count;
-  std::optional<ByteCount> thp_bytes;  // one THP's size
+  // One THP's size; with folios of several sizes (mTHP), the most common one (ties: the larger).
+  std::optional<ByteCount> thp_bytes;
+  // Every size, largest first; their bytes x count add up to `bytes` for unmapped-anon-thp.
+  std::vector<ThpSize> thp_sizes;
+  // Every compound is smaller than a PMD: multi-size THP (mTHP) large folios, which
+  // AnonHugePages does not count (Documentation/admin-guide/mm/transhuge.rst).
+  bool thp_below_pmd = false;
   std::vector<CgroupBytes> cgroups;
   std::vector<NodeBytes> nodes;
   std::vector<PfnRangeOut> ranges;  // at most 100
@@ -142,6 +154,8 @@ struct CgroupRow {
   std::optional<ByteCount> stat_file;    // memory.stat cache / file
   std::optional<ByteCount> frame_bytes;  // page scan: frames charged to it
   std::optional<ByteCount> frame_unmapped_anon;  // page scan: unmapped anon + anon THP
+  // The same for it and every cgroup below it in the bundle's tree (what usage counts).
+  std::optional<ByteCount> subtree_frame_bytes, subtree_frame_unmapped_anon;
 };
 
 // One category of the page-frame classification.

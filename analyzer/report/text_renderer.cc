@@ -156,9 +156,9 @@ void renderFinding(const Report& r, const Finding& f, std::string& out) {
   }
   out += '\n';
   wrapped(out, "  ", "  ", printable(f.summary));
-  if (f.thp_count && f.thp_bytes) {
-    out += "  " + formatCount(*f.thp_count) + " THPs x " + formatBytes(*f.thp_bytes) + " = " +
-           formatBytes(f.bytes) + ", " + formatCount(f.pages.value()) + " pages\n";
+  if (std::string thp = thpBreakdown(f, "x"); !thp.empty()) {
+    wrapped(out, "  ", "    ",
+            thp + " = " + formatBytes(f.bytes) + ", " + formatCount(f.pages.value()) + " pages");
   } else if (amount) {
     out += "  " + formatCount(f.pages.value()) + " pages\n";
   }
@@ -330,6 +330,8 @@ void renderCgroups(const Report& r, std::string& out) {
            formatBytes(c.frame_unmapped_anon, "-")});
   }
   t.render(out, "  ");
+  if (std::string note = cgroupColumnsNote(r.cgroups); !note.empty())
+    wrapped(out, "  ", "  ", note);
 }
 
 void renderCollection(const Report& r, std::string& out) {

@@ -203,6 +203,22 @@ std::string hostSentence(const Host& h, Escape escape, std::string_view em_open,
   return s + ".";
 }
 
+std::string cgroupColumnsNote(const std::vector<CgroupRow>& rows) {
+  for (const CgroupRow& r : rows)
+    if (r.frame_bytes)
+      return "Usage, anon and file are the kernel's counters for the cgroup and everything below "
+             "it; frames and unmapped anon count the page frames charged to the cgroup itself.";
+  return "";
+}
+
+std::string driftSentence(ByteCount drift) {
+  if (drift.value() == 0)
+    return "the counters did not move between the collector's first and last reading";
+  return "the counters moved by at most " + formatBytes(drift) +
+         " between the collector's first and last reading: the error bound of comparing them "
+         "with the page scan";
+}
+
 std::vector<std::string> anonCrossChecks(const AnonReconciliation& a) {
   std::vector<std::string> out;
   if (a.process_rss_anon && a.process_pss_anon) {
@@ -225,10 +241,42 @@ std::vector<std::string> anonCrossChecks(const AnonReconciliation& a) {
   } else {
     out.push_back("No page-frame scan: the bundle has no page-frame tables.");
   }
-  if (a.drift)
-    out.push_back("The counters moved by " + formatBytes(*a.drift) +
-                  " during the collection: the error bound of these comparisons.");
+  if (a.drift) {
+    std::string d = driftSentence(*a.drift);
+    d[0] = static_cast<char>(d[0] - 'a' + 'A');
+    out.push_back(d + ".");
+  }
   return out;
+}
+
+std::string thpBreakdown(const Finding& f, std::string_view times) {
+  if (!f.thp_count) return "";
+  const std::string noun = f.thp_below_pmd ? " large folios (mTHP)" : " THPs";
+  if (f.thp_sizes.size() > 1) {
+    std::string s = formatCount(*f.thp_count) + noun + ":";
+    for (size_t i = 0; i < f.thp_sizes.size(); ++i)
+      s += (i ? ", " : " ") + formatCount(f.thp_sizes[i].count) + " " + std::string(times) + " " +
+           formatBytes(f.thp_sizes[i].bytes);
+    return s;
+  }
+  if (!f.thp_bytes) return "";
+  return formatCount(*f.thp_count) + noun + " " + std::string(times) + " " +
+         formatBytes(*f.thp_bytes);
+}
+
+std::vector<ProsePart> codeSpans(std::string_view prose) {
+  std::vector<ProsePart> parts;
+  size_t pos = 0;
+  while (pos < prose.size()) {
+    size_t open = prose.find('`', pos);
+    size_t close = open == std::string_view::npos ? open : prose.find('`', open + 1);
+    if (close == std::string_view::npos) break;
+    if (open > pos) parts.push_back({prose.substr(pos, open - pos), false});
+    if (close > open + 1) parts.push_back({prose.substr(open + 1, close - open - 1), true});
+    pos = close + 1;
+  }
+  if (pos < prose.size()) parts.push_back({prose.substr(pos), false});
+  return parts;
 }
 
 std::string printable(std::string_view s) {

@@ -57,7 +57,25 @@ using Escape = std::string (*)(std::string_view);
 // `em_open`/`em_close` ("**", "<b>").
 std::string hostSentence(const Host& h, Escape escape, std::string_view em_open = {},
                          std::string_view em_close = {});
+// Under a cgroup table with page-scan columns: the kernel's columns are hierarchical, the
+// page-scan ones count the cgroup alone; empty when no row has page-scan figures.
+std::string cgroupColumnsNote(const std::vector<CgroupRow>& rows);
+// How far the anonymous counters moved while the collector ran (meminfo before and after), as
+// a clause: "the counters moved by at most 18 MiB between ...".
+std::string driftSentence(ByteCount drift);
 // The anonymous reconciliation's cross-checks: per-process sums, the page scan, counter drift.
 std::vector<std::string> anonCrossChecks(const AnonReconciliation& a);
+// How a THP finding's amount is made up, before " = BYTES": "447 THPs x 512 MiB", or with several
+// sizes "9,728 large folios (mTHP): 1,536 x 1 MiB, 2,560 x 512 KiB, 5,632 x 256 KiB"; empty when
+// the finding has no THP count and size. `times` is the multiplication sign ("x", "×").
+std::string thpBreakdown(const Finding& f, std::string_view times);
+
+// Analyzer-written prose (next steps) marks commands as `code`: the text split into plain and
+// code parts, in order. An unpaired backtick stays plain text.
+struct ProsePart {
+  std::string_view text;
+  bool code = false;
+};
+std::vector<ProsePart> codeSpans(std::string_view prose);
 
 }  // namespace memsift::report

@@ -76,6 +76,7 @@ size_t ZstdDecoder::read(std::span<std::byte> data) {
       if (in_frame_) error_ = "the compressed stream ends inside a zstd frame";
       return 0;
     }
+    if (!in_frame_) frame_start_ = consumed_;
     ZSTD_inBuffer in{in_.get(), in_len_, in_pos_};
     ZSTD_outBuffer out{data.data(), data.size(), 0};
     size_t ret = ZSTD_decompressStream(dctx_, &out, &in);
@@ -106,8 +107,9 @@ bool ZstdDecoder::resync() {
   // The frame magic number, 0xFD2FB528 little-endian (RFC 8878, 3.1.1).
   constexpr std::byte kMagic[4] = {std::byte{0x28}, std::byte{0xB5}, std::byte{0x2F},
                                    std::byte{0xFD}};
-  if (consumed_ == last_resync_at_ && in_pos_ < in_len_) {
-    // The frame found last time failed before consuming anything: look past its magic.
+  if (consumed_ <= frame_start_ && in_pos_ < in_len_) {
+    // The frame failed before libzstd consumed any of it (it reports some errors without
+    // advancing): look past its magic, or the search finds the same frame again.
     ++in_pos_;
     ++consumed_;
     ++skipped_;
@@ -133,7 +135,6 @@ bool ZstdDecoder::resync() {
       in_pos_ += skip;
       consumed_ += skip;
       skipped_ += skip;
-      last_resync_at_ = consumed_;
       ZSTD_DCtx_reset(dctx_, ZSTD_reset_session_only);
       state_ = State::kOk;
       in_frame_ = false;

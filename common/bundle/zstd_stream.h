@@ -73,7 +73,7 @@ class ZstdDecoder {
   bool in_frame_ = false;  // decoding started a frame not yet finished
   uint64_t consumed_ = 0;
   uint64_t skipped_ = 0;
-  uint64_t last_resync_at_ = UINT64_MAX;  // compressed offset of the last frame resync() found
+  uint64_t frame_start_ = 0;  // compressed offset where the frame being decoded began
   State state_ = State::kOk;
   std::string error_;
 };

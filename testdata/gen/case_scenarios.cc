@@ -1,11 +1,13 @@
-// The scenario cases of issue 6 on small x86_64 hosts (6.x kernel, 4 KiB pages, 8 GiB unless
-// said otherwise): each one pattern support engineers meet, on top of a healthy mix, with the
-// finding it must produce. testdata/README.md tells the story of each.
+// The scenario cases of issue 6 on small x86_64 hosts (6.x kernel, 4 KiB pages, 8 GiB; the
+// ppc64le one is in case_ppc64le.cc): each one pattern support engineers meet, on top of a
+// healthy mix, with the finding it must produce. testdata/README.md tells the story of each.
 #include <array>
 #include <stdexcept>
 
 #include "common/kpf.h"
-#include "testdata/gen/x86_case.h"
+#include "testdata/gen/flag_letters.h"
+#include "testdata/gen/host_case.h"
+#include "testdata/gen/x86_host.h"
 
 namespace memsift::testgen {
 
@@ -14,27 +16,25 @@ std::map<std::string, uint64_t> healthyEvents();  // case_synthetic.cc
 namespace {
 
 using kpf::bit;
-constexpr uint64_t U = bit(kpf::kUptodate), D = bit(kpf::kDirty), l = bit(kpf::kLru),
-                   A = bit(kpf::kActive), a = bit(kpf::kAnon), b = bit(kpf::kSwapbacked),
-                   x = bit(kpf::kOwner2);
+using namespace letters;
 
-constexpr std::array<const char*, 8> kScenarios = {
-    "healthy-x86",    "pinned-anon-v2", "slab-leak",         "zombie-memcg",
-    "hugetlb-unused", "tmpfs-unmapped", "stacks-pagetables", "no-root"};
+constexpr std::array<const char*, 9> kScenarios = {
+    "healthy-x86",    "pinned-anon-v2",    "slab-leak", "zombie-memcg", "hugetlb-unused",
+    "tmpfs-unmapped", "stacks-pagetables", "no-root",   "ppc64le-mthp"};
 
 // A finding for a category's frames, as the analyzer reports it.
-void categoryFinding(X86Case& c, const std::string& id, Cat cat, const std::string& summary) {
+void categoryFinding(HostCase& c, const std::string& id, Cat cat, const std::string& summary) {
   auto& f = c.expect().findingFromCategory(id, "warning", cat, c.host(), *c.frames());
   f["summary"] = summary;
 }
 
-void healthy(X86Case& c) {
+void healthy(HostCase& c) {
   c.healthyProfile(1.0);
   c.write(true, healthyEvents());
   c.slabinfo("", 0);
 }
 
-void pinnedAnon(X86Case& c) {
+void pinnedAnon(HostCase& c) {
   // A process registered 1.5 GiB of anonymous memory with a driver (RDMA memory region,
   // vfio, io_uring fixed buffers: FOLL_PIN), then unmapped it. The pin keeps the pages: still
   // anonymous and on the LRU, no mapping, kpagecount 0 (../shared/seed/README.md, 4 KiB case).
@@ -48,7 +48,7 @@ void pinnedAnon(X86Case& c) {
   c.procShare(p, ProcField::kAnon,
               {.name = "anon ib-worker",
                .cat = Cat::kAnonMapped,
-               .flags = U | D | l | A | bit(kpf::kMmap) | a | b | x,
+               .flags = U | D | l | A | M | a | b | x,
                .count = 1,
                .acct = kAcctAnon},
               0.005);
@@ -56,7 +56,7 @@ void pinnedAnon(X86Case& c) {
   c.exact({.name = "pinned anon",
            .cat = Cat::kAnonUnmapped,
            .flags = U | D | l | A | a | b | x,
-           .vary = bit(kpf::kReferenced),
+           .vary = R,
            .count = 0,
            .cgroup = c.inode("/system.slice/ib-worker.service"),
            .max_run = 512},
@@ -67,7 +67,7 @@ void pinnedAnon(X86Case& c) {
                   "1.5 GiB of anonymous pages on the LRU that no process maps");
 }
 
-void slabLeak(X86Case& c) {
+void slabLeak(HostCase& c) {
   // A driver leaks kmalloc-256 objects: SUnreclaim grows to 3 GiB (order-1 slabs).
   c.healthyProfile(0.6);
   const uint64_t pages = 786432;  // 3 GiB
@@ -88,7 +88,7 @@ void slabLeak(X86Case& c) {
                       {"cache", "kmalloc-256"}});
 }
 
-void zombieMemcg(X86Case& c) {
+void zombieMemcg(HostCase& c) {
   // A batch job's cgroup was removed while its page cache and a tmpfs file it left behind were
   // still charged to it. The memcg lives on offline (a "dying descendant"); kpagecgroup reports
   // the nearest online ancestor (mm/memcontrol.c page_cgroup_ino()): /system.slice, which in
@@ -132,7 +132,7 @@ void zombieMemcg(X86Case& c) {
                       {"shmem_bytes", shmem_pages * 4096}});
 }
 
-void hugetlbUnused(X86Case& c) {
+void hugetlbUnused(HostCase& c) {
   // vm.nr_hugepages=1536 for a database that was moved elsewhere: 3 GiB of 2 MiB pages, free.
   c.healthyProfile(0.5);
   const uint64_t pages = 1536 * kPmdPages4k;
@@ -152,7 +152,7 @@ void hugetlbUnused(X86Case& c) {
   f["hugepage_bytes"] = 2097152;
 }
 
-void tmpfsUnmapped(X86Case& c) {
+void tmpfsUnmapped(HostCase& c) {
   // An ETL job writes 2.5 GiB of intermediate files to /dev/shm and never deletes them.
   c.healthyProfile(0.5);
   c.proc({.pid = 6001,
@@ -176,7 +176,7 @@ void tmpfsUnmapped(X86Case& c) {
                   "2.5 GiB of shmem/tmpfs that no process maps");
 }
 
-void stacksPagetables(X86Case& c) {
+void stacksPagetables(HostCase& c) {
   // A thread leak: 100,000 threads of one Java process. Each has a 16 KiB vmalloc'ed kernel
   // stack (THREAD_SIZE on x86_64, VMAP_STACK: frames without flags, charged to the memcg) and
   // its own mapped stack, so page tables explode too.
@@ -191,7 +191,7 @@ void stacksPagetables(X86Case& c) {
   c.procShare(p, ProcField::kAnon,
               {.name = "anon leaky",
                .cat = Cat::kAnonMapped,
-               .flags = U | D | l | A | bit(kpf::kMmap) | a | b | x,
+               .flags = U | D | l | A | M | a | b | x,
                .count = 1,
                .acct = kAcctAnon},
               0.02);
@@ -224,7 +224,7 @@ void stacksPagetables(X86Case& c) {
                       {"bytes", c.host().total.page_tables * 4096}});
 }
 
-void noRoot(X86Case& c) {
+void noRoot(HostCase& c) {
   // The pinned-anon host collected without root: no page-frame tables. The counters still
   // show anonymous memory on the LRU that neither AnonPages nor Shmem explain.
   c.healthyProfile(0.6);
@@ -261,7 +261,11 @@ bool isScenario(const std::string& name) {
 }
 
 void caseScenario(const std::string& name, const Options& o) {
-  X86Case c(o, name, 8, 1, 2);
+  if (name == "ppc64le-mthp") {
+    casePpc64leMthp(o);
+    return;
+  }
+  HostCase c(o, x86Platform(), name, 8, 1, 2);
   c.host().facts.hostname = name;
   if (name == "healthy-x86") {
     healthy(c);

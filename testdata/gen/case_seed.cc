@@ -62,6 +62,7 @@ void caseSeed(const Options& o) {
   L.section_pages = kSection;
   L.block_pages = kSection;
   L.max_order = 14;  // arm64 64 KiB pages: CONFIG_FORCE_MAX_ZONEORDER 14 (512 MiB blocks)
+  L.pmd_pages = kThpPages;
 
   // Non-THP memory needed: MemTotal minus the THPs, plus the reserved frames (kernel image and
   // firmware 512, crashkernel 8192, memmap 4 x 1024) that MemTotal does not count.

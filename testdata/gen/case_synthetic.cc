@@ -1,7 +1,7 @@
 // `synthetic`: a large healthy x86_64 host of N GiB on a 6.x kernel, for benches and peak-RSS
 // tests: free runs, page cache (large folios too), mapped anonymous memory and PMD THPs,
 // shmem, slab, page tables, unflagged kernel memory, reserved areas and the PCI hole.
-#include "testdata/gen/x86_case.h"
+#include "testdata/gen/host_case.h"
 
 namespace memsift::testgen {
 
@@ -30,7 +30,7 @@ std::map<std::string, uint64_t> healthyEvents() {
 
 void caseSynthetic(const Options& o) {
   const int nodes = o.size_gib >= 64 ? 2 : 1;
-  X86Case c(o, "synthetic", o.size_gib, nodes, 2);
+  HostCase c(o, x86Platform(), "synthetic", o.size_gib, nodes, 2);
   c.healthyProfile(1.0);
   c.write(true, healthyEvents());
   c.slabinfo("", 0);

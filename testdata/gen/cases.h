@@ -25,5 +25,7 @@ void caseSynthetic(const Options& o);
 // The scenario cases of issue 6 on a small 6.x host (case_scenarios.cc).
 void caseScenario(const std::string& name, const Options& o);
 bool isScenario(const std::string& name);
+// ppc64le, 64 KiB pages, a 6.18 kernel: leaked mTHP folios of several orders (case_ppc64le.cc).
+void casePpc64leMthp(const Options& o);
 
 }  // namespace memsift::testgen

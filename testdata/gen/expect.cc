@@ -162,11 +162,20 @@ nlohmann::json& Expectations::findingFromCategory(const std::string& id,
                       {"pages", c.pages},
                       {"bytes", c.pages * ps}};
   if (!c.compound_sizes.empty()) {
-    uint64_t n = 0;
-    for (const auto& [size, count] : c.compound_sizes)
-      n += count;
+    // Every size, largest first; thp_bytes is the most common one (on a tie, the larger).
+    uint64_t n = 0, common = 0, most = 0;
+    nlohmann::json sizes = nlohmann::json::array();
+    for (auto it = c.compound_sizes.rbegin(); it != c.compound_sizes.rend(); ++it) {
+      n += it->second;
+      sizes.push_back({{"bytes", it->first * ps}, {"count", it->second}});
+      if (it->second > most) {
+        most = it->second;
+        common = it->first * ps;
+      }
+    }
     f["thp_count"] = n;
-    f["thp_bytes"] = c.compound_sizes.size() == 1 ? c.compound_sizes.begin()->first * ps : 0;
+    f["thp_bytes"] = common;
+    f["thp_sizes"] = sizes;
   }
   nlohmann::json cgs = nlohmann::json::array();
   for (const auto& [inode, pages] : t.cgroups()) {

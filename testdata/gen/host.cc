@@ -171,4 +171,13 @@ uint64_t Host::memTotalPages() const {
   return t;
 }
 
+void setKernelFacts(Host& h, const std::string& arch, const std::string& release, double uptime) {
+  h.era = Era::k6x;
+  h.facts.osrelease = release;
+  h.facts.arch = arch;
+  h.facts.version = "Linux version " + release +
+                    " (builder@build) (gcc (GCC) 14.2.1, GNU ld 2.43) #1 SMP PREEMPT_DYNAMIC";
+  h.facts.uptime = uptime;
+}
+
 }  // namespace memsift::testgen

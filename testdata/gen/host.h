@@ -35,6 +35,7 @@ struct Layout {
   uint64_t block_pages = 0;    // memory block size (/sys/devices/system/memory/block_size_bytes)
   uint64_t section_pages = 0;  // sparsemem section (phys_index counts sections)
   unsigned max_order = 11;     // buddy orders 0..max_order-1 (/proc/buddyinfo columns)
+  uint64_t pmd_pages = 512;    // pages a PMD maps: a PMD THP, hpage_pmd_size, Hugepagesize
   std::vector<Node> nodes{};
   int nodeOf(uint64_t pfn) const;
   static int nodeOfThunk(const void* layout, uint64_t pfn) {
@@ -138,6 +139,9 @@ struct Host {
   uint64_t memTotalPages() const;  // sum of managed pages
 };
 
+// The facts of a generated host on a 6.x kernel: era, release, architecture, /proc/version.
+void setKernelFacts(Host& h, const std::string& arch, const std::string& release, double uptime);
+
 // Writers of the text files (host_files.cc). Each writes beneath host.root.
 void writeHostFacts(const Host& h);
 void writeMountinfo(const Host& h);
@@ -150,6 +154,13 @@ void writeMemoryBlocks(const Host& h);
 void writeCgroupFiles(const Host& h);
 void writeProcesses(const Host& h);
 void writeThpSettings(const Host& h, const std::string& enabled);
+// One size of multi-size THP (mTHP): transparent_hugepage/hugepages-<size>kB.
+struct MthpSize {
+  unsigned order = 0;
+  std::string enabled{};                    // "[always] inherit madvise never"
+  std::map<std::string, uint64_t> stats{};  // counters of stats/ that are not 0
+};
+void writeMthp(const Host& h, const std::vector<MthpSize>& sizes);
 void writeHugepages(const Host& h, uint64_t hugepage_kib, uint64_t total, uint64_t free,
                     uint64_t resv);
 void writeKmsg(const Host& h, const std::vector<std::string>& records);

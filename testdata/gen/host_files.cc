@@ -139,7 +139,7 @@ void writeMeminfo(const Host& h) {
   kbLine(o, "", "ShmemPmdMapped", 0);
   kbLine(o, "", "FileHugePages", 0);
   kbLine(o, "", "FilePmdMapped", 0);
-  const uint64_t hp_pages = L.page_size == 4096 ? 512 : (L.page_size == 65536 ? 8192 : 512);
+  const uint64_t hp_pages = L.pmd_pages;  // the default hugetlb size is the PMD size
   const uint64_t hp_kib = kb(hp_pages);
   char buf[256];
   std::snprintf(buf, sizeof buf,
@@ -191,7 +191,7 @@ void nodeStats(std::ostringstream& o, const std::string& indent, const Counters&
 
 void writeVmstat(const Host& h, const std::map<std::string, uint64_t>& events) {
   const Counters& c = h.total;
-  const uint64_t thp = h.layout.page_size == 65536 ? 8192 : 512;
+  const uint64_t thp = h.layout.pmd_pages;
   std::ostringstream o;
   auto line = [&](const std::string& k, uint64_t v) { o << k << ' ' << v << '\n'; };
   line("nr_free_pages", c.free);
@@ -217,7 +217,7 @@ void writeZoneinfo(const Host& h) {
   // mm/vmstat.c zoneinfo_show_print(); 4.18 has no boost/promo/cma lines.
   std::ostringstream o;
   const bool new_era = h.era == Era::k6x;
-  const uint64_t thp = h.layout.page_size == 65536 ? 8192 : 512;
+  const uint64_t thp = h.layout.pmd_pages;
   for (const Node& n : h.layout.nodes) {
     Counters nc = h.nodeCounters(static_cast<size_t>(n.id));
     for (size_t zi = 0; zi < n.zones.size(); ++zi) {
@@ -297,7 +297,7 @@ void writeNodes(const Host& h) {
   const std::string all = nodeList(h.layout.nodes.size());
   for (const char* f : {"online", "possible", "has_memory", "has_normal_memory", "has_cpu"})
     writeText(base / f, all + "\n");
-  const uint64_t hp_pages = h.layout.page_size == 65536 ? 8192 : 512;
+  const uint64_t hp_pages = h.layout.pmd_pages;
   for (const Node& n : h.layout.nodes) {
     const Counters c = h.nodeCounters(static_cast<size_t>(n.id));
     uint64_t managed = 0;
@@ -392,11 +392,42 @@ void writeThpSettings(const Host& h, const std::string& enabled) {
   writeText(t / "enabled", enabled + "\n");
   writeText(t / "defrag", "always defer defer+madvise [madvise] never\n");
   writeText(t / "use_zero_page", "1\n");
-  const uint64_t thp = h.layout.page_size == 65536 ? 8192 : 512;
+  const uint64_t thp = h.layout.pmd_pages;
   writeText(t / "hpage_pmd_size", std::to_string(thp * h.layout.page_size) + "\n");
   writeText(t / "khugepaged/pages_collapsed", "79\n");
   writeText(t / "khugepaged/full_scans", "1204\n");
   writeText(t / "khugepaged/max_ptes_none", std::to_string(thp - 1) + "\n");
+}
+
+void writeMthp(const Host& h, const std::vector<MthpSize>& sizes) {
+  // mm/huge_memory.c: one directory per THP size (hugepages_init_sysfs()) with its switches and,
+  // since 6.9, per-size counters in stats/ (Documentation/admin-guide/mm/transhuge.rst); the
+  // counters of 6.12 (nr_anon and nr_anon_partially_mapped are the newest).
+  static constexpr const char* kStats[] = {"anon_fault_alloc",
+                                           "anon_fault_fallback",
+                                           "anon_fault_fallback_charge",
+                                           "zswpout",
+                                           "swpin",
+                                           "swpout",
+                                           "swpout_fallback",
+                                           "shmem_alloc",
+                                           "shmem_fallback",
+                                           "shmem_fallback_charge",
+                                           "split",
+                                           "split_failed",
+                                           "split_deferred",
+                                           "nr_anon",
+                                           "nr_anon_partially_mapped"};
+  for (const MthpSize& z : sizes) {
+    const fs::path d = h.root / "sys/kernel/mm/transparent_hugepage" /
+                       ("hugepages-" + std::to_string(h.layout.kib(uint64_t{1} << z.order)) + "kB");
+    writeText(d / "enabled", z.enabled + "\n");
+    writeText(d / "shmem_enabled", "always inherit within_size advise [never]\n");
+    for (const char* name : kStats) {
+      auto it = z.stats.find(name);
+      writeText(d / "stats" / name, std::to_string(it == z.stats.end() ? 0 : it->second) + "\n");
+    }
+  }
 }
 
 void writeHugepages(const Host& h, uint64_t hugepage_kib, uint64_t total, uint64_t free,

@@ -104,7 +104,7 @@ void writeV2(const Host& h, const Cgroup& cg, const fs::path& dir) {
     << "pgsteal_kswapd 0\npgsteal_direct 0\npgsteal_khugepaged 0\n"
     << "pgfault " << c.charged_anon * 3 + 5000 << "\npgmajfault 12\n"
     << "pgrefill 0\npgactivate 100\npgdeactivate 0\npglazyfree 0\npglazyfreed 0\n"
-    << "thp_fault_alloc " << c.anon_thp / 512 << "\nthp_collapse_alloc 0\n";
+    << "thp_fault_alloc " << c.anon_thp / h.layout.pmd_pages << "\nthp_collapse_alloc 0\n";
   writeText(dir / "memory.stat", o.str());
   if (cg.path != "/") {  // CFTYPE_NOT_ON_ROOT
     const uint64_t current = b(c.charged_anon + c.file + kernel);
@@ -156,8 +156,19 @@ struct Vma {
   uint64_t rss() const { return anon_kib + file_kib + shmem_kib; }
 };
 
+// Where the executable, the shared libraries and the stack sit in a process's address space.
+struct AddressMap {
+  uint64_t exe, libs, stack;
+};
+AddressMap addressMap(const std::string& arch) {
+  if (arch == "aarch64") return {0xaaaab0000000ULL, 0xffff80000000ULL, 0xfffff0000000ULL};
+  // ppc64: PIE executables above ELF_ET_DYN_BASE (4 GiB), mmap below a 128 TiB stack top.
+  if (arch == "ppc64le") return {0x120000000ULL, 0x7fff80000000ULL, 0x7ffff0000000ULL};
+  return {0x55d0a0000000ULL, 0x7f3c00000000ULL, 0x7ffd10000000ULL};
+}
+
 // Spreads a process's resident pages over a handful of VMAs, shaped like a real process.
-std::vector<Vma> vmasOf(const Proc& p, const Layout& L, bool is64k) {
+std::vector<Vma> vmasOf(const Proc& p, const Layout& L, const AddressMap& at) {
   const uint64_t pk = L.page_size / 1024;
   const uint64_t exe_file = p.file / 3, lib_file = p.file - exe_file;
   const uint64_t stack_anon = p.anon > 1 ? 1 : 0;
@@ -166,10 +177,10 @@ std::vector<Vma> vmasOf(const Proc& p, const Layout& L, bool is64k) {
   const std::string exe =
       "/usr/" + std::string(p.comm == "qemu-kvm" ? "libexec/" : "bin/") + p.comm;
   std::vector<Vma> v{};
-  uint64_t addr = is64k ? 0xaaaab0000000ULL : 0x55d0a0000000ULL;
+  uint64_t addr = at.exe;
   auto add = [&](Vma x, uint64_t extra_kib) {
     // Sizes are whole pages; with THPs the VMA is also THP-aligned (PMD size).
-    const uint64_t align = L.page_size * (x.thp_kib ? (is64k ? 8192 : 512) : 1);
+    const uint64_t align = L.page_size * (x.thp_kib ? L.pmd_pages : 1);
     addr = (addr + align - 1) / align * align;
     x.start = addr;
     x.size_kib = x.rss() + extra_kib;
@@ -193,13 +204,13 @@ std::vector<Vma> vmasOf(const Proc& p, const Layout& L, bool is64k) {
          .shmem_kib = p.shmem * pk},
         0);
   }
-  addr = is64k ? 0xffff80000000ULL : 0x7f3c00000000ULL;
+  addr = at.libs;
   add({.perms = "r-xp",
        .name = "/usr/lib64/libc-2.28.so",
        .inode = 2098061,
        .file_kib = lib_file * pk},
       16 * pk);
-  addr = is64k ? 0xfffff0000000ULL : 0x7ffd10000000ULL;
+  addr = at.stack;
   add({.perms = "rw-p", .name = "[stack]", .anon_kib = stack_anon * pk, .stack = true}, 2 * pk);
   // Locked pages: the anonymous region first, then the libraries (mlockall or -realtime mlock).
   uint64_t locked = p.locked * pk;
@@ -270,11 +281,11 @@ void smapsFields(std::ostringstream& o, const Vma& x, Era era, bool rollup) {
 
 void writeProcesses(const Host& h) {
   const Layout& L = h.layout;
-  const bool is64k = L.page_size == 65536;
+  const AddressMap at = addressMap(h.facts.arch);
   const uint64_t pk = L.page_size / 1024;
   for (const Proc& p : h.procs) {
     const fs::path d = h.root / "proc" / std::to_string(p.pid);
-    std::vector<Vma> vmas = vmasOf(p, L, is64k);
+    std::vector<Vma> vmas = vmasOf(p, L, at);
     std::string maps{}, smaps{};
     Vma all;
     uint64_t vsize = 0;

@@ -6,15 +6,18 @@
 #include <stdexcept>
 
 #include "common/kpf.h"
+#include "testdata/gen/host_case.h"
 
 namespace memsift::testgen {
 
 using kpf::bit;
 
 namespace {
-constexpr uint64_t kLowEnd = 0xC0000;      // 3 GiB: the PCI hole starts here
-constexpr uint64_t kHighStart = 0x100000;  // 4 GiB
-constexpr uint64_t kKernelEnd = 0x5000;    // kernel image at 16 MiB, 64 MiB of it
+constexpr uint64_t kLowEnd = 0xC0000;                 // 3 GiB: the PCI hole starts here
+constexpr uint64_t kHighStart = 0x100000;             // 4 GiB
+constexpr uint64_t kKernelEnd = 0x5000;               // kernel image at 16 MiB, 64 MiB of it
+constexpr uint64_t kLowReserved = 0x100;              // the first MiB
+constexpr uint64_t kLowFree = 0x1000 - kLowReserved;  // the rest of ZONE_DMA: free
 uint64_t memmapPages(uint64_t node_pages) {
   // 64 bytes of struct page per 4 KiB frame, rounded to a PMD so THPs stay aligned.
   uint64_t p = node_pages / 64;
@@ -28,6 +31,7 @@ void x86Layout(Host& h, uint64_t gib, int nodes, const std::string& release) {
   L.page_size = 4096;
   L.section_pages = 0x8000;  // SECTION_SIZE_BITS 27: 128 MiB
   L.max_order = 11;
+  L.pmd_pages = kPmdPages4k;
   const uint64_t end = (gib + 1) * kGiBPages4k;
   L.end_pfn = end;  // max_pfn, already a whole section
   // Large hosts use larger memory blocks (arch/x86/mm/init_64.c probe_memory_block_size());
@@ -39,7 +43,7 @@ void x86Layout(Host& h, uint64_t gib, int nodes, const std::string& release) {
   n0.id = 0;
   n0.mem = {{0, kLowEnd}, {kHighStart, split - kHighStart}};
   const uint64_t mm0 = memmapPages(split - kHighStart + kLowEnd);
-  n0.zones.push_back({"DMA", 0, 0x1000, 0x1000, 0x1000 - 0x100});
+  n0.zones.push_back({"DMA", 0, 0x1000, 0x1000, kLowFree});
   n0.zones.push_back({"DMA32", 0x1000, kHighStart - 0x1000, kLowEnd - 0x1000,
                       kLowEnd - 0x1000 - (kKernelEnd - 0x1000)});
   n0.zones.push_back(
@@ -53,12 +57,7 @@ void x86Layout(Host& h, uint64_t gib, int nodes, const std::string& release) {
         {"Normal", split, end - split, end - split, end - split - memmapPages(end - split)});
     L.nodes.push_back(n1);
   }
-  h.era = Era::k6x;
-  h.facts.osrelease = release;
-  h.facts.arch = "x86_64";
-  h.facts.version = "Linux version " + release +
-                    " (builder@build) (gcc (GCC) 14.2.1, GNU ld 2.43) #1 SMP PREEMPT_DYNAMIC";
-  h.facts.uptime = 1234567.89;
+  setKernelFacts(h, "x86_64", release, 1234567.89);
 }
 
 std::vector<Range> x86Segments(const Host& h, int node) {
@@ -90,8 +89,8 @@ void layX86(Host& h, Emitter& e, const std::vector<std::vector<Quota>>& node_quo
       if (segs[i].start == kKernelEnd) {
         // BIOS data, the legacy VGA hole and the first 1 MiB: reserved struct pages (6.x
         // initialises in-section holes as reserved). Then free ZONE_DMA, then the kernel image.
-        e.fixed(reserved, 0x100, reserved.flags);
-        e.emit(*free, 0x1000 - 0x100);
+        e.fixed(reserved, kLowReserved, reserved.flags);
+        e.emit(*free, kLowFree);
         e.fixed(reserved, kKernelEnd - 0x1000, reserved.flags);
       } else if (segs[i].start > pos) {
         e.hole(segs[i].start - pos);  // the PCI hole: no memory block, all-zero frames
@@ -105,4 +104,11 @@ void layX86(Host& h, Emitter& e, const std::vector<std::vector<Quota>>& node_quo
   if (e.tables().pos().value() != h.layout.end_pfn) throw std::logic_error("x86: wrong end");
 }
 
+}  // namespace memsift::testgen
+
+namespace memsift::testgen {
+const Platform& x86Platform() {
+  static const Platform p{&x86Layout, &x86Segments, &layX86, kLowFree};
+  return p;
+}
 }  // namespace memsift::testgen

@@ -248,3 +248,28 @@ TEST_CASE("HTML map draws frames outside known nodes after the nodes", "[report]
   CHECK(outside != std::string::npos);
   CHECK(node1 < outside);
 }
+
+TEST_CASE("HTML cgroup bars count what is charged below a cgroup too", "[report][html]") {
+  // v2 charges pages to leaves: a parent's own frames are 0, its usage and subtree are not.
+  Report r = test::seedReport();
+  CgroupRow& vm = r.cgroups[0];
+  vm.subtree_frame_bytes = vm.frame_bytes;
+  vm.subtree_frame_unmapped_anon = vm.frame_unmapped_anon;
+  CgroupRow parent;
+  parent.path = "/machine.slice";
+  parent.inode = 40;
+  parent.usage = vm.usage;
+  parent.frame_bytes = ByteCount();
+  parent.frame_unmapped_anon = ByteCount();
+  parent.subtree_frame_bytes = vm.frame_bytes;
+  parent.subtree_frame_unmapped_anon = vm.frame_unmapped_anon;
+  r.cgroups.push_back(parent);
+  const std::string h = html(r);
+  const size_t label = h.find("<div class=\"l\" title=\"/machine.slice: ");
+  REQUIRE(label != std::string::npos);
+  const std::string row = h.substr(label, h.find("<div class=\"v\">", label) - label);
+  CHECK(row.find("charged to it alone 0 B") != std::string::npos);
+  // The same bar as its only child's: red for the unmapped THPs, blue for the rest.
+  CHECK(row.find("background:#c1121f\" title=\"mapped by nobody: 150 GiB\"") != std::string::npos);
+  CHECK(row.find("background:#4e79a7") != std::string::npos);
+}

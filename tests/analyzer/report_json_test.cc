@@ -90,13 +90,18 @@ TEST_CASE("JSON findings carry THP figures, cgroups, nodes, ranges, evidence and
   json j = renderParsed(test::seedReport());
   REQUIRE(j["findings"].size() == 2);
   const json& f = j["findings"][0];
-  requireKeys(f, {"id", "severity", "summary", "bytes", "pages", "thp_count", "thp_bytes",
-                  "cgroups", "nodes", "ranges", "range_count", "evidence", "next_steps"});
+  requireKeys(
+      f, {"id", "severity", "summary", "bytes", "pages", "thp_count", "thp_bytes", "thp_sizes",
+          "thp_below_pmd", "cgroups", "nodes", "ranges", "range_count", "evidence", "next_steps"});
   CHECK(f["id"] == "unmapped-anon-thp");
   CHECK(f["severity"] == "critical");
   CHECK(f["summary"].is_string());
   CHECK(f["thp_count"] == 447);
   CHECK(f["thp_bytes"] == uint64_t{512} << 20);
+  REQUIRE(f["thp_sizes"].size() == 1);
+  CHECK(f["thp_sizes"][0]["bytes"] == uint64_t{512} << 20);
+  CHECK(f["thp_sizes"][0]["count"] == 447);
+  CHECK(f["thp_below_pmd"] == false);
   CHECK(f["bytes"] == 447 * (uint64_t{512} << 20));
   CHECK(f["pages"] == 447 * 8192);
   REQUIRE(f["cgroups"].size() == 3);
@@ -129,6 +134,8 @@ TEST_CASE("JSON findings carry THP figures, cgroups, nodes, ranges, evidence and
   CHECK(oom["severity"] == "warning");
   CHECK(!oom.contains("thp_count"));
   CHECK(!oom.contains("thp_bytes"));
+  CHECK(!oom.contains("thp_sizes"));
+  CHECK(!oom.contains("thp_below_pmd"));
   CHECK(oom["bytes"] == 0);
   CHECK(oom["cgroups"].is_array());
 }

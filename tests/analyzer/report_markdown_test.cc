@@ -62,6 +62,9 @@ TEST_CASE("Markdown of the seed incident reads finding, evidence, next steps, th
 
   CHECK(m.find("447 THPs × 512 MiB = **223.5 GiB** (3,661,824 pages, 88.2% of MemTotal)") !=
         std::string::npos);
+  // An event concerns no amount: the summary table says so rather than "0 B, 0%".
+  CHECK(m.find("| 2 | warning | `oom-kills` | – | – | The OOM killer ran 23 times since boot. |") !=
+        std::string::npos);
   CHECK(
       m.find("| /machine.slice/machine-qemu\\\\x2d1\\\\x2dvm01.scope | 4242 | 150 GiB | 67.1% |") !=
       std::string::npos);

@@ -1,6 +1,7 @@
 // The format dispatcher, and the promise that every human format prints a figure the same way.
 #include <catch2/catch.hpp>
 
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "analyzer/report/html_renderer.h"
@@ -77,4 +78,50 @@ TEST_CASE("text, Markdown and HTML print the key figures identically", "[report]
       CHECK(out.find(figure) != std::string::npos);
     }
   }
+}
+
+TEST_CASE("a leak of folios of several sizes shows every size, the same way in each format",
+          "[report]") {
+  Report r = test::seedReport();
+  test::setMthpLeak(r);
+  std::string text, md, html, json;
+  renderText(r, text);
+  renderMarkdown(r, md);
+  renderHtml(r, html);
+  renderJson(r, json);
+  CHECK(text.find("  9,728 large folios (mTHP): 1,536 x 1 MiB, 2,560 x 512 KiB, 5,632 x 256 KiB "
+                  "= 4.1 GiB, 67,584 pages\n") != std::string::npos);
+  CHECK(md.find("**How much.** 9,728 large folios (mTHP): 1,536 × 1 MiB, 2,560 × 512 KiB, "
+                "5,632 × 256 KiB = **4.1 GiB**") != std::string::npos);
+  CHECK(html.find("= 9,728 large folios (mTHP): 1,536 × 1 MiB, 2,560 × 512 KiB, 5,632 × 256 "
+                  "KiB, ") != std::string::npos);
+  const nlohmann::json f = nlohmann::json::parse(json)["findings"][0];
+  CHECK(f["thp_sizes"] == nlohmann::json::parse(R"([{"bytes": 1048576, "count": 1536},
+      {"bytes": 524288, "count": 2560}, {"bytes": 262144, "count": 5632}])"));
+  CHECK(f["thp_below_pmd"] == true);
+  CHECK(f["thp_count"] == 9728);
+  // One size at the PMD size: the classic wording.
+  std::string seed;
+  renderText(test::seedReport(), seed);
+  CHECK(seed.find("  447 THPs x 512 MiB = 223.5 GiB, 3,661,824 pages\n") != std::string::npos);
+}
+
+TEST_CASE("commands in next steps are code in Markdown and HTML, plain in text", "[report]") {
+  Report r = test::seedReport();
+  std::string text, md, html;
+  renderText(r, text);
+  renderMarkdown(r, md);
+  renderHtml(r, html);
+  CHECK(md.find("inspect one head page with crash: `kmem -p 0x10000`.") != std::string::npos);
+  CHECK(md.find("\\`") == std::string::npos);
+  CHECK(html.find("inspect one head page with crash: <code>kmem -p 0x10000</code>.") !=
+        std::string::npos);
+  CHECK(text.find("`kmem -p 0x10000`") != std::string::npos);
+  // An unpaired backtick stays text, escaped in Markdown.
+  CHECK(codeSpans("a `b` c `d").size() == 3);
+  CHECK(codeSpans("a `b` c `d")[2].text == " c `d");
+  r.findings[0].next_steps = {"a `b` c `d"};
+  md.clear();
+  renderMarkdown(r, md);
+  CHECK(md.find("1. a `b` c \\`d\n") != std::string::npos);
 }

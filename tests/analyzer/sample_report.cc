@@ -122,6 +122,7 @@ Report seedReport() {
   thp.pages = PageCount(kSeedThpCount * (kSeedThpBytes / kSeedPageSize));
   thp.thp_count = kSeedThpCount;
   thp.thp_bytes = ByteCount(kSeedThpBytes);
+  thp.thp_sizes = {{ByteCount(kSeedThpBytes), kSeedThpCount}};
   thp.cgroups = {{kVmScope, 4242, ByteCount(300 * kSeedThpBytes)},
                  {"/user.slice", 17, ByteCount(100 * kSeedThpBytes)},
                  {"@9999", 9999, ByteCount(47 * kSeedThpBytes)}};
@@ -140,7 +141,7 @@ Report seedReport() {
   thp.next_steps = {
       "Find what holds references to the unmapped THPs: look for pipes with spliced pages "
       "(vmsplice), RDMA or VFIO pinning, or io_uring fixed buffers in the charged cgroups.",
-      "With the customer's consent, inspect one head page with crash: kmem -p 0x10000.",
+      "With the customer's consent, inspect one head page with crash: `kmem -p 0x10000`.",
       "Restarting the workload in the charged cgroup frees the memory if its holder exits.",
   };
 
@@ -278,6 +279,21 @@ void setMapCells(Report& r, size_t cells) {
     }
     r.memory_map.push_back(std::move(c));
   }
+}
+
+void setMthpLeak(Report& r) {
+  // ppc64le, 64 KiB pages: 1,536 x 1 MiB + 2,560 x 512 KiB + 5,632 x 256 KiB = 4.1 GiB.
+  Finding& f = r.findings.front();
+  f.summary =
+      "9,728 anonymous large folios (mTHP, 256 KiB to 1 MiB) holding 4.1 GiB are on the "
+      "LRU lists but no process maps them: a THP leak.";
+  f.thp_sizes = {
+      {ByteCount(1u << 20), 1536}, {ByteCount(512u << 10), 2560}, {ByteCount(256u << 10), 5632}};
+  f.thp_count = 1536 + 2560 + 5632;
+  f.thp_bytes = ByteCount(256u << 10);
+  f.thp_below_pmd = true;
+  f.bytes = ByteCount(1536ull * (1u << 20) + 2560ull * (512u << 10) + 5632ull * (256u << 10));
+  f.pages = PageCount(f.bytes.value() / kSeedPageSize);
 }
 
 }  // namespace memsift::test

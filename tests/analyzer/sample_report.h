@@ -19,6 +19,8 @@ report::Report seedReport();
 report::Report healthyReport();
 // Adds a process and a cgroup whose names are attacker-chosen markup and control characters.
 void addHostileProcess(report::Report& r);
+// Makes the first finding an mTHP leak: large folios of three sizes below the PMD size.
+void setMthpLeak(report::Report& r);
 // Replaces the memory map with `cells` cells over two NUMA nodes (a large host's map).
 void setMapCells(report::Report& r, size_t cells);
 

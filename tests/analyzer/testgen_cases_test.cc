@@ -210,7 +210,14 @@ void checkMeminfo(const Generated& g, const frames::FrameCensus& c) {
   CHECK(mi.at("Unevictable") == c.unevictable.value() * kb);
   CHECK(mi.at("AnonPages") ==
         pages(FrameCategory::kAnonMapped) + pages(FrameCategory::kAnonThpMapped));
-  CHECK(mi.at("AnonHugePages") == pages(FrameCategory::kAnonThpMapped));
+  // AnonHugePages counts PMD-mapped THPs only, not smaller large folios (mTHP).
+  const uint64_t pmd =
+      std::stoull(test::readFile(g.root / "sys/kernel/mm/transparent_hugepage/hpage_pmd_size")) /
+      g.expect["host"]["page_size"].get<uint64_t>();
+  uint64_t pmd_mapped = 0;
+  for (const auto& [size, count] : c[FrameCategory::kAnonThpMapped].compound_sizes)
+    if (size == pmd) pmd_mapped += size * count;
+  CHECK(mi.at("AnonHugePages") == pmd_mapped * kb);
   CHECK(mi.at("Shmem") ==
         pages(FrameCategory::kShmemMapped) + pages(FrameCategory::kShmemUnmapped));
   CHECK(mi.at("Slab") == pages(FrameCategory::kSlab));
@@ -466,4 +473,72 @@ TEST_CASE("testgen no-root: counters without page-frame tables") {
       mi.at("Active(anon)") + mi.at("Inactive(anon)") - mi.at("AnonPages") - mi.at("Shmem");
   CHECK(gap * 1024 == g->expect["signals"]["anon_lru_unexplained_bytes"].get<uint64_t>());
   CHECK(gap == 1048576);
+}
+
+TEST_CASE("testgen ppc64le-mthp: 64 KiB pages, leaked mTHP folios of three orders, 6.x tables") {
+  auto g = generate("ppc64le-mthp");
+  const json& x = g->expect;
+  CHECK(x["host"]["arch"] == "ppc64le");
+  CHECK(x["host"]["page_size"] == 65536);
+  CHECK(x["host"]["era"] == "6.x");
+  CHECK(x["host"]["cgroup_version"] == 2);
+  const frames::FrameCensus c = checkTables(*g);
+  checkMeminfo(*g, c);
+  using frames::FrameCategory;
+  // The leak: 1,536 x 1 MiB, 2,560 x 512 KiB, 5,632 x 256 KiB, all below the 2 MiB PMD.
+  const auto& leak = c[FrameCategory::kAnonThpUnmapped];
+  std::map<uint64_t, uint64_t> sizes(leak.compound_sizes.begin(), leak.compound_sizes.end());
+  CHECK(sizes == std::map<uint64_t, uint64_t>{{4, 5632}, {8, 2560}, {16, 1536}});
+  CHECK(test::readFile(g->root / "sys/kernel/mm/transparent_hugepage/hpage_pmd_size") ==
+        "2097152\n");
+  // Mapped: PMD THPs (order 5) of postgres and java, mTHPs of the model server.
+  std::map<uint64_t, uint64_t> mapped;
+  for (const auto& [size, count] : c[FrameCategory::kAnonThpMapped].compound_sizes)
+    mapped[size] += count;
+  for (uint64_t size : {4, 8, 16, 32})
+    CHECK(mapped[size] > 0);
+  // The per-size counters: nr_anon counts every anonymous folio of its size, mapped or not.
+  for (const auto& [pages, kib] :
+       std::map<uint64_t, std::string>{{4, "256"}, {8, "512"}, {16, "1024"}, {32, "2048"}}) {
+    const fs::path d = g->root / ("sys/kernel/mm/transparent_hugepage/hugepages-" + kib + "kB");
+    CHECK(std::stoull(test::readFile(d / "stats/nr_anon")) == mapped[pages] + sizes[pages]);
+    CHECK(test::readFile(d / "enabled") ==
+          (pages == 32 ? "always [inherit] madvise never\n" : "[always] inherit madvise never\n"));
+  }
+  // 6.x shapes: tails carry the folio's flags (thp included) plus compound_tail, and its memcg;
+  // kpagecount 0 on every page of a leaked folio.
+  const std::vector<uint64_t> flags = readTable(g->root / "proc/kpageflags");
+  const std::vector<uint64_t> counts = readTable(g->root / "proc/kpagecount");
+  const std::vector<uint64_t> cgroups = readTable(g->root / "proc/kpagecgroup");
+  const json& f = x["findings"][0];
+  const uint64_t head = f["ranges"][0]["start_pfn"];
+  using kpf::bit;
+  CHECK((flags[head] & (bit(kpf::kCompoundHead) | bit(kpf::kThp) | bit(kpf::kAnon))) ==
+        (bit(kpf::kCompoundHead) | bit(kpf::kThp) | bit(kpf::kAnon)));
+  CHECK((flags[head] & bit(kpf::kMmap)) == 0);
+  CHECK(flags[head + 1] == ((flags[head] & ~bit(kpf::kCompoundHead)) | bit(kpf::kCompoundTail)));
+  CHECK(cgroups[head + 1] == cgroups[head]);
+  CHECK(cgroups[head] == f["cgroups"][0]["inode"].get<uint64_t>());
+  CHECK(counts[head] == 0);
+  CHECK(counts[head + 1] == 0);
+  // The gap between the nodes' memory reads all-zero in the three tables (2025+ kernels).
+  CHECK(c[FrameCategory::kHole].pages.value() == 0x80000);
+  for (uint64_t pfn : {0x80000u, 0xc0000u, 0xfffffu})
+    CHECK(flags[pfn] + counts[pfn] + cgroups[pfn] == 0);
+  // The expected finding: every size, the most common one as thp_bytes.
+  CHECK(f["id"] == "unmapped-anon-thp");
+  CHECK(f["thp_count"] == 9728);
+  CHECK(f["thp_bytes"] == 262144);
+  CHECK(f["thp_sizes"] == json::parse(R"([{"bytes": 1048576, "count": 1536},
+      {"bytes": 524288, "count": 2560}, {"bytes": 262144, "count": 5632}])"));
+  CHECK(f["cgroups"][0]["path"] ==
+        "/kubepods.slice/kubepods-pod3c1e.slice/cri-containerd-9f4a.scope");
+  checkCategoryFinding(*g, c, "unmapped-anon-thp");
+  // The model server maps mTHPs: counted as Anonymous in its smaps, never as AnonHugePages.
+  const auto ru = readCounters(g->root / "proc/8120/smaps_rollup");
+  CHECK(ru.at("Anonymous") > 0);
+  CHECK(ru.at("AnonHugePages") == 0);
+  const auto mi = readCounters(g->root / "proc/meminfo");
+  CHECK(mi.at("Hugepagesize") == 2048);
+  CHECK(sumRssAnonKib(*g) == mi.at("AnonPages"));
 }

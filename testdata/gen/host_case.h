@@ -1,6 +1,7 @@
-// A case on an x86_64 host: the generic steps (cgroups, processes, kinds of pages with their
+// A case on a generated host: the generic steps (cgroups, processes, kinds of pages with their
 // shares of memory, the frame layout, every text file, the expectations) with hooks for what
-// each case adds. Used by `synthetic` and the scenario cases.
+// each case adds, over a platform (x86_64 or ppc64le) that says how physical memory is laid out.
+// Used by `synthetic` and the scenario cases.
 #pragma once
 
 #include <deque>
@@ -12,15 +13,32 @@
 
 #include "testdata/gen/cases.h"
 #include "testdata/gen/expect.h"
-#include "testdata/gen/x86_host.h"
+#include "testdata/gen/placer.h"
 
 namespace memsift::testgen {
 
 enum class ProcField { kAnon, kAnonThp, kFile, kShmem, kPgtable };
 
-class X86Case {
+// What differs between the architectures a case runs on.
+struct Platform {
+  // Sets host.layout (pmd_pages included), era and facts for `gib` GiB over `nodes` nodes.
+  void (*layout)(Host& h, uint64_t gib, int nodes, const std::string& release);
+  // The ranges each node's streams fill (all PMD-aligned), in PFN order.
+  std::vector<Range> (*segments)(const Host& h, int node);
+  // Writes every frame: the fixed areas (reserved memory, memmap, holes) and, per node, its
+  // quotas streamed over its segments; `free` fills what is left.
+  void (*lay)(Host& h, Emitter& e, const std::vector<std::vector<Quota>>& node_quotas,
+              const Kind* free);
+  // Free pages `lay` writes on node 0 outside the segments (x86_64: ZONE_DMA above 1 MiB).
+  uint64_t fixed_free_pages = 0;
+};
+const Platform& x86Platform();    // x86_host.cc
+const Platform& ppc64Platform();  // ppc64_host.cc
+
+class HostCase {
  public:
-  X86Case(const Options& o, std::string name, uint64_t gib, int nodes, int cgroup_version);
+  HostCase(const Options& o, const Platform& platform, std::string name, uint64_t gib, int nodes,
+           int cgroup_version);
 
   Host& host() { return h_; }
   Rng& rng() { return rng_; }
@@ -34,7 +52,8 @@ class X86Case {
   Kind& exact(Kind k, std::vector<uint64_t> node_pages);
   // Like share(), for pages a process maps: they add up in its smaps and status.
   Kind& procShare(size_t proc, ProcField field, Kind k, double fraction);
-  // The standard mix of a healthy server (services, page cache, slab, page tables), scaled.
+  // The standard mix of a healthy server (services, page cache, slab, page tables, PMD THPs of
+  // postgres and java), scaled.
   void healthyProfile(double scale);
 
   // Writes the frames and every file. `tables` false: the page-frame tables are not written
@@ -52,6 +71,7 @@ class X86Case {
   std::vector<uint64_t> capacity() const;  // per node: pages the streams fill
 
   Options o_;
+  const Platform& platform_;
   Host h_;
   Rng rng_;
   std::deque<Kind> kinds_;

@@ -1,27 +1,24 @@
-// The generic steps of an x86_64 case (see x86_case.h).
-#include "testdata/gen/x86_case.h"
+// The generic steps of a case on a generated host (see host_case.h).
+#include "testdata/gen/host_case.h"
 
+#include <bit>
 #include <stdexcept>
 
 #include "common/kpf.h"
+#include "testdata/gen/flag_letters.h"
 
 namespace memsift::testgen {
 
 using kpf::bit;
 
-namespace {
-constexpr uint64_t U = bit(kpf::kUptodate), R = bit(kpf::kReferenced), D = bit(kpf::kDirty),
-                   l = bit(kpf::kLru), A = bit(kpf::kActive), M = bit(kpf::kMmap),
-                   a = bit(kpf::kAnon), b = bit(kpf::kSwapbacked), t = bit(kpf::kThp),
-                   // PG_anon_exclusive (6.x kernels, bit 34 on anonymous pages)
-    x = bit(kpf::kOwner2);
-}  // namespace
+using namespace letters;
 
-X86Case::X86Case(const Options& o, std::string name, uint64_t gib, int nodes, int cgroup_version)
-    : o_(o), rng_(o.seed), x_(std::move(name), o.seed) {
+HostCase::HostCase(const Options& o, const Platform& platform, std::string name, uint64_t gib,
+                   int nodes, int cgroup_version)
+    : o_(o), platform_(platform), rng_(o.seed), x_(std::move(name), o.seed) {
   h_.root = o.dir;
   h_.cgroup_version = cgroup_version;
-  x86Layout(
+  platform_.layout(
       h_, gib, nodes, o.kernel.find('.') == std::string::npos ? o.kernel : [&] {
         // "6.18" -> "6.18.0-memsift"; a full release string is kept.
         return o.kernel.find('-') == std::string::npos ? o.kernel + ".0-memsift" : o.kernel;
@@ -35,32 +32,32 @@ X86Case::X86Case(const Options& o, std::string name, uint64_t gib, int nodes, in
   h_.addCgroup("/");
 }
 
-size_t X86Case::proc(Proc p) {
+size_t HostCase::proc(Proc p) {
   h_.addCgroup(p.cgroup).pids.push_back(p.pid);
   h_.procs.push_back(std::move(p));
   return h_.procs.size() - 1;
 }
 
-Kind& X86Case::share(Kind k, double fraction) {
+Kind& HostCase::share(Kind k, double fraction) {
   kinds_.push_back(std::move(k));
   entries_.push_back({&kinds_.back(), fraction, {}, -1, ProcField::kAnon});
   return kinds_.back();
 }
 
-Kind& X86Case::exact(Kind k, std::vector<uint64_t> node_pages) {
+Kind& HostCase::exact(Kind k, std::vector<uint64_t> node_pages) {
   kinds_.push_back(std::move(k));
   entries_.push_back({&kinds_.back(), 0, std::move(node_pages), -1, ProcField::kAnon});
   return kinds_.back();
 }
 
-Kind& X86Case::procShare(size_t proc, ProcField field, Kind k, double fraction) {
+Kind& HostCase::procShare(size_t proc, ProcField field, Kind k, double fraction) {
   k.cgroup = h_.inode(h_.procs[proc].cgroup);
   kinds_.push_back(std::move(k));
   entries_.push_back({&kinds_.back(), fraction, {}, static_cast<long>(proc), field});
   return kinds_.back();
 }
 
-void X86Case::healthyProfile(double s) {
+void HostCase::healthyProfile(double s) {
   cgroup("/init.scope");
   cgroup("/system.slice");
   cgroup("/user.slice/user-1000.slice");
@@ -115,7 +112,7 @@ void X86Case::healthyProfile(double s) {
     procShare(p, ProcField::kAnonThp,
               {.name = "thp " + h_.procs[p].comm,
                .cat = Cat::kAnonThpMapped,
-               .order = 9,
+               .order = static_cast<unsigned>(std::countr_zero(h_.layout.pmd_pages)),
                .flags = U | D | l | A | M | a | b | t | x,
                .vary = R,
                .count = 1,
@@ -244,18 +241,18 @@ void X86Case::healthyProfile(double s) {
   share({.name = "percpu", .cat = Cat::kUnflagged, .acct = kAcctPercpu, .max_run = 32}, 0.001 * s);
 }
 
-std::vector<uint64_t> X86Case::capacity() const {
+std::vector<uint64_t> HostCase::capacity() const {
   std::vector<uint64_t> c;
   for (const Node& n : h_.layout.nodes) {
     uint64_t t = 0;
-    for (const Range& r : x86Segments(h_, n.id))
+    for (const Range& r : platform_.segments(h_, n.id))
       t += r.pages;
     c.push_back(t);
   }
   return c;
 }
 
-void X86Case::write(bool with_tables, const std::map<std::string, uint64_t>& events) {
+void HostCase::write(bool with_tables, const std::map<std::string, uint64_t>& events) {
   const std::vector<uint64_t> cap = capacity();
   const size_t nn = cap.size();
   std::vector<std::vector<Quota>> quotas(nn);
@@ -292,18 +289,19 @@ void X86Case::write(bool with_tables, const std::map<std::string, uint64_t>& eve
     tables_ = std::make_unique<FrameTables>(o_.dir / "proc", Era::k6x, static_cast<int>(nn),
                                             &Layout::nodeOfThunk, &h_.layout, o_.sparse);
     Emitter e(h_, *tables_, rng_);
-    layX86(h_, e, quotas, &free_);
+    platform_.lay(h_, e, quotas, &free_);
     tables_->finish();
   } else {
     // Without the tables the counters still have to be right: charge the quotas directly.
     for (size_t n = 0; n < nn; ++n) {
-      const uint64_t pfn = x86Segments(h_, static_cast<int>(n)).front().start;
+      const uint64_t pfn = platform_.segments(h_, static_cast<int>(n)).front().start;
       uint64_t used = 0;
       for (const Quota& q : quotas[n]) {
         h_.charge(q.kind->acct, q.kind->flags, q.pages, pfn, q.kind->cgroup);
         used += q.pages;
       }
-      h_.charge(free_.acct, free_.flags, cap[n] - used + (n == 0 ? 0xF00 : 0), pfn, 0);
+      h_.charge(free_.acct, free_.flags, cap[n] - used + (n == 0 ? platform_.fixed_free_pages : 0),
+                pfn, 0);
       h_.freeRun(pfn, cap[n] - used, static_cast<int>(n));
     }
   }
@@ -318,13 +316,15 @@ void X86Case::write(bool with_tables, const std::map<std::string, uint64_t>& eve
   writeCgroupFiles(h_);
   writeProcesses(h_);
   writeThpSettings(h_, "always [madvise] never");
+  // hugetlb: 1 GiB pages (none) and PMD-size ones, the default (x86_64, ppc64 radix).
+  const uint64_t pmd = h_.layout.pmd_pages;
   writeHugepages(h_, 1048576, 0, 0, 0);
-  writeHugepages(h_, 2048, h_.total.hugetlb_total / kPmdPages4k,
-                 h_.total.hugetlb_free / kPmdPages4k, hugetlb_resv_);
+  writeHugepages(h_, h_.layout.kib(pmd), h_.total.hugetlb_total / pmd, h_.total.hugetlb_free / pmd,
+                 hugetlb_resv_);
   x_.describe(h_, tables_.get());
 }
 
-void X86Case::slabinfo(const std::string& leak_cache, uint64_t leak_pages) {
+void HostCase::slabinfo(const std::string& leak_cache, uint64_t leak_pages) {
   // mm/slab_common.c slabinfo_show(): version 2.1. The caches' slabs add up to the slab pages.
   const uint64_t slab = h_.total.slab_reclaimable + h_.total.slab_unreclaimable - leak_pages;
   struct C {
@@ -369,7 +369,7 @@ void X86Case::slabinfo(const std::string& leak_cache, uint64_t leak_pages) {
   writeText(h_.root / "proc/slabinfo", out);
 }
 
-void X86Case::finish() {
+void HostCase::finish() {
   x_.write(o_.expect);
 }
 
