@@ -4,12 +4,16 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 #include <stdexcept>
+
+#include "common/bundle/zstd_stream.h"
 
 namespace memsift::test {
 
@@ -79,6 +83,23 @@ void skipTest(const std::string& reason) {
 void requireRootWithPageFlags() {
   if (geteuid() != 0) skipTest("needs root (run the test suite as root to cover this)");
   if (access("/proc/kpageflags", R_OK) != 0) skipTest("/proc/kpageflags is not readable here");
+}
+
+size_t memberFrameMiddle(std::string_view bundle, std::string_view suffix, size_t from) {
+  // A hint's tag starts its payload, after the 8-byte skippable frame header.
+  for (size_t at = bundle.find(bundle::kMemberHintTag); at != std::string_view::npos;
+       at = bundle.find(bundle::kMemberHintTag, at + 1)) {
+    if (at < 8) continue;
+    uint32_t size = 0;
+    std::memcpy(&size, bundle.data() + at - 4, 4);  // little-endian hosts only (x86_64)
+    if (size > bundle.size() - at) continue;
+    bool damaged = false;
+    auto hint = bundle::parseMemberHint(std::as_bytes(std::span(bundle.data() + at - 8, size + 8)),
+                                        damaged);
+    if (!hint || !hint->member.ends_with(suffix) || at + size < from) continue;
+    return at + size + hint->frame_bytes / 2;
+  }
+  return std::string_view::npos;
 }
 
 }  // namespace memsift::test

@@ -13,7 +13,6 @@
 #include <sstream>
 
 #include "analyzer/page_types/page_types.h"
-#include "common/bundle/zstd_stream.h"
 #include "tests/test_support.h"
 
 using namespace memsift;
@@ -90,27 +89,14 @@ TEST_CASE(
   REQUIRE(collect.exit_code == 0);
   fs::copy_file(dir / "b.tar.zst", dir / "b.raw");  // readFile() decompresses *.zst
   const std::string good = test::readFile(dir / "b.raw");
-  // Garbles the middle of the frame of the table chunk nearest the middle of the bundle (each
-  // chunk has a frame of its own, announced by a member hint).
+  // Garbles the middle of the frame of a chunk of `table` in the second half of the bundle (each
+  // chunk has a frame of its own).
   auto garble = [&](std::string_view table) {
-    size_t best = std::string::npos;
-    // The hint's tag is at the start of its payload, after 8 bytes of skippable frame header.
-    for (size_t at = good.find(bundle::kMemberHintTag); at != std::string::npos;
-         at = good.find(bundle::kMemberHintTag, at + 1)) {
-      uint32_t size = 0;
-      std::memcpy(&size, good.data() + at - 4, 4);  // little-endian host
-      bool damaged = false;
-      auto hint = bundle::parseMemberHint(std::as_bytes(std::span(good.data() + at - 8, size + 8)),
-                                          damaged);
-      if (!hint || !hint->member.ends_with(table)) continue;
-      size_t frame = at + size;
-      best = frame + hint->frame_bytes / 2;
-      if (frame >= good.size() / 2) break;
-    }
-    REQUIRE(best != std::string::npos);
+    size_t at = test::memberFrameMiddle(good, table, good.size() / 2);
+    REQUIRE(at != std::string::npos);
     std::string bytes = good;
     for (size_t i = 0; i < 64; ++i)
-      bytes[best + i] = static_cast<char>(bytes[best + i] ^ 0x5a);
+      bytes[at + i] = static_cast<char>(bytes[at + i] ^ 0x5a);
     return bytes;
   };
   test::writeFile(dir / "bad.tar.zst", garble("kpageflags"));

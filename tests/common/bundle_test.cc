@@ -645,7 +645,7 @@ TEST_CASE("a bundle cut inside a skipped frame is truncated there") {
         "no index.json, the collection did not finish");
 }
 
-TEST_CASE("a damaged hint is damage; reading resumes at the member's own frame, nothing lost") {
+TEST_CASE("a damaged hint is damage, and reading resumes at the member frame: nothing lost") {
   Sample s = makeSample();
   std::vector<Frame> frames = framesOf(s.bundle);
   size_t i = hintFrameFor(s.bundle, frames, "0000000000000000/kpagecount");
