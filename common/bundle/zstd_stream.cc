@@ -165,11 +165,13 @@ bool ZstdDecoder::handleHint() {
     const std::byte* p = in_.get() + in_pos_;
     if (loadLe(p, 4) != kMemberHintMagic) return true;
     uint64_t size = loadLe(p + 4, 4);
-    const std::string at = " at compressed byte " + std::to_string(consumed_);
+    auto damaged_hint = [&] {
+      fail(State::kCorrupt, "damaged member hint at compressed byte " + std::to_string(consumed_));
+      return false;
+    };
     if (std::memcmp(p + 8, kMemberHintTag.data(), kMemberHintTag.size()) != 0 ||
         size <= kHintFixedBytes || size > kHintFixedBytes + kMaxHintName) {
-      fail(State::kCorrupt, "damaged member hint" + at);
-      return false;
+      return damaged_hint();
     }
     if (!fill(8 + size)) {
       fail(State::kTruncated, "the compressed stream ends inside a member hint");
@@ -178,10 +180,7 @@ bool ZstdDecoder::handleHint() {
     bool damaged = false;
     std::optional<MemberHint> hint =
         parseMemberHint(std::span(in_.get() + in_pos_, 8 + size), damaged);
-    if (!hint) {
-      fail(State::kCorrupt, "damaged member hint" + at);
-      return false;
-    }
+    if (!hint) return damaged_hint();
     in_pos_ += 8 + size;
     consumed_ += 8 + size;
     if (!skip_ || !skip_(hint->member)) return true;  // its frame is decoded as usual
@@ -208,8 +207,8 @@ bool ZstdDecoder::handleHint() {
     if (!at_end && next != kFrameMagic && (next & kSkippableMask) != kSkippableMagic) {
       fail(State::kCorrupt, "the member hint of " + hint->member + " announces " +
                                 std::to_string(hint->frame_bytes) +
-                                " compressed bytes, which do not end at a zstd frame (compressed "
-                                "byte " +
+                                " compressed bytes, which do not end at a zstd frame (at "
+                                "compressed byte " +
                                 std::to_string(consumed_) + ")");
       return false;
     }
