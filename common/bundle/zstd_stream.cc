@@ -183,7 +183,13 @@ bool ZstdDecoder::handleHint() {
     if (!hint) return damaged_hint();
     in_pos_ += 8 + size;
     consumed_ += 8 + size;
-    if (!skip_ || !skip_(hint->member)) return true;  // its frame is decoded as usual
+    if (!skip_ || !skip_(hint->member)) {
+      // Its frame is decoded as usual, and must end where the hint says (checked in read()).
+      hinted_start_ = consumed_;
+      hinted_bytes_ = hint->frame_bytes;
+      hinted_member_ = std::move(hint->member);
+      return true;
+    }
 
     // Skip the announced frame: read and discard, never decompress.
     skipping_ = hint->member;
@@ -247,6 +253,18 @@ size_t ZstdDecoder::read(std::span<std::byte> data) {
     // ret == 0: a frame is complete and fully flushed; otherwise more input is expected.
     in_frame_ = ret != 0;
     produced_ += out.pos;
+    if (ret == 0 && hinted_start_ != kNoHint) {
+      uint64_t frame = consumed_ - hinted_start_;
+      hinted_start_ = kNoHint;
+      if (frame != hinted_bytes_) {
+        // The frame's data is intact (and returned); the stream is not what it says.
+        fail(State::kCorrupt, "the member hint of " + hinted_member_ + " announces " +
+                                  std::to_string(hinted_bytes_) +
+                                  " compressed bytes, its frame has " + std::to_string(frame) +
+                                  " (at compressed byte " + std::to_string(consumed_) + ")");
+        return out.pos;
+      }
+    }
     if (out.pos > 0) return out.pos;
   }
 }
@@ -294,6 +312,7 @@ bool ZstdDecoder::resync() {
       last_resync_at_ = consumed_;
       ZSTD_DCtx_reset(dctx_, ZSTD_reset_session_only);
       skipping_.clear();
+      hinted_start_ = kNoHint;
       state_ = State::kOk;
       in_frame_ = false;
       error_.clear();

@@ -95,8 +95,9 @@ class ZstdDecoder {
   // Called, at a frame boundary, with the member a member hint announces: true skips the hint
   // and the member's frame without decompressing them (the input is read and discarded). A
   // hint whose frame does not end where it says (not at a frame magic number or the end of the
-  // input) is corruption; a stream ending inside a skipped frame is truncation. Without a
-  // filter, hints are stepped over and every frame is decoded.
+  // input) is corruption; a stream ending inside a skipped frame is truncation. A hinted frame
+  // that is decoded (no filter, or the filter said no) must end where its hint says too, else it
+  // is corruption, reported once the frame's intact data has been returned.
   using SkipFilter = std::function<bool(std::string_view member)>;
   void setSkipFilter(SkipFilter skip) { skip_ = std::move(skip); }
   // Members whose frames were skipped since the last call, in stream order.
@@ -126,6 +127,11 @@ class ZstdDecoder {
   std::vector<MemberHint> skipped_members_;
   std::string skipping_;
   uint64_t produced_ = 0;
+  // The frame being decoded was announced by a hint: where it started, its announced length.
+  static constexpr uint64_t kNoHint = UINT64_MAX;
+  uint64_t hinted_start_ = kNoHint;
+  uint64_t hinted_bytes_ = 0;
+  std::string hinted_member_;
 
   // Makes at least n unread input bytes available (moving what is left to the front of the
   // buffer); false when the input ends first.

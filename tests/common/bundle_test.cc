@@ -595,10 +595,17 @@ TEST_CASE("a hint that lies about its frame's length is damage, never a crash or
       // Reading resumed at the next frame: the last members are back.
       REQUIRE(!r.back.members.empty());
       CHECK(r.back.members.back() == withoutSkippedTables(s).back());
-      // A reader that does not skip ignores the lengths: it reads everything.
+      // A reader that does not skip checks the length against the frame it decodes: damage,
+      // found after the member, which is intact; reading resumes at the next frame.
       ReadBack plain = readBundle(bad);
-      CHECK(!plain.damage);
-      CHECK(plain.complete);
+      REQUIRE(plain.damage);
+      CHECK(*plain.damage ==
+            "bundle corrupt (the member hint of pageframes/0000000000000000/kpagecount announces " +
+                std::to_string(len) + " compressed bytes, its frame has " +
+                std::to_string(member.size) + " (at compressed byte " +
+                std::to_string(member.offset + member.size) +
+                ")) in the tar header after member pageframes/0000000000000000/kpagecount");
+      CHECK(!plain.complete);
       CHECK(plain.members == s.members);
     }
   }
@@ -618,6 +625,10 @@ TEST_CASE("a hint that lies about its frame's length is damage, never a crash or
             "whose frame was being skipped unread");
       CHECK(!r.back.complete);
       CHECK(r.back.members.back().first == "pageframes/0000000000000000/kpageflags");
+      ReadBack plain = readBundle(withLyingHint(s.bundle, frames[i], len));
+      REQUIRE(plain.damage);
+      CHECK_THAT(*plain.damage, Catch::Contains("compressed bytes, its frame has"));
+      CHECK(plain.members == s.members);
     }
   }
 }
