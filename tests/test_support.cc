@@ -3,16 +3,17 @@
 
 #include <sys/wait.h>
 #include <unistd.h>
-#include <zstd.h>
 
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <iostream>
-#include <iterator>
 #include <sstream>
 #include <stdexcept>
-#include <vector>
+
+#include "common/bundle/zstd_stream.h"
 
 namespace memsift::test {
 
@@ -39,24 +40,6 @@ std::string readFile(const fs::path& path) {
   std::ostringstream ss;
   ss << in.rdbuf();
   return ss.str();
-}
-
-void writeBundleDamagedInTheMiddle(const fs::path& from, const fs::path& to) {
-  std::ifstream in(from, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot open " + from.string());
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::vector<size_t> frames;
-  for (size_t at = 0; at < bytes.size();) {
-    frames.push_back(at);
-    size_t n = ZSTD_findFrameCompressedSize(bytes.data() + at, bytes.size() - at);
-    if (ZSTD_isError(n)) throw std::runtime_error(from.string() + " is not a zstd stream");
-    at += n;
-  }
-  if (frames.size() < 4) throw std::runtime_error(from.string() + " has too few zstd frames");
-  const size_t at = frames[frames.size() / 2] + 32;
-  for (size_t i = 0; i < 64 && at + i < bytes.size(); ++i)
-    bytes[at + i] = static_cast<char>(bytes[at + i] ^ 0x5a);
-  writeFile(to, bytes);
 }
 
 void writeFile(const fs::path& path, std::string_view data) {
@@ -100,6 +83,23 @@ void skipTest(const std::string& reason) {
 void requireRootWithPageFlags() {
   if (geteuid() != 0) skipTest("needs root (run the test suite as root to cover this)");
   if (access("/proc/kpageflags", R_OK) != 0) skipTest("/proc/kpageflags is not readable here");
+}
+
+size_t memberFrameMiddle(std::string_view bundle, std::string_view suffix, size_t from) {
+  // A hint's tag starts its payload, after the 8-byte skippable frame header.
+  for (size_t at = bundle.find(bundle::kMemberHintTag); at != std::string_view::npos;
+       at = bundle.find(bundle::kMemberHintTag, at + 1)) {
+    if (at < 8) continue;
+    uint32_t size = 0;
+    std::memcpy(&size, bundle.data() + at - 4, 4);  // little-endian hosts only (x86_64)
+    if (size > bundle.size() - at) continue;
+    bool damaged = false;
+    auto hint = bundle::parseMemberHint(std::as_bytes(std::span(bundle.data() + at - 8, size + 8)),
+                                        damaged);
+    if (!hint || !hint->member.ends_with(suffix) || at + size < from) continue;
+    return at + size + hint->frame_bytes / 2;
+  }
+  return std::string_view::npos;
 }
 
 }  // namespace memsift::test

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <string>
+#include <string_view>
 
 namespace memsift::test {
 
@@ -15,12 +16,6 @@ std::filesystem::path binDir();     // build/bin with memsift and memsift-collec
 // Reads a whole file (throws on error); decompresses it first when the name ends in .zst.
 std::string readFile(const std::filesystem::path& path);
 void writeFile(const std::filesystem::path& path, std::string_view data);
-
-// Copies the bundle at `from` to `to` with 64 bytes garbled near the start of its middle zstd
-// frame, where a collected bundle holds page tables (they fill most of it): that frame's
-// members, kpageflags chunks among them, are lost to a reader; the frames around it are intact.
-void writeBundleDamagedInTheMiddle(const std::filesystem::path& from,
-                                   const std::filesystem::path& to);
 
 // A fresh directory under $TMPDIR, removed with everything in it on destruction.
 class TempDir {
@@ -42,6 +37,12 @@ struct CommandResult {
 };
 // Runs a shell command, capturing its output.
 CommandResult run(const std::string& command);
+
+// The offset of the middle of the zstd frame of the first member whose name ends with `suffix`
+// and whose frame starts at or after `from`, found through the member hints of a bundle (format
+// 1.1: each page-table member has a frame of its own); std::string::npos if there is none.
+// Tests garble bytes there to damage one chosen member.
+size_t memberFrameMiddle(std::string_view bundle, std::string_view suffix, size_t from = 0);
 
 // Ends the current test case as skipped, printing why. Test binaries run one case per process
 // under ctest, so this does not hide other cases.

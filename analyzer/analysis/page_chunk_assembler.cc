@@ -58,9 +58,14 @@ bool PageChunkAssembler::needsByteSwap(const nlohmann::json& manifest) {
 }
 
 std::vector<std::string> forEachPageChunk(const std::string& path, Pfn from,
-                                          const std::function<bool(const PageFrameChunk&)>& visit) {
+                                          const std::function<bool(const PageFrameChunk&)>& visit,
+                                          PageTableNeeds needs) {
   bundle::InputFile input(path);
   bundle::BundleReader reader(input, /*hash_members=*/false);
+  std::vector<bundle::PageTable> skip;
+  if (!needs.counts) skip.push_back(bundle::PageTable::kCount);
+  if (!needs.cgroups) skip.push_back(bundle::PageTable::kCgroup);
+  reader.skipPageTables(skip);
   bool more = true;
   std::vector<std::string> damage;
   PageChunkAssembler assembler(PageChunkAssembler::needsByteSwap(reader.manifest()),

@@ -38,11 +38,19 @@ class PageChunkAssembler {
   Pfn start_;
 };
 
+// Which page tables a pass over a bundle needs besides kpageflags (always needed).
+struct PageTableNeeds {
+  bool counts = true;   // kpagecount
+  bool cgroups = true;  // kpagecgroup
+};
+
 // Streams every page-frame chunk of the bundle at `path` (opening it anew), skipping chunks that
 // end before `from`. Stops early when `visit` returns false. Returns what damage the stream met
 // (the reader's damage and problems; empty if it stopped early or met none). Members are not
-// hashed: zstd's frame checksums catch corrupt data (see BundleReader).
+// hashed: zstd's frame checksums catch corrupt data (see BundleReader). Tables not in `needs`
+// are skipped (unread where the bundle has member hints) and the chunks come without them.
 std::vector<std::string> forEachPageChunk(const std::string& path, Pfn from,
-                                          const std::function<bool(const PageFrameChunk&)>& visit);
+                                          const std::function<bool(const PageFrameChunk&)>& visit,
+                                          PageTableNeeds needs = {});
 
 }  // namespace memsift::analysis

@@ -54,8 +54,11 @@ int runPageTypes(const Args& args) {
   }
   // Damage is reported once, from the pass that read furthest (a pass may stop early).
   std::vector<std::string> damage;
+  // Only the tables these options read are decompressed (the summary needs kpageflags alone).
+  const analysis::PageTableNeeds needs{page_types::needsCounts(options),
+                                       page_types::needsCgroups(options)};
   auto produce = [&](Pfn from, const page_types::ChunkVisitor& visit) {
-    std::vector<std::string> d = analysis::forEachPageChunk(options.bundle, from, visit);
+    std::vector<std::string> d = analysis::forEachPageChunk(options.bundle, from, visit, needs);
     if (!d.empty()) damage = std::move(d);
   };
   auto resolve = [&](std::string_view path) -> std::optional<uint64_t> {

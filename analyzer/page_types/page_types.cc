@@ -390,8 +390,8 @@ Engine::Engine(const Options& options, PageSize pageSize, OutputSink& out)
   if (options.cgroupPath) {
     throw Error(ErrorKind::kInternal, "page-types: -c " + *options.cgroupPath + " not resolved");
   }
-  m.useCgroups = options.listCgroup || options.cgroupInode != 0;
-  m.useCounts = options.listMapcnt && options.list != ListMode::kNone;
+  m.useCgroups = needsCgroups(options);
+  m.useCounts = needsCounts(options);
 
   // Group the -a ranges into passes: a range that starts before the previous one ends needs the
   // data read again, as page-types reads it again.
@@ -459,6 +459,14 @@ void Engine::finish() {
     m.printSummary();
   }
   m.out.flush();
+}
+
+bool needsCgroups(const Options& options) {
+  return options.listCgroup || options.cgroupInode != 0 || options.cgroupPath.has_value();
+}
+
+bool needsCounts(const Options& options) {
+  return options.listMapcnt && options.list != ListMode::kNone;
 }
 
 int runPageTypes(const Options& options, const ChunkProducer& produce, PageSize pageSize,

@@ -100,6 +100,11 @@ class Engine {
   std::unique_ptr<Impl> impl_;
 };
 
+// Whether the options need kpagecgroup (-C, or a -c filter) and kpagecount (-M with -l or -L):
+// page-types reads them only then, and memsift page-types skips them otherwise.
+bool needsCgroups(const Options& options);
+bool needsCounts(const Options& options);
+
 // Runs a parsed command: -h prints usage, -d the description (neither reads the data); otherwise
 // resolves -c PATH with `resolveCgroup`, walks every pass with `produce` and prints. Returns the
 // exit code (0); errors are thrown as memsift::Error.

@@ -13,6 +13,10 @@
 //   index.json                           last: every member's size and XXH64, every source that
 //                                        could not be read and why, whether collection completed
 //
+// Since format 1.1 each page-table member has a zstd frame of its own, preceded by a member hint
+// (a skippable frame naming it and giving its frame's compressed length, see zstd_stream.h), so
+// that a reader skips the tables it does not need without decompressing them.
+//
 // A bundle without index.json is incomplete. Versions: see version.h (defined in CMakeLists.txt).
 #pragma once
 

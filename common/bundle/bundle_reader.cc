@@ -2,7 +2,9 @@
 // index.json at the end. Damage stops reading with a message saying where; it never throws.
 #include "common/bundle/bundle_reader.h"
 
+#include <array>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "common/bundle/tar.h"
 #include "common/bundle/zstd_stream.h"
@@ -43,7 +45,21 @@ struct BundleReader::Impl {
   std::string scratch;
   bool resumable = false;  // the last damage allows resume()
   uint64_t resumes = 0;
-  bool member_corrupt = false;  // the current member was cut by corrupt data
+  bool member_corrupt = false;              // the current member was cut by corrupt data
+  std::array<bool, 3> skip_tables{};        // page tables the caller does not want
+  std::unordered_set<std::string> skipped;  // members whose frames were skipped unread
+
+  bool unwanted(const std::optional<PageChunkName>& chunk) const {
+    return chunk && skip_tables[static_cast<size_t>(chunk->table)];
+  }
+
+  // Records the members whose frames the zstd layer skipped (they count as present).
+  void noteSkipped() {
+    for (MemberHint& h : zstd.takeSkippedMembers()) {
+      last_name = h.member;
+      skipped.insert(std::move(h.member));
+    }
+  }
 
   // Reads exactly n bytes unless the stream ends or breaks; returns how many were read.
   size_t readRaw(std::byte* p, size_t n) {
@@ -53,6 +69,7 @@ struct BundleReader::Impl {
       if (r == 0) break;
       got += r;
     }
+    if (zstd.skippedPending()) noteSkipped();
     return got;
   }
 
@@ -151,7 +168,12 @@ struct BundleReader::Impl {
         return false;
       }
       if (got < block.size()) {
-        setDamage("bundle " + streamProblem() + " in the tar header " + afterLast());
+        if (!zstd.interruptedSkip().empty()) {
+          setDamage("bundle " + streamProblem() + " in member " + zstd.interruptedSkip() +
+                    ", whose frame was being skipped unread");
+        } else {
+          setDamage("bundle " + streamProblem() + " in the tar header " + afterLast());
+        }
         return false;
       }
       tar::Header h;
@@ -282,7 +304,7 @@ struct BundleReader::Impl {
       listed[name] = true;
       auto it = seen.find(name);
       if (it == seen.end()) {
-        missing.push_back(name);
+        if (!skipped.contains(name)) missing.push_back(name);
         continue;
       }
       uint64_t size = jsonField(m, "size").get<uint64_t>();
@@ -311,6 +333,10 @@ struct BundleReader::Impl {
     for (const auto& [name, _] : seen) {
       if (!listed.contains(name))
         problems.push_back("member " + name + " is not listed in index.json");
+    }
+    for (const std::string& name : skipped) {
+      if (!listed.contains(name))
+        problems.push_back("member " + name + " (skipped unread) is not listed in index.json");
     }
   }
 };
@@ -348,6 +374,22 @@ BundleReader::BundleReader(ByteSource& source, bool hash_members)
 
 BundleReader::~BundleReader() = default;
 
+void BundleReader::skipPageTables(std::span<const PageTable> tables) {
+  Impl& d = *impl_;
+  for (PageTable t : tables)
+    d.skip_tables[static_cast<size_t>(t)] = true;
+  d.zstd.setSkipFilter(
+      [&d](std::string_view member) { return d.unwanted(parsePageChunkMemberName(member)); });
+}
+
+uint64_t BundleReader::skippedMembers() const {
+  return impl_->skipped.size();
+}
+
+uint64_t BundleReader::decompressedBytes() const {
+  return impl_->zstd.bytesOut();
+}
+
 const nlohmann::json& BundleReader::manifest() const {
   return impl_->manifest;
 }
@@ -367,6 +409,7 @@ bool BundleReader::next() {
     if (d.ended && !d.resume()) return false;
     if (!d.closeMember()) continue;
     if (!d.readHeader()) continue;
+    if (d.unwanted(d.member.page_chunk)) continue;  // read and dropped (no hint to skip it)
     if (d.member.name != kIndexName) return true;
     if (!d.readJsonMember(d.index, kMaxIndexBytes)) continue;
     d.verifyAgainstIndex();

@@ -41,6 +41,17 @@ class BundleReader {
   BundleReader(const BundleReader&) = delete;
   BundleReader& operator=(const BundleReader&) = delete;
 
+  // Page tables the caller does not need (memsift page-types without -C/-c/-M needs only
+  // kpageflags). Their members are never returned by next(). Where the bundle has member hints
+  // (format 1.1) their zstd frames are skipped without decompressing; such a member counts as
+  // present for the index (its size and checksum are not verified: zstd did not see it either).
+  // In a bundle without hints they are read and dropped. Call before the first next().
+  void skipPageTables(std::span<const PageTable> tables);
+  // Members whose frames were skipped unread so far.
+  uint64_t skippedMembers() const;
+  // Bytes decompressed so far (tar headers and data, all members).
+  uint64_t decompressedBytes() const;
+
   const nlohmann::json& manifest() const;
   uint64_t manifestBytes() const;  // size of the manifest.json member
   int formatMajor() const;

@@ -1,6 +1,9 @@
 // The bundle writer: tar framing, per-member XXH64 for the index, zstd frames cut at member
-// boundaries. Nothing of a member is kept after addMember() returns except its index record.
+// boundaries, page-table members in frames of their own behind a member hint. Nothing of a
+// member is kept after addMember() returns except its index record.
 #include "common/bundle/bundle_writer.h"
+
+#include <zstd.h>
 
 #include <vector>
 
@@ -24,13 +27,44 @@ struct SourceRecord {
   SourceStatus status;
   std::string detail;
 };
+
+// Between the compressor and the bundle's sink: counts what reaches the sink, and while a
+// page-table member is compressed, holds its frame in `frame` instead (its length goes into the
+// member hint written before it).
+class FrameSink : public ByteSink {
+ public:
+  explicit FrameSink(ByteSink& out) : out_(out) {}
+  void write(std::span<const std::byte> data) override {
+    if (holding_) {
+      frame.append(reinterpret_cast<const char*>(data.data()), data.size());
+    } else {
+      out_.write(data);
+      written_ += data.size();
+    }
+  }
+  void hold(bool on) { holding_ = on; }
+  void pass(std::string_view bytes) {
+    holding_ = false;
+    write(std::span(reinterpret_cast<const std::byte*>(bytes.data()), bytes.size()));
+  }
+  uint64_t written() const { return written_; }
+  std::string frame;  // capacity kept between members: allocated once
+
+ private:
+  ByteSink& out_;
+  bool holding_ = false;
+  uint64_t written_ = 0;
+};
 }  // namespace
 
 struct BundleWriter::Impl {
-  Impl(ByteSink& sink, const BundleWriterOptions& o) : options(o), zstd(sink, o.zstd_level) {}
+  Impl(ByteSink& sink, const BundleWriterOptions& o)
+      : options(o), frame_sink(sink), zstd(frame_sink, o.zstd_level) {}
 
   BundleWriterOptions options;
+  FrameSink frame_sink;
   ZstdEncoder zstd;
+  std::string hint;    // reused for each member hint
   std::string header;  // reused for each member's tar header(s)
   // The index is the only state that grows with the bundle: ~24 bytes plus the name per member.
   std::string names;
@@ -44,7 +78,10 @@ struct BundleWriter::Impl {
     write(std::span(reinterpret_cast<const std::byte*>(s.data()), s.size()));
   }
 
-  void addMember(std::string_view name, std::span<const std::byte> data) {
+  // `own_frame`: the member gets a zstd frame of its own, preceded by its member hint, so that a
+  // reader can skip it without decompressing (page-table members). Its compressed frame is held
+  // in memory first (about 1 MiB at most) to learn its length.
+  void addMember(std::string_view name, std::span<const std::byte> data, bool own_frame = false) {
     if (finished) throw Error(ErrorKind::kInternal, "bundle member added after finish()");
     if (!manifest_written && name != kManifestName) {
       throw Error(ErrorKind::kInternal, "manifest.json must be the first bundle member");
@@ -52,12 +89,27 @@ struct BundleWriter::Impl {
     if (!tar::isSafeMemberName(name)) {
       throw Error(ErrorKind::kInternal, "unsafe bundle member name: " + std::string(name));
     }
+    if (own_frame) {
+      if (zstd.bytesInFrame() > 0) zstd.endFrame();  // the text members before it
+      if (frame_sink.frame.capacity() == 0) {
+        frame_sink.frame.reserve(ZSTD_compressBound(kPageChunkBytes + 3 * tar::kBlock));
+      }
+      frame_sink.frame.clear();
+      frame_sink.hold(true);
+    }
     header.clear();
     tar::encodeFileHeader(header, name, data.size(), options.mtime);
     write(header);
     write(data);
     static constexpr char kZeros[tar::kBlock] = {};
     write(std::string_view(kZeros, tar::paddingFor(data.size())));
+    if (own_frame) {
+      zstd.endFrame();
+      hint.clear();
+      appendMemberHint(hint, name, frame_sink.frame.size());
+      frame_sink.pass(hint);
+      frame_sink.pass(frame_sink.frame);
+    }
 
     Xxh64 h;
     h.update(data);
@@ -102,7 +154,7 @@ void BundleWriter::addPageChunk(PageTable table, Pfn start, std::span<const std:
   if (data.size() % 8 != 0 || data.size() > kPageChunkBytes) {
     throw Error(ErrorKind::kInternal, "page chunk of " + std::to_string(data.size()) + " bytes");
   }
-  impl_->addMember(pageChunkMemberName(table, start), data);
+  impl_->addMember(pageChunkMemberName(table, start), data, /*own_frame=*/true);
 }
 
 void BundleWriter::recordSource(std::string_view member, SourceStatus status,
@@ -176,7 +228,7 @@ uint64_t BundleWriter::uncompressedBytes() const {
   return impl_->zstd.bytesIn();
 }
 uint64_t BundleWriter::compressedBytes() const {
-  return impl_->zstd.bytesOut();
+  return impl_->frame_sink.written();
 }
 
 }  // namespace memsift::bundle

@@ -7,8 +7,76 @@
 #include <cstring>
 
 #include "common/error.h"
+#include "common/hash/xxhash64.h"
 
 namespace memsift::bundle {
+
+namespace {
+
+// The zstd frame magic number, 0xFD2FB528 little-endian (RFC 8878, 3.1.1).
+constexpr uint32_t kFrameMagic = 0xFD2FB528;
+// Skippable frames: magic numbers 0x184D2A50..0x184D2A5F (RFC 8878, 3.1.2).
+constexpr uint32_t kSkippableMask = 0xFFFFFFF0;
+constexpr uint32_t kSkippableMagic = 0x184D2A50;
+// Payload bytes around the name: the tag, the frame length, the check.
+constexpr size_t kHintFixedBytes = kMemberHintTag.size() + 8 + 4;
+
+uint64_t loadLe(const std::byte* p, size_t n) {
+  uint64_t v = 0;
+  for (size_t i = n; i-- > 0;)
+    v = v << 8 | std::to_integer<uint64_t>(p[i]);
+  return v;
+}
+
+void appendLe(std::string& out, uint64_t v, size_t n) {
+  for (size_t i = 0; i < n; ++i)
+    out += static_cast<char>(v >> (8 * i) & 0xff);
+}
+
+}  // namespace
+
+void appendMemberHint(std::string& out, std::string_view member, uint64_t frame_bytes) {
+  if (member.empty() || member.size() > kMaxHintName) {
+    throw Error(ErrorKind::kInternal,
+                "member hint for a name of " + std::to_string(member.size()) + " bytes");
+  }
+  appendLe(out, kMemberHintMagic, 4);
+  appendLe(out, kHintFixedBytes + member.size(), 4);
+  size_t payload = out.size();
+  out += kMemberHintTag;
+  appendLe(out, frame_bytes, 8);
+  out += member;
+  appendLe(out, xxh64(std::string_view(out).substr(payload)) & 0xffffffff, 4);
+}
+
+std::optional<MemberHint> parseMemberHint(std::span<const std::byte> frame, bool& damaged) {
+  damaged = false;
+  std::string_view bytes(reinterpret_cast<const char*>(frame.data()), frame.size());
+  if (frame.size() < 8 + kMemberHintTag.size() || loadLe(frame.data(), 4) != kMemberHintMagic ||
+      bytes.substr(8, kMemberHintTag.size()) != kMemberHintTag) {
+    return std::nullopt;
+  }
+  uint64_t size = loadLe(frame.data() + 4, 4);
+  if (size != frame.size() - 8 || size <= kHintFixedBytes ||
+      size > kHintFixedBytes + kMaxHintName) {
+    damaged = true;
+    return std::nullopt;
+  }
+  std::string_view payload = bytes.substr(8);
+  uint64_t check = loadLe(frame.data() + frame.size() - 4, 4);
+  if ((xxh64(payload.substr(0, payload.size() - 4)) & 0xffffffff) != check) {
+    damaged = true;
+    return std::nullopt;
+  }
+  MemberHint hint;
+  hint.frame_bytes = loadLe(frame.data() + 8 + kMemberHintTag.size(), 8);
+  hint.member = std::string(payload.substr(kMemberHintTag.size() + 8, size - kHintFixedBytes));
+  if (hint.frame_bytes == 0) {  // no zstd frame is empty: a writer never says so
+    damaged = true;
+    return std::nullopt;
+  }
+  return hint;
+}
 
 ZstdEncoder::ZstdEncoder(ByteSink& sink, int level)
     : sink_(sink), cctx_(ZSTD_createCCtx()), out_size_(ZSTD_CStreamOutSize()) {
@@ -63,9 +131,103 @@ ZstdDecoder::~ZstdDecoder() {
   ZSTD_freeDCtx(dctx_);
 }
 
+void ZstdDecoder::fail(State state, std::string message) {
+  state_ = state;
+  error_ = std::move(message);
+}
+
+bool ZstdDecoder::fill(size_t n) {
+  while (in_len_ - in_pos_ < n) {
+    if (source_eof_) return false;
+    size_t left = in_len_ - in_pos_;
+    std::memmove(in_.get(), in_.get() + in_pos_, left);
+    in_pos_ = 0;
+    in_len_ = left;
+    size_t got = source_.read(std::span(in_.get() + left, in_size_ - left));
+    if (got == 0) source_eof_ = true;
+    in_len_ += got;
+  }
+  return true;
+}
+
+std::vector<MemberHint> ZstdDecoder::takeSkippedMembers() {
+  std::vector<MemberHint> out;
+  out.swap(skipped_members_);
+  return out;
+}
+
+bool ZstdDecoder::handleHint() {
+  // Several hinted frames may be skipped in a row.
+  for (;;) {
+    // Anything without our magic number is left to libzstd, which judges it as before (a frame,
+    // another skippable frame, truncation, garbage); so is a stream too short for a hint.
+    if (!fill(8 + kMemberHintTag.size())) return true;
+    const std::byte* p = in_.get() + in_pos_;
+    if (loadLe(p, 4) != kMemberHintMagic) return true;
+    uint64_t size = loadLe(p + 4, 4);
+    auto damaged_hint = [&] {
+      fail(State::kCorrupt, "damaged member hint at compressed byte " + std::to_string(consumed_));
+      return false;
+    };
+    if (std::memcmp(p + 8, kMemberHintTag.data(), kMemberHintTag.size()) != 0 ||
+        size <= kHintFixedBytes || size > kHintFixedBytes + kMaxHintName) {
+      return damaged_hint();
+    }
+    if (!fill(8 + size)) {
+      fail(State::kTruncated, "the compressed stream ends inside a member hint");
+      return false;
+    }
+    bool damaged = false;
+    std::optional<MemberHint> hint =
+        parseMemberHint(std::span(in_.get() + in_pos_, 8 + size), damaged);
+    if (!hint) return damaged_hint();
+    in_pos_ += 8 + size;
+    consumed_ += 8 + size;
+    if (!skip_ || !skip_(hint->member)) {
+      // Its frame is decoded as usual, and must end where the hint says (checked in read()).
+      hinted_start_ = consumed_;
+      hinted_bytes_ = hint->frame_bytes;
+      hinted_member_ = std::move(hint->member);
+      return true;
+    }
+
+    // Skip the announced frame: read and discard, never decompress.
+    skipping_ = hint->member;
+    for (uint64_t left = hint->frame_bytes; left > 0;) {
+      if (in_pos_ == in_len_) {
+        in_pos_ = in_len_ = 0;
+        if (!fill(1)) {
+          fail(State::kTruncated,
+               "the compressed stream ends inside the skipped frame of member " + hint->member);
+          return false;
+        }
+      }
+      size_t n = static_cast<size_t>(std::min<uint64_t>(left, in_len_ - in_pos_));
+      in_pos_ += n;
+      consumed_ += n;
+      left -= n;
+    }
+    // The hint must end where a frame (or the input) begins: otherwise it lied.
+    bool at_end = !fill(4) && in_pos_ == in_len_;
+    uint64_t next = at_end ? 0 : in_len_ - in_pos_ >= 4 ? loadLe(in_.get() + in_pos_, 4) : 0;
+    if (!at_end && next != kFrameMagic && (next & kSkippableMask) != kSkippableMagic) {
+      fail(State::kCorrupt, "the member hint of " + hint->member + " announces " +
+                                std::to_string(hint->frame_bytes) +
+                                " compressed bytes, which do not end at a zstd frame (at "
+                                "compressed byte " +
+                                std::to_string(consumed_) + ")");
+      return false;
+    }
+    skipping_.clear();
+    skipped_members_.push_back(std::move(*hint));
+    if (at_end) return true;
+  }
+}
+
 size_t ZstdDecoder::read(std::span<std::byte> data) {
   if (state_ != State::kOk || data.empty()) return 0;
   for (;;) {
+    if (!in_frame_ && !handleHint()) return 0;
     if (in_pos_ == in_len_ && !source_eof_) {
       in_len_ = source_.read(std::span(in_.get(), in_size_));
       in_pos_ = 0;
@@ -86,10 +248,24 @@ size_t ZstdDecoder::read(std::span<std::byte> data) {
       state_ = State::kCorrupt;
       error_ = std::string("zstd: ") + ZSTD_getErrorName(ret) + " at compressed byte " +
                std::to_string(consumed_);
+      produced_ += out.pos;
       return out.pos;
     }
     // ret == 0: a frame is complete and fully flushed; otherwise more input is expected.
     in_frame_ = ret != 0;
+    produced_ += out.pos;
+    if (ret == 0 && hinted_start_ != kNoHint) {
+      uint64_t frame = consumed_ - hinted_start_;
+      hinted_start_ = kNoHint;
+      if (frame != hinted_bytes_) {
+        // The frame's data is intact (and returned); the stream is not what it says.
+        fail(State::kCorrupt, "the member hint of " + hinted_member_ + " announces " +
+                                  std::to_string(hinted_bytes_) +
+                                  " compressed bytes, its frame has " + std::to_string(frame) +
+                                  " (at compressed byte " + std::to_string(consumed_) + ")");
+        return out.pos;
+      }
+    }
     if (out.pos > 0) return out.pos;
   }
 }
@@ -136,6 +312,8 @@ bool ZstdDecoder::resync() {
       consumed_ += skip;
       skipped_ += skip;
       ZSTD_DCtx_reset(dctx_, ZSTD_reset_session_only);
+      skipping_.clear();
+      hinted_start_ = kNoHint;
       state_ = State::kOk;
       in_frame_ = false;
       error_.clear();

@@ -1,12 +1,17 @@
 // The zstd layer of a bundle: a streaming compressor into a ByteSink (frame checksums on) and a
-// streaming decompressor from a ByteSource that tells a clean end from a truncated frame.
+// streaming decompressor from a ByteSource that tells a clean end from a truncated frame, and
+// that can skip a member's frame unread when a member hint announces it.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "common/bundle/byte_stream.h"
 
@@ -14,6 +19,32 @@ struct ZSTD_CCtx_s;
 struct ZSTD_DCtx_s;
 
 namespace memsift::bundle {
+
+// A member hint (bundle format 1.1) is a zstd skippable frame (RFC 8878, 3.1.2) written just
+// before a frame that holds exactly one tar member, saying which member and how many compressed
+// bytes its frame has, so that a reader that does not want the member skips it without
+// decompressing. Every zstd decoder skips skippable frames, so tar and zstd -dc never see it.
+//   u32 LE  kMemberHintMagic               skippable frame magic (0x184D2A50..5F: ours is 5A)
+//   u32 LE  payload size                   23 + name length + 4
+//   payload "memsift-member\0"             15 bytes
+//           u64 LE  frame bytes            compressed size of the next frame (the member's)
+//           name                           the member name (tar path), 1..kMaxHintName bytes
+//           u32 LE  check                  low 32 bits of XXH64 (seed 0) of the payload before it
+inline constexpr uint32_t kMemberHintMagic = 0x184D2A5A;
+inline constexpr std::string_view kMemberHintTag{"memsift-member\0", 15};
+inline constexpr size_t kMaxHintName = 4096;
+
+// Appends the hint for `member`, whose frame has `frame_bytes` compressed bytes, to `out`.
+void appendMemberHint(std::string& out, std::string_view member, uint64_t frame_bytes);
+
+struct MemberHint {
+  std::string member;
+  uint64_t frame_bytes = 0;
+};
+// Parses one whole skippable frame (header included). nullopt if it is not a member hint;
+// `damaged` is set when it has the hint's magic number and tag but is malformed or fails its
+// check. (The decoder takes any frame with the hint's magic number for a damaged hint.)
+std::optional<MemberHint> parseMemberHint(std::span<const std::byte> frame, bool& damaged);
 
 class ZstdEncoder {
  public:
@@ -60,6 +91,22 @@ class ZstdDecoder {
   bool skipToNextFrame();
   // Compressed bytes skipped by resync() so far.
   uint64_t skippedBytes() const { return skipped_; }
+
+  // Called, at a frame boundary, with the member a member hint announces: true skips the hint
+  // and the member's frame without decompressing them (the input is read and discarded). A
+  // hint whose frame does not end where it says (not at a frame magic number or the end of the
+  // input) is corruption; a stream ending inside a skipped frame is truncation. A hinted frame
+  // that is decoded (no filter, or the filter said no) must end where its hint says too, else it
+  // is corruption, reported once the frame's intact data has been returned.
+  using SkipFilter = std::function<bool(std::string_view member)>;
+  void setSkipFilter(SkipFilter skip) { skip_ = std::move(skip); }
+  // Members whose frames were skipped since the last call, in stream order.
+  std::vector<MemberHint> takeSkippedMembers();
+  bool skippedPending() const { return !skipped_members_.empty(); }
+  // The member whose frame was being skipped when the stream ended or broke ("" otherwise).
+  const std::string& interruptedSkip() const { return skipping_; }
+  // Decompressed bytes produced so far.
+  uint64_t bytesOut() const { return produced_; }
   State state() const { return state_; }
   const std::string& error() const { return error_; }
   uint64_t compressedOffset() const { return consumed_; }
@@ -76,6 +123,23 @@ class ZstdDecoder {
   uint64_t frame_start_ = 0;  // compressed offset where the frame being decoded began
   State state_ = State::kOk;
   std::string error_;
+  SkipFilter skip_;
+  std::vector<MemberHint> skipped_members_;
+  std::string skipping_;
+  uint64_t produced_ = 0;
+  // The frame being decoded was announced by a hint: where it started, its announced length.
+  static constexpr uint64_t kNoHint = UINT64_MAX;
+  uint64_t hinted_start_ = kNoHint;
+  uint64_t hinted_bytes_ = 0;
+  std::string hinted_member_;
+
+  // Makes at least n unread input bytes available (moving what is left to the front of the
+  // buffer); false when the input ends first.
+  bool fill(size_t n);
+  // At a frame boundary: handles a member hint at the input position. Returns false when the
+  // state is no longer kOk.
+  bool handleHint();
+  void fail(State state, std::string message);
 };
 
 }  // namespace memsift::bundle

@@ -87,11 +87,30 @@ TEST_CASE(
       test::run((test::binDir() / "memsift-collect").string() + " -q --no-nice --root " +
                 (dir / "root").string() + " --page-size 4096 -o " + (dir / "b.tar.zst").string());
   REQUIRE(collect.exit_code == 0);
-  test::writeBundleDamagedInTheMiddle(dir / "b.tar.zst", dir / "bad.tar.zst");
+  fs::copy_file(dir / "b.tar.zst", dir / "b.raw");  // readFile() decompresses *.zst
+  const std::string good = test::readFile(dir / "b.raw");
+  // Garbles the middle of the frame of a chunk of `table` in the second half of the bundle (each
+  // chunk has a frame of its own).
+  auto garble = [&](std::string_view table) {
+    size_t at = test::memberFrameMiddle(good, table, good.size() / 2);
+    REQUIRE(at != std::string::npos);
+    std::string bytes = good;
+    for (size_t i = 0; i < 64; ++i)
+      bytes[at + i] = static_cast<char>(bytes[at + i] ^ 0x5a);
+    return bytes;
+  };
+  test::writeFile(dir / "bad.tar.zst", garble("kpageflags"));
+  test::writeFile(dir / "bad-count.tar.zst", garble("kpagecount"));
 
   const std::string memsift = (test::binDir() / "memsift").string();
   auto whole = test::run(memsift + " page-types " + (dir / "b.tar.zst").string() + " 2>/dev/null");
   REQUIRE(whole.exit_code == 0);
+  // Damage in a table the summary does not read goes unseen: that frame is skipped unread, and
+  // the output is exactly what the whole bundle gives.
+  auto unread =
+      test::run(memsift + " page-types " + (dir / "bad-count.tar.zst").string() + " 2>&1");
+  CHECK(unread.exit_code == 0);
+  CHECK(unread.out == whole.out);
   auto bad = test::run(memsift + " page-types " + (dir / "bad.tar.zst").string() + " 2>&1");
   INFO(bad.out);
   CHECK(bad.exit_code == 4);
@@ -106,5 +125,5 @@ TEST_CASE(
   };
   uint64_t all = total(whole.out), kept = total(bad.out);
   CHECK(kept < all);
-  CHECK(kept + 8 * 131072 >= all);  // at most one zstd frame's worth of chunks is lost
+  CHECK(kept + 131072 >= all);  // one chunk of kpageflags is lost (a frame of its own)
 }

@@ -107,6 +107,111 @@ std::string tarMember(std::string_view name, std::string_view data) {
   return out;
 }
 
+struct Frame {
+  size_t offset;
+  size_t size;
+  bool skippable;
+};
+
+// The bundle's zstd frames in order (skippable frames included), found with libzstd alone.
+std::vector<Frame> framesOf(std::string_view bundle) {
+  std::vector<Frame> out;
+  for (size_t at = 0; at < bundle.size();) {
+    size_t n = ZSTD_findFrameCompressedSize(bundle.data() + at, bundle.size() - at);
+    REQUIRE(!ZSTD_isError(n));
+    uint32_t magic = 0;
+    std::memcpy(&magic, bundle.data() + at, 4);  // little-endian host (x86_64)
+    out.push_back({at, n, (magic & 0xFFFFFFF0u) == 0x184D2A50u});
+    at += n;
+  }
+  return out;
+}
+
+std::optional<MemberHint> hintAt(std::string_view bundle, const Frame& f) {
+  bool damaged = false;
+  auto hint = parseMemberHint(bytesOf(bundle.substr(f.offset, f.size)), damaged);
+  CHECK(!damaged);
+  return hint;
+}
+
+// The first hint announcing a member whose name ends with `suffix`: its frame's index.
+size_t hintFrameFor(std::string_view bundle, const std::vector<Frame>& frames,
+                    std::string_view suffix) {
+  for (size_t i = 0; i < frames.size(); ++i) {
+    if (!frames[i].skippable) continue;
+    auto hint = hintAt(bundle, frames[i]);
+    if (hint && hint->member.ends_with(suffix)) return i;
+  }
+  FAIL("no hint for " << suffix);
+  return 0;
+}
+
+// What a reader that knows nothing of hints sees: libzstd's streaming decoder skips skippable
+// frames.
+std::string plainDecompress(std::string_view bundle) {
+  ZSTD_DCtx* dctx = ZSTD_createDCtx();
+  std::string tar_bytes;
+  std::string buf(ZSTD_DStreamOutSize(), '\0');
+  ZSTD_inBuffer in{bundle.data(), bundle.size(), 0};
+  size_t ret = 1;
+  while (in.pos < in.size) {
+    ZSTD_outBuffer out{buf.data(), buf.size(), 0};
+    ret = ZSTD_decompressStream(dctx, &out, &in);
+    if (ZSTD_isError(ret)) break;
+    tar_bytes.append(buf.data(), out.pos);
+  }
+  ZSTD_freeDCtx(dctx);
+  REQUIRE(ret == 0);
+  return tar_bytes;
+}
+
+// Reads with kpagecount and kpagecgroup declared unwanted.
+struct SkipRead {
+  ReadBack back;
+  uint64_t skipped = 0;
+  uint64_t decompressed = 0;
+};
+SkipRead readSkipping(std::string_view bytes) {
+  MemorySource src(bytes);
+  BundleReader r(src);
+  const PageTable unwanted[] = {PageTable::kCount, PageTable::kCgroup};
+  r.skipPageTables(unwanted);
+  SkipRead out;
+  while (r.next()) {
+    std::string data;
+    if (!r.readAll(data)) continue;
+    out.back.members.emplace_back(r.current().name, std::move(data));
+  }
+  out.back.damage = r.damage();
+  out.back.problems = r.problems();
+  out.back.complete = r.complete();
+  out.skipped = r.skippedMembers();
+  out.decompressed = r.decompressedBytes();
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> withoutSkippedTables(const Sample& s) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& m : s.members) {
+    auto chunk = parsePageChunkMemberName(m.first);
+    if (!chunk || chunk->table == PageTable::kFlags) out.push_back(m);
+  }
+  return out;
+}
+
+// Rewrites the hint in frame `i` to announce `frame_bytes` (with a valid check: a hint that lies,
+// not a damaged one).
+std::string withLyingHint(const std::string& bundle, const Frame& f, uint64_t frame_bytes) {
+  auto hint = hintAt(bundle, f);
+  REQUIRE(hint);
+  std::string lie;
+  appendMemberHint(lie, hint->member, frame_bytes);
+  REQUIRE(lie.size() == f.size);
+  std::string out = bundle;
+  out.replace(f.offset, f.size, lie);
+  return out;
+}
+
 }  // namespace
 
 TEST_CASE("xxh64 matches the specification's vectors and zstd's frame checksum") {
@@ -266,13 +371,13 @@ TEST_CASE("corrupt compressed data in one page chunk: the members after it are s
   BundleWriterOptions options;
   options.frame_bytes = 1;
   Sample s = makeSample(options);
-  // Find the frame that holds the second page chunk member (index 5 after the manifest) and
-  // garble its middle: random page data is stored raw, so the frame checksum catches it.
-  size_t at = 0;
-  for (size_t frame = 0; frame < 6; ++frame)
-    at += ZSTD_findFrameCompressedSize(s.bundle.data() + at, s.bundle.size() - at);
-  size_t len = ZSTD_findFrameCompressedSize(s.bundle.data() + at, s.bundle.size() - at);
-  REQUIRE(!ZSTD_isError(len));
+  // Find the frame that holds the second page chunk member (index 5 after the manifest; member
+  // hints are skippable frames, not counted) and garble its middle: random page data is stored
+  // raw, so the frame checksum catches it.
+  std::vector<Frame> frames = framesOf(s.bundle);
+  std::erase_if(frames, [](const Frame& f) { return f.skippable; });
+  size_t at = frames[6].offset;
+  size_t len = frames[6].size;
   std::string bad = s.bundle;
   for (size_t i = 0; i < 64; ++i)
     bad[at + len / 2 + i] = static_cast<char>(bad[at + len / 2 + i] ^ 0x5a);
@@ -305,7 +410,7 @@ TEST_CASE("a bundle of a newer major version is refused naming both versions") {
   } catch (const Error& e) {
     CHECK(e.kind() == ErrorKind::kInput);
     CHECK(std::string(e.what()) ==
-          "bundle format 2.3 is newer than this memsift reads (1.0); use a newer memsift");
+          "bundle format 2.3 is newer than this memsift reads (1.1); use a newer memsift");
   }
 }
 
@@ -403,4 +508,172 @@ TEST_CASE("OutputFile writes under a temporary name and renames only on commit")
   CHECK(test::readFile(target) == "whole");
   CHECK(std::distance(std::filesystem::directory_iterator(dir.path()),
                       std::filesystem::directory_iterator()) == 1);
+}
+TEST_CASE("every page-table member has a frame of its own behind a hint giving its length") {
+  Sample s = makeSample();
+  std::vector<Frame> frames = framesOf(s.bundle);
+  size_t hints = 0;
+  for (size_t i = 0; i < frames.size(); ++i) {
+    if (!frames[i].skippable) continue;
+    auto hint = hintAt(s.bundle, frames[i]);
+    REQUIRE(hint);
+    REQUIRE(i + 1 < frames.size());
+    CHECK(!frames[i + 1].skippable);
+    CHECK(hint->frame_bytes == frames[i + 1].size);
+    // The frame holds that member alone: its tar header, data and padding.
+    std::string out(kPageChunkBytes + 4096, '\0');
+    size_t n = ZSTD_decompress(out.data(), out.size(), s.bundle.data() + frames[i + 1].offset,
+                               frames[i + 1].size);
+    REQUIRE(!ZSTD_isError(n));
+    CHECK(n == tar::kBlock + kPageChunkBytes);
+    tar::Block block;
+    std::memcpy(block.data(), out.data(), block.size());
+    tar::Header h;
+    REQUIRE(tar::decodeHeader(block, h) == tar::DecodeResult::kHeader);
+    CHECK(h.name == hint->member);
+    ++hints;
+  }
+  CHECK(hints == 6);
+}
+
+TEST_CASE("a 1.1 bundle decodes with plain libzstd streaming and zstd -dc | tar, as a 1.0 reader") {
+  Sample s = makeSample();
+  std::string tar_bytes = plainDecompress(s.bundle);
+  // The tar inside, compressed again as one plain frame (no hints), reads back whole.
+  ReadBack back = readBundle(compress(tar_bytes));
+  CHECK(!back.damage);
+  CHECK(back.problems.empty());
+  CHECK(back.complete);
+  CHECK(back.members == s.members);
+
+  test::TempDir dir;
+  test::writeFile(dir / "b.tar.zst", s.bundle);
+  auto list = test::run("zstd -qdc '" + (dir / "b.tar.zst").string() + "' | tar -tf -");
+  REQUIRE(list.exit_code == 0);
+  CHECK(list.out.find("pageframes/0000000000020000/kpagecgroup\nindex.json\n") !=
+        std::string::npos);
+  CHECK(test::run("zstd -qt '" + (dir / "b.tar.zst").string() + "'").exit_code == 0);
+}
+
+TEST_CASE("unwanted page tables are skipped without decompressing them") {
+  Sample s = makeSample();
+  ReadBack all = readBundle(s.bundle);
+  MemorySource src(s.bundle);
+  BundleReader plain(src);
+  while (plain.next()) {
+  }
+  SkipRead skip = readSkipping(s.bundle);
+  CHECK(!skip.back.damage);
+  CHECK(skip.back.problems == std::vector<std::string>{});  // skipped is not missing
+  CHECK(skip.back.complete);
+  CHECK(skip.back.members == withoutSkippedTables(s));
+  CHECK(skip.skipped == 4);
+  // Four 1 MiB chunks (and their tar headers) were never decompressed.
+  CHECK(plain.decompressedBytes() - skip.decompressed == 4 * (kPageChunkBytes + tar::kBlock));
+
+  // Without hints (a 1.0 bundle: the same tar in one plain frame) the unwanted members are
+  // decompressed and dropped: the same members come back.
+  SkipRead old = readSkipping(compress(plainDecompress(s.bundle)));
+  CHECK(!old.back.damage);
+  CHECK(old.back.problems == std::vector<std::string>{});
+  CHECK(old.back.complete);
+  CHECK(old.back.members == withoutSkippedTables(s));
+  CHECK(old.skipped == 0);
+}
+
+TEST_CASE("a hint that lies about its frame's length is damage, never a crash or a hang") {
+  Sample s = makeSample();
+  std::vector<Frame> frames = framesOf(s.bundle);
+  size_t i = hintFrameFor(s.bundle, frames, "0000000000000000/kpagecount");
+  const Frame& member = frames[i + 1];
+  SECTION("into the middle of a frame") {
+    for (uint64_t len : {member.size - 100, member.size + 7, uint64_t{1}}) {
+      CAPTURE(len);
+      std::string bad = withLyingHint(s.bundle, frames[i], len);
+      SkipRead r = readSkipping(bad);
+      REQUIRE(r.back.damage);
+      CHECK(!r.back.complete);
+      CHECK_THAT(*r.back.damage, Catch::Contains("announces " + std::to_string(len) +
+                                                 " compressed bytes, which do not end at a zstd "
+                                                 "frame"));
+      // Reading resumed at the next frame: the last members are back.
+      REQUIRE(!r.back.members.empty());
+      CHECK(r.back.members.back() == withoutSkippedTables(s).back());
+      // A reader that does not skip checks the length against the frame it decodes: damage,
+      // found after the member, which is intact; reading resumes at the next frame.
+      ReadBack plain = readBundle(bad);
+      REQUIRE(plain.damage);
+      CHECK(*plain.damage ==
+            "bundle corrupt (the member hint of pageframes/0000000000000000/kpagecount announces " +
+                std::to_string(len) + " compressed bytes, its frame has " +
+                std::to_string(member.size) + " (at compressed byte " +
+                std::to_string(member.offset + member.size) +
+                ")) in the tar header after member pageframes/0000000000000000/kpagecount");
+      CHECK(!plain.complete);
+      CHECK(plain.members == s.members);
+    }
+  }
+  SECTION("announcing no bytes at all") {
+    SkipRead r = readSkipping(withLyingHint(s.bundle, frames[i], 0));
+    REQUIRE(r.back.damage);
+    CHECK_THAT(*r.back.damage, Catch::Contains("damaged member hint"));
+    CHECK(r.back.members == withoutSkippedTables(s));
+  }
+  SECTION("past the end of the bundle") {
+    for (uint64_t len : {uint64_t{s.bundle.size()}, ~uint64_t{0}}) {
+      CAPTURE(len);
+      SkipRead r = readSkipping(withLyingHint(s.bundle, frames[i], len));
+      REQUIRE(r.back.damage);
+      CHECK(*r.back.damage ==
+            "bundle truncated in member pageframes/0000000000000000/kpagecount, "
+            "whose frame was being skipped unread");
+      CHECK(!r.back.complete);
+      CHECK(r.back.members.back().first == "pageframes/0000000000000000/kpageflags");
+      ReadBack plain = readBundle(withLyingHint(s.bundle, frames[i], len));
+      REQUIRE(plain.damage);
+      CHECK_THAT(*plain.damage, Catch::Contains("compressed bytes, its frame has"));
+      CHECK(plain.members == s.members);
+    }
+  }
+}
+
+TEST_CASE("a bundle cut inside a skipped frame is truncated there") {
+  Sample s = makeSample();
+  std::vector<Frame> frames = framesOf(s.bundle);
+  size_t i = hintFrameFor(s.bundle, frames, "0000000000020000/kpagecgroup");
+  for (size_t cut : {frames[i].offset + 5, frames[i + 1].offset + 3,
+                     frames[i + 1].offset + frames[i + 1].size / 2,
+                     frames[i + 1].offset + frames[i + 1].size - 1}) {
+    CAPTURE(cut);
+    SkipRead r = readSkipping(std::string_view(s.bundle).substr(0, cut));
+    REQUIRE(r.back.damage);
+    CHECK_THAT(*r.back.damage, Catch::StartsWith("bundle truncated"));
+    CHECK(!r.back.complete);
+    CHECK(r.back.members == withoutSkippedTables(s));  // everything before it
+  }
+  // Cut right after the skipped frame: the end of the stream at a frame boundary, no index.
+  SkipRead r =
+      readSkipping(std::string_view(s.bundle).substr(0, frames[i + 1].offset + frames[i + 1].size));
+  REQUIRE(r.back.damage);
+  CHECK(*r.back.damage ==
+        "bundle truncated after member pageframes/0000000000020000/kpagecgroup: "
+        "no index.json, the collection did not finish");
+}
+
+TEST_CASE("a damaged hint is damage, and reading resumes at the member frame: nothing lost") {
+  Sample s = makeSample();
+  std::vector<Frame> frames = framesOf(s.bundle);
+  size_t i = hintFrameFor(s.bundle, frames, "0000000000000000/kpagecount");
+  for (size_t at = 0; at < frames[i].size; ++at) {
+    CAPTURE(at);
+    std::string bad = s.bundle;
+    bad[frames[i].offset + at] = static_cast<char>(bad[frames[i].offset + at] ^ 0x10);
+    SkipRead r = readSkipping(bad);
+    REQUIRE(r.back.damage);
+    CHECK_THAT(*r.back.damage, Catch::Contains("damaged member hint") ||
+                                   Catch::Contains("Unknown frame descriptor"));
+    CHECK(!r.back.complete);
+    // The member behind it is decoded (and dropped) instead of skipped: nothing is lost.
+    CHECK(r.back.members == withoutSkippedTables(s));
+  }
 }
