@@ -83,15 +83,24 @@ report::Collection buildCollection(const BundleData& d) {
         "is (NUMA nodes, cgroups, physical ranges): the bundle has no page-frame tables "
         "(run memsift-collect as root)");
   } else if (d.census) {
-    if (!d.census->has_counts) {
+    const frames::FrameCensus& fc = *d.census;
+    if (!fc.anyCounts()) {
       c.limitations.push_back(
           "mapped vs unmapped by map count, and partly mapped THPs: the "
           "bundle has no kpagecount (the mmap flag is used instead)");
+    } else if (fc.frames_without_counts.value() > 0) {
+      c.limitations.push_back(
+          report::formatCount(fc.frames_without_counts.value()) +
+          " page frames lost their kpagecount to damage: partly mapped THPs are not told apart");
     }
-    if (!d.census->has_cgroups) {
+    if (!fc.anyCgroups()) {
       c.limitations.push_back(
           "memory cgroup attribution of page frames: the bundle has no "
           "kpagecgroup (kernel without CONFIG_MEMCG)");
+    } else if (fc.frames_without_cgroups.value() > 0) {
+      c.limitations.push_back(
+          report::formatCount(fc.frames_without_cgroups.value()) +
+          " page frames lost their kpagecgroup to damage: they are attributed to no cgroup");
     }
     if (d.census->missing_frames.value() > 0) {
       c.limitations.push_back(report::formatCount(d.census->missing_frames.value()) +
@@ -237,7 +246,7 @@ std::vector<report::CgroupRow> buildCgroups(const BundleData& d, size_t top, uin
     r.limit = g.limit;
     r.stat_anon = g.stat_anon;
     r.stat_file = g.stat_file;
-    if (d.census && d.census->has_cgroups) {
+    if (d.census && d.census->anyCgroups()) {
       auto it = d.census->cgroups.find(g.inode);
       uint64_t pages = 0, unmapped = 0;
       if (it != d.census->cgroups.end()) {

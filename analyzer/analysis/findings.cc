@@ -593,7 +593,7 @@ void kernelOverheads(Context& c) {
 // ancestor, mm/memcontrol.c) or to an inode no longer in the tree. Without it: cgroups whose whole
 // subtree has no task but whose usage is large.
 void zombieCgroups(Context& c) {
-  bool scan = c.d.census && c.d.census->has_cgroups;
+  bool scan = c.d.census && c.d.census->anyCgroups();
   // What counts against a cgroup without tasks, and how much of it is page cache: clean page
   // cache of a finished workload is what every systemd host carries and reclaim frees at the
   // first pressure, so it alone never makes this more than info.

@@ -41,8 +41,12 @@ struct FrameCensus {
   PageCount frames;          // frames scanned
   PageCount missing_frames;  // PFN gaps between chunks (damaged or absent chunks)
   Pfn end_pfn;               // one past the last frame scanned
-  bool has_counts = true;    // every chunk came with kpagecount
-  bool has_cgroups = true;   // every chunk came with kpagecgroup
+  // Frames whose chunk came without kpagecount / kpagecgroup: all of them when the host had no
+  // such table (no CONFIG_MEMCG), a chunk's worth when damage cost one table of a range.
+  PageCount frames_without_counts;
+  PageCount frames_without_cgroups;
+  bool anyCounts() const { return frames_without_counts < frames; }
+  bool anyCgroups() const { return frames_without_cgroups < frames; }
   std::array<CategoryCensus, kFrameCategoryCount> categories;
   // Memory cgroup inode (from kpagecgroup; 0 = not charged) -> pages per category.
   std::unordered_map<uint64_t, CategoryPages> cgroups;

@@ -74,7 +74,7 @@ FrameCategory FrameScanner::classifyCompound(const Compound& c) const {
     if (!any_mapped) return FrameCategory::kAnonThpUnmapped;
     // Without kpagecount, or with the 6.15+ per-folio average (CONFIG_NO_PAGE_MAPCOUNT), a
     // partial unmap is invisible: such a THP counts as mapped.
-    if (census_.has_counts && c.mapped > 0 && c.mapped < c.pages) {
+    if (c.counted && c.mapped > 0 && c.mapped < c.pages) {
       return FrameCategory::kAnonThpPartlyMapped;
     }
     return FrameCategory::kAnonThpMapped;
@@ -167,8 +167,8 @@ void FrameScanner::flushRun() {
 
 void FrameScanner::consume(const PageFrameChunk& chunk) {
   if (finished_) return;
-  if (!chunk.hasCounts()) census_.has_counts = false;
-  if (!chunk.hasCgroups()) census_.has_cgroups = false;
+  if (!chunk.hasCounts()) census_.frames_without_counts += PageCount(chunk.size());
+  if (!chunk.hasCgroups()) census_.frames_without_cgroups += PageCount(chunk.size());
   if (started_ && chunk.start != next_pfn_) {
     // A gap (missing chunk) or overlap: a compound cannot continue across it.
     endCompound();
@@ -205,6 +205,7 @@ void FrameScanner::consume(const PageFrameChunk& chunk) {
     if (f & bit(kpf::kCompoundTail)) {
       if (compound_.active && compound_.head + PageCount(compound_.pages) == pfn) {
         ++compound_.pages;
+        compound_.counted &= counts != nullptr;
         if (isMapCount(count)) ++compound_.mapped;
         continue;
       }
@@ -212,7 +213,7 @@ void FrameScanner::consume(const PageFrameChunk& chunk) {
     } else {
       endCompound();
       if (f & bit(kpf::kCompoundHead)) {
-        compound_ = {true, pfn, f, cgroup, 1, isMapCount(count) ? 1u : 0u};
+        compound_ = {true, pfn, f, cgroup, 1, isMapCount(count) ? 1u : 0u, counts != nullptr};
         if (f & bit(kpf::kMlocked)) census_.mlocked += PageCount(1);
         continue;
       }

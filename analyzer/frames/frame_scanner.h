@@ -36,6 +36,7 @@ class FrameScanner {
     uint64_t cgroup = 0;
     uint64_t pages = 0;
     uint64_t mapped = 0;  // subpages with kpagecount > 0
+    bool counted = true;  // every frame came with its kpagecount
   };
   struct Run {
     FrameCategory category = FrameCategory::kHole;

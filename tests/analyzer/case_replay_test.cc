@@ -274,18 +274,27 @@ TEST_CASE("a truncated bundle: the report says where it broke, analyses what is 
   CHECK(rep.ledger.mem_total == whole.report.ledger.mem_total);
 }
 
-TEST_CASE("a corrupt bundle: reading resumes after the damage, the processes behind it are kept") {
-  test::TempDir dir;
-  Replayed whole = replay("pinned-anon-v2", 4096, dir);
-  // Garble 64 bytes in the middle of the frame of a kpageflags chunk in the middle of the file,
-  // inside the page tables; the processes come after them in a bundle.
+namespace {
+
+// Writes dir/bad.tar.zst: dir/b.tar.zst with 64 bytes garbled in the middle of the zstd frame of a
+// `table` chunk in the second half of the bundle (each page-table member has a frame of its own).
+void writeWithGarbledChunk(const test::TempDir& dir, std::string_view table) {
   fs::copy_file(dir / "b.tar.zst", dir / "b.raw");  // readFile() decompresses *.zst
   std::string bytes = test::readFile(dir / "b.raw");
-  size_t mid = test::memberFrameMiddle(bytes, "kpageflags", bytes.size() / 2);
+  size_t mid = test::memberFrameMiddle(bytes, table, bytes.size() / 2);
   REQUIRE(mid != std::string::npos);
   for (size_t i = 0; i < 64; ++i)
     bytes[mid + i] = static_cast<char>(bytes[mid + i] ^ 0xa5);
   test::writeFile(dir / "bad.tar.zst", bytes);
+}
+
+}  // namespace
+
+TEST_CASE("a corrupt bundle: reading resumes after the damage, the processes behind it are kept") {
+  test::TempDir dir;
+  Replayed whole = replay("pinned-anon-v2", 4096, dir);
+  // A kpageflags chunk in the middle of the page tables; the processes come after them.
+  writeWithGarbledChunk(dir, "kpageflags");
   auto r = test::run((test::binDir() / "memsift").string() + " report " +
                      (dir / "bad.tar.zst").string());
   INFO(r.out);
@@ -310,4 +319,29 @@ TEST_CASE("a corrupt bundle: reading resumes after the damage, the processes beh
   REQUIRE(data.census);
   CHECK(data.census->missing_frames.value() > 0);
   CHECK(data.census->missing_frames.value() <= bundle::kPageChunkFrames);
+}
+
+TEST_CASE(
+    "a corrupt kpagecgroup chunk: only its frames lose their cgroup, and the report says so") {
+  test::TempDir dir;
+  Replayed whole = replay("pinned-anon-v2", 4096, dir);
+  writeWithGarbledChunk(dir, "kpagecgroup");
+  analysis::BundleData data = analysis::loadBundle((dir / "bad.tar.zst").string());
+  report::Report rep = analysis::analyze(data);
+  REQUIRE(data.census);
+  CHECK(data.census->missing_frames.value() == 0);  // the flags of that range are intact
+  CHECK(data.census->frames_without_cgroups.value() == bundle::kPageChunkFrames);
+  std::string limitations;
+  for (const auto& l : rep.collection.limitations)
+    limitations += l + "\n";
+  INFO(limitations);
+  CHECK(limitations.find("131,072 page frames lost their kpagecgroup to damage") !=
+        std::string::npos);
+  CHECK(limitations.find("CONFIG_MEMCG") == std::string::npos);
+  // The rest still attributes memory to cgroups: the leak keeps its cgroup.
+  const report::Finding* f = findingById(rep, "unmapped-anon");
+  REQUIRE(f != nullptr);
+  REQUIRE(!f->cgroups.empty());
+  CHECK(f->cgroups.front().path ==
+        findingById(whole.report, "unmapped-anon")->cgroups.front().path);
 }
