@@ -601,9 +601,7 @@ class HtmlWriter {
       return;
     }
     const FrameSummary& f = *r_.frames;
-    out_ += "<p>" + formatCount(f.frames.value()) + " frames classified";
-    if (f.missing_frames.value() > 0)
-      out_ += ", " + formatCount(f.missing_frames.value()) + " missing from the tables";
+    out_ += "<p>" + framesClassified(f);
     out_ += ".</p>\n<div class=\"bars\">\n";
     uint64_t max = 0;
     for (const FrameCategoryRow& c : f.categories)

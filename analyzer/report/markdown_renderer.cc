@@ -226,9 +226,7 @@ void renderFrames(const Report& r, std::string& out) {
     return;
   }
   const FrameSummary& f = *r.frames;
-  out += formatCount(f.frames.value()) + " frames classified";
-  if (f.missing_frames.value() > 0)
-    out += ", " + formatCount(f.missing_frames.value()) + " missing from the tables";
+  out += framesClassified(f);
   out += ".\n\n";
   std::vector<std::vector<std::string>> rows;
   for (const FrameCategoryRow& c : f.categories) {

@@ -266,9 +266,7 @@ void renderFrames(const Report& r, std::string& out) {
     return;
   }
   const FrameSummary& f = *r.frames;
-  out += formatCount(f.frames.value()) + " frames classified";
-  if (f.missing_frames.value() > 0)
-    out += ", " + formatCount(f.missing_frames.value()) + " missing from the tables";
+  out += framesClassified(f);
   out += ":\n";
   Table t({{"category"}, {"pages", true}, {"bytes", true}, {"share", true}, {"by NUMA node"}});
   for (const FrameCategoryRow& c : f.categories) {

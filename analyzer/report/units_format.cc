@@ -219,6 +219,13 @@ std::string driftSentence(ByteCount drift) {
          "with the page scan";
 }
 
+std::string framesClassified(const FrameSummary& f) {
+  std::string s = formatCount(f.frames.value()) + " frames classified";
+  if (f.missing_frames.value() > 0)
+    s += ", " + formatCount(f.missing_frames.value()) + " missing from the tables";
+  return s;
+}
+
 std::vector<std::string> anonCrossChecks(const AnonReconciliation& a) {
   std::vector<std::string> out;
   if (a.process_rss_anon && a.process_pss_anon) {

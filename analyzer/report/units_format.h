@@ -63,6 +63,9 @@ std::string cgroupColumnsNote(const std::vector<CgroupRow>& rows);
 // How far the anonymous counters moved while the collector ran (meminfo before and after), as
 // a clause: "the counters moved by at most 18 MiB between ...".
 std::string driftSentence(ByteCount drift);
+// The page-frame section's opening clause: "6,553,600 frames classified", plus ", N missing from
+// the tables" when chunks were lost; each format adds its own ending.
+std::string framesClassified(const FrameSummary& f);
 // The anonymous reconciliation's cross-checks: per-process sums, the page scan, counter drift.
 std::vector<std::string> anonCrossChecks(const AnonReconciliation& a);
 // How a THP finding's amount is made up, before " = BYTES": "447 THPs x 512 MiB", or with several
