@@ -47,6 +47,19 @@ size_t memberFrameMiddle(std::string_view bundle, std::string_view suffix, size_
 // Ends the current test case as skipped, printing why. Test binaries run one case per process
 // under ctest, so this does not hide other cases.
 [[noreturn]] void skipTest(const std::string& reason);
+// True in the sanitizer build (ASan): g++ defines __SANITIZE_ADDRESS__, clang has the feature.
+#if defined(__SANITIZE_ADDRESS__)
+inline constexpr bool kSanitizerBuild = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+inline constexpr bool kSanitizerBuild = true;
+#else
+inline constexpr bool kSanitizerBuild = false;
+#endif
+#else
+inline constexpr bool kSanitizerBuild = false;
+#endif
+
 // Skips unless running as root with a readable /proc/kpageflags.
 void requireRootWithPageFlags();
 

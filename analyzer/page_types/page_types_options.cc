@@ -17,7 +17,7 @@ constexpr size_t kMaxAddrRanges = 1024;
 constexpr size_t kMaxBitFilters = 64;
 
 std::string quoted(std::string_view s) {
-  return "'" + std::string(s) + "'";
+  return std::string("'").append(s).append("'");
 }
 
 struct LongOption {

@@ -29,7 +29,7 @@ std::string code(std::string_view s) {
 std::string prose(std::string_view s) {
   std::string out;
   for (const ProsePart& p : codeSpans(s))
-    out += p.code ? "`" + printable(p.text) + "`" : md(p.text);
+    out += p.code ? std::string("`").append(printable(p.text)).append("`") : md(p.text);
   return out;
 }
 
@@ -135,7 +135,7 @@ void renderWhere(const Finding& f, std::string& out) {
     for (size_t i = 0; i < shown; ++i) {
       const PfnRangeOut& g = f.ranges[i];
       out += i ? ", " : " ";
-      out += "`" + formatPfn(g.start) + "` +" + formatCount(g.pages.value());
+      out.append("`").append(formatPfn(g.start)).append("` +").append(formatCount(g.pages.value()));
     }
     out += shown < total ? ", ...\n\n" : ".\n\n";
   }
@@ -165,7 +165,7 @@ void renderFinding(const Report& r, size_t index, const Finding& f, std::string&
   if (!f.next_steps.empty()) {
     out += "**What to do next.**\n\n";
     for (size_t i = 0; i < f.next_steps.size(); ++i)
-      out += std::to_string(i + 1) + ". " + prose(f.next_steps[i]) + "\n";
+      out.append(std::to_string(i + 1)).append(". ").append(prose(f.next_steps[i])).append("\n");
     out += '\n';
   }
 }

@@ -126,8 +126,8 @@ std::string nodeList(const std::vector<NodeBytes>& nodes) {
   std::string s;
   for (const NodeBytes& n : nodes) {
     if (!s.empty()) s += ", ";
-    s += n.node < 0 ? std::string("no node") : "node " + std::to_string(n.node);
-    s += " " + formatBytes(n.bytes);
+    s += n.node < 0 ? std::string("no node") : std::string("node ").append(std::to_string(n.node));
+    s.append(" ").append(formatBytes(n.bytes));
   }
   return s;
 }

@@ -105,7 +105,7 @@ std::string formatBytes(const std::optional<ByteCount>& bytes, std::string_view 
 std::string formatSignedBytes(int64_t bytes) {
   if (bytes >= 0) return formatBytes(ByteCount(static_cast<uint64_t>(bytes)));
   // Negate in unsigned arithmetic so INT64_MIN does not overflow.
-  return "-" + formatBytes(ByteCount(uint64_t{0} - static_cast<uint64_t>(bytes)));
+  return std::string("-").append(formatBytes(ByteCount(uint64_t{0} - static_cast<uint64_t>(bytes))));
 }
 
 double shareOf(uint64_t part, uint64_t whole) {

@@ -32,7 +32,7 @@ OutputFile::OutputFile(const fs::path& target) : target_(target) {
   }
   // Beside the target, so that the final rename stays within one file system and is atomic.
   fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
-  temp_ = dir / ("." + target.filename().string() + ".tmp-" + std::to_string(getpid()));
+  temp_ = dir / std::string(".").append(target.filename().string()).append(".tmp-").append(std::to_string(getpid()));
   fd_ = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd_ < 0) throwOutput(errnoMessage("cannot create " + temp_.string(), errno));
 }

@@ -30,7 +30,7 @@ std::string printable(std::string_view text) {
 
 std::string ParseIssue::format() const {
   std::string s = member;
-  if (line != 0) s += ":" + std::to_string(line);
+  if (line != 0) s.append(":").append(std::to_string(line));
   s += ": " + message;
   if (!text.empty()) s += ": " + text;
   return s;

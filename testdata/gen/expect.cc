@@ -13,7 +13,7 @@ std::string cgroupPath(const Host& h, uint64_t inode) {
     if (c.inode == inode) return c.path;
   // As memsift names them: frames not charged to any memory cgroup, and inodes no longer in
   // the tree (a removed cgroup).
-  return inode == 0 ? "(not charged)" : "@" + std::to_string(inode);
+  return inode == 0 ? "(not charged)" : std::string("@").append(std::to_string(inode));
 }
 std::string flagsHex(uint64_t f) {
   char buf[24];

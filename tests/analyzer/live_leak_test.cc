@@ -149,8 +149,8 @@ TEST_CASE(
 
   analysis::BundleData data = analysis::loadBundle(bundle.string());
   report::Report rep = analysis::analyze(data);
-  std::string thp_path = "/" + thp.cgroup.filename().string();
-  std::string small_path = "/" + small.cgroup.filename().string();
+  std::string thp_path = std::string("/").append(thp.cgroup.filename().string());
+  std::string small_path = std::string("/").append(small.cgroup.filename().string());
 
   const report::Finding* f = findFinding(rep, "unmapped-anon-thp");
   REQUIRE(f != nullptr);

@@ -102,7 +102,7 @@ TEST_CASE("the shared sentences: host and anonymous cross-checks", "[report][uni
         "Linux 4.18.0 on aarch64 (little-endian), 64 KiB pages, MemTotal **1 GiB**, 1 NUMA node. "
         "Collected 2024-03-14T09:26:53Z.");
   h.byte_order = "<odd>";
-  h.kernel = "\x1b";
+  h.kernel.assign(1, '\x1b');
   CHECK(hostSentence(h, printable).find("Linux \\x1b on aarch64 (<odd>)") == 0);
 
   report::AnonReconciliation a;

@@ -160,7 +160,7 @@ TEST_CASE("processes dying during collection are recorded as vanished, not error
     CommandResult r = run(collectorPath() + " -q --no-page-tables -o " + shellQuote(out.string()));
     INFO(r.out);
     REQUIRE(r.exit_code == 0);
-    ExtractedBundle b = extractBundle(out, tmp / ("x" + std::to_string(attempt)));
+    ExtractedBundle b = extractBundle(out, tmp / std::string("x").append(std::to_string(attempt)));
     CHECK(b.sources("error").empty());
     CHECK(b.index.at("complete") == true);
     for (const std::string& v : b.sources("vanished")) {
@@ -202,6 +202,13 @@ TEST_CASE("a full disk removes the partial file and exits 5") {
 
 TEST_CASE("collection completes inside a 32 MiB memory cgroup") {
   requireRootWithPageFlags();
+  // Under ASan the cap would measure ASan's shadow pages, redzones and 256 MiB quarantine, not the
+  // collector: a killed run there says nothing about memsift (it failed CI by chance twice). The
+  // normal build's collector is the static binary that customers run, and it is checked here.
+  if (kSanitizerBuild) {
+    skipTest("the 32 MiB cap measures ASan's own memory in the sanitizer build; the normal build "
+             "checks it");
+  }
   std::string cg;
   std::string limit_file;
   std::string limit;
