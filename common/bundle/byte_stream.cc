@@ -14,27 +14,72 @@ namespace memsift::bundle {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+// A path as it may be printed in a message: control bytes (a hostile name could carry terminal
+// escapes) become \xNN.
+std::string printableName(const fs::path& p) {
+  std::string out;
+  for (unsigned char c : p.string()) {
+    if (c < 0x20 || c == 0x7f) {
+      static const char* hex = "0123456789abcdef";
+      out.append("\\x").push_back(hex[c >> 4]);
+      out.push_back(hex[c & 15]);
+    } else {
+      out.push_back(static_cast<char>(c));
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 OutputFile::OutputFile(const fs::path& target) : target_(target) {
   if (target == "-") {
-    to_stdout_ = true;
+    in_place_ = true;
     fd_ = STDOUT_FILENO;
     return;
   }
-  // A device or pipe (/dev/null, a FIFO) is written in place: a temporary file beside it would
-  // land in /dev, and the rename would replace the device.
+  // The collector runs as root, often in a folder others can write to, under a predictable default
+  // name: the final name is never followed through a symbolic link (one planted there would make
+  // root write a bundle over a disk, or hang on a FIFO), and block devices and folders are refused.
   struct stat st;
-  if (::stat(target.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
-    to_stdout_ = true;  // same discipline as stdout: no temporary, nothing to rename
-    fd_ = ::open(target.c_str(), O_WRONLY | O_CLOEXEC);
-    if (fd_ < 0) throwOutput(errnoMessage("cannot open " + target.string(), errno));
-    owns_fd_ = true;
-    return;
+  if (::lstat(target.c_str(), &st) == 0) {
+    if (S_ISLNK(st.st_mode)) {
+      throwOutput(printableName(target) +
+                  " is a symbolic link: refusing to write through it (give the file it points to "
+                  "directly, or another name)");
+    }
+    if (S_ISBLK(st.st_mode))
+      throwOutput(printableName(target) + " is a block device: refusing to write a bundle over it");
+    if (S_ISDIR(st.st_mode)) throwOutput(printableName(target) + " is a folder, not a file name");
+    if (!S_ISREG(st.st_mode)) {
+      // A character device or FIFO given directly (-o /dev/null, a pipe to another program) is
+      // written in place: a temporary file beside it would land in /dev, and the rename would
+      // replace the device. O_NOFOLLOW and the identity check close the window between lstat()
+      // and open() in which the name could be swapped for a link.
+      fd_ = ::open(target.c_str(), O_WRONLY | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
+      if (fd_ < 0) throwOutput(errnoMessage("cannot open " + printableName(target), errno));
+      owns_fd_ = true;
+      in_place_ = true;
+      struct stat opened;
+      if (::fstat(fd_, &opened) != 0 || opened.st_dev != st.st_dev || opened.st_ino != st.st_ino ||
+          S_ISBLK(opened.st_mode) || S_ISREG(opened.st_mode) || S_ISDIR(opened.st_mode)) {
+        throwOutput(printableName(target) + " changed while it was being opened: not written");
+      }
+      return;
+    }
   }
-  // Beside the target, so that the final rename stays within one file system and is atomic.
+  // A regular file or a new name: written beside the target and renamed over it when complete, so
+  // that the final rename stays within one file system and is atomic. rename() replaces a name and
+  // follows no link, and O_EXCL refuses a temporary name that already exists (even as a link).
   fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
-  temp_ = dir / std::string(".").append(target.filename().string()).append(".tmp-").append(std::to_string(getpid()));
-  fd_ = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd_ < 0) throwOutput(errnoMessage("cannot create " + temp_.string(), errno));
+  temp_ = dir / std::string(".")
+                    .append(target.filename().string())
+                    .append(".tmp-")
+                    .append(std::to_string(getpid()));
+  fd_ = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd_ < 0) throwOutput(errnoMessage("cannot create " + printableName(temp_), errno));
 }
 
 OutputFile::~OutputFile() {
@@ -49,8 +94,9 @@ void OutputFile::write(std::span<const std::byte> data) {
     ssize_t n = ::write(fd_, p, left);
     if (n < 0) {
       if (errno == EINTR) continue;
-      throwOutput(errnoMessage(
-          "cannot write " + (to_stdout_ ? "to standard output" : target_.string()), errno));
+      throwOutput(errnoMessage("cannot write " + (target_ == "-" ? std::string("to standard output")
+                                                                 : printableName(target_)),
+                               errno));
     }
     p += n;
     left -= static_cast<size_t>(n);
@@ -59,7 +105,7 @@ void OutputFile::write(std::span<const std::byte> data) {
 
 void OutputFile::commit() {
   if (committed_) return;
-  if (to_stdout_) {
+  if (in_place_) {
     committed_ = true;
     return;
   }
@@ -85,7 +131,7 @@ void OutputFile::commit() {
 }
 
 void OutputFile::abandon() {
-  if (committed_ || to_stdout_) return;
+  if (committed_ || in_place_) return;
   if (fd_ >= 0) {
     ::close(fd_);
     fd_ = -1;

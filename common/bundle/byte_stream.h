@@ -25,7 +25,9 @@ class ByteSource {
 
 // Writes to "DIR/.NAME.tmp-PID" beside the target and renames it to the target in commit().
 // Destroyed without commit(), or if commit() fails, it removes the temporary file: a half-written
-// bundle never appears under the final name. "-" writes to standard output instead.
+// bundle never appears under the final name. "-" writes to standard output instead, and a
+// character device or FIFO named directly is written in place. A symbolic link, a block device or
+// a folder at the target is refused (Error kOutput): the collector runs as root.
 class OutputFile : public ByteSink {
  public:
   explicit OutputFile(const std::filesystem::path& target);
@@ -45,8 +47,8 @@ class OutputFile : public ByteSink {
   std::filesystem::path target_;
   std::filesystem::path temp_;
   int fd_ = -1;
-  bool to_stdout_ = false;  // stdout or a non-regular file: written in place
-  bool owns_fd_ = false;    // a device opened here (closed on destruction)
+  bool in_place_ = false;  // stdout, a character device or a FIFO: written in place
+  bool owns_fd_ = false;   // a device opened here (closed on destruction)
   bool committed_ = false;
 };
 
