@@ -50,7 +50,7 @@ void OutputFile::write(std::span<const std::byte> data) {
     if (n < 0) {
       if (errno == EINTR) continue;
       throwOutput(errnoMessage(
-          "cannot write " + (to_stdout_ ? "to standard output" : target_.string()), errno));
+          "cannot write " + (target_ == "-" ? "to standard output" : target_.string()), errno));
     }
     p += n;
     left -= static_cast<size_t>(n);
