@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <sstream>
+#include <vector>
 
 #include "common/error.h"
 #include "common/exit_codes.h"
@@ -19,14 +20,19 @@ po::options_description describeOptions() {
   po::options_description d("Options");
   d.add_options()("output,o", po::value<std::string>()->value_name("FILE"),
                   "write the bundle to FILE ('-' for standard output); default "
-                  "./memsift-HOSTNAME-YYYYMMDDTHHMMSSZ.tar.zst")(
+                  "./memsift-HOSTNAME-YYYYMMDDTHHMMSSZ.tar.zst; an existing file is not replaced "
+                  "(exit 2) unless --force")("force", "replace the -o file if it exists")(
       "root", po::value<std::string>()->value_name("DIR"),
       "read the system beneath DIR instead of / (DIR/proc/meminfo, DIR/proc/kpageflags, ...): "
       "replays a captured or synthetic system")(
       "page-size", po::value<uint64_t>()->value_name("N"),
-      "page size of the system read, in bytes (default: this machine's)")(
-      "no-page-tables", "do not read /proc/kpageflags, kpagecount, kpagecgroup")(
-      "no-smaps", "per process, read smaps_rollup but not smaps (faster on huge processes)")(
+      "page size of the system read, in bytes (default: this machine's; with --root, what the "
+      "tree says: KernelPageSize in proc/PID/smaps, the architecture, the PMD size; without "
+      "any of them --root needs --page-size)")(
+      "no-page-frames",
+      "do not read the page-frame tables /proc/kpageflags, kpagecount, "
+      "kpagecgroup")("no-smaps",
+                     "per process, read smaps_rollup but not smaps (faster on huge processes)")(
       "max-pids", po::value<uint64_t>()->value_name("N"), "read at most N processes")(
       "max-seconds", po::value<double>()->value_name("S"),
       "stop after S seconds; the bundle is kept, marked incomplete (exit 4)")(
@@ -36,6 +42,15 @@ po::options_description describeOptions() {
       "no-nice", "keep this process's CPU and I/O priority (default: nice 10, idle I/O)")(
       "quiet,q", "no progress line and no summary")("help,h", "show this help")("version",
                                                                                 "show the version");
+  return d;
+}
+
+// Accepted but not listed: the old spelling of --no-page-frames, which read like PageTables
+// (page-table pages) rather than the page-frame tables it leaves out.
+po::options_description hiddenOptions() {
+  po::options_description d("Hidden");
+  d.add_options()("no-page-tables", "same as --no-page-frames")(
+      "stray", po::value<std::vector<std::string>>(), "arguments that are not options");
   return d;
 }
 
@@ -61,10 +76,21 @@ std::string helpText() {
 CliAction parseCommandLine(int argc, const char* const* argv, CollectOptions& o) {
   po::variables_map vm;
   try {
-    po::store(po::command_line_parser(argc, argv).options(describeOptions()).run(), vm);
+    po::options_description all;
+    all.add(describeOptions()).add(hiddenOptions());
+    // Bare words are collected to be refused below, not dropped: a forgotten -o must not
+    // write the bundle under another name while saying nothing.
+    po::positional_options_description stray;
+    stray.add("stray", -1);
+    po::store(po::command_line_parser(argc, argv).options(all).positional(stray).run(), vm);
     po::notify(vm);
   } catch (const po::error& e) {
     throwUsage(std::string(e.what()) + " (see memsift-collect --help)");
+  }
+  if (vm.count("stray")) {
+    throwUsage("unexpected argument '" + vm["stray"].as<std::vector<std::string>>().front() +
+               "': memsift-collect takes no file names; to write the bundle to a file, give "
+               "-o FILE (see memsift-collect --help)");
   }
   if (vm.count("help")) return CliAction::kHelp;
   if (vm.count("version")) return CliAction::kVersion;
@@ -80,7 +106,8 @@ CliAction parseCommandLine(int argc, const char* const* argv, CollectOptions& o)
     }
     o.page_size = p;
   }
-  o.page_tables = vm.count("no-page-tables") == 0;
+  o.page_tables = vm.count("no-page-frames") == 0 && vm.count("no-page-tables") == 0;
+  o.force = vm.count("force") != 0;
   o.smaps = vm.count("no-smaps") == 0;
   if (vm.count("max-pids")) o.max_pids = vm["max-pids"].as<uint64_t>();
   if (vm.count("max-seconds")) {

@@ -10,6 +10,7 @@
 //   processes         last: the slowest part (smaps) and the one --max-pids/--max-seconds cut
 #include "collector/collection.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -20,6 +21,7 @@
 #include "collector/cgroup_walker.h"
 #include "collector/gentle.h"
 #include "collector/host_facts.h"
+#include "collector/page_size.h"
 #include "collector/page_table_reader.h"
 #include "collector/process_walker.h"
 #include "collector/recorder.h"
@@ -66,6 +68,7 @@ nlohmann::json manifest(Context& c, const std::vector<CgroupHierarchy>& hierarch
       {"kernel_version", validUtf8(h.kernel_version)},
       {"arch", validUtf8(h.arch)},
       {"page_size", h.page_size},
+      {"page_size_source", validUtf8(h.page_size_source)},
       {"byte_order", h.byte_order},
       {"start_time_utc", isoTimeUtc(h.start_time)},
       {"start_time_unix", h.start_time},
@@ -175,15 +178,49 @@ std::string defaultOutputName(std::string_view hostname, int64_t start_time) {
   return "memsift-" + safe + "-" + compactTimeUtc(start_time) + ".tar.zst";
 }
 
+namespace {
+
+// A directory without proc/meminfo is not a system: collecting from it would write a bundle
+// that reports "MemTotal 0 B" and "no findings", the worst answer for a sick host.
+void requireSystemRoot(const SystemRoot& root) {
+  int err = 0;
+  UniqueFd meminfo = root.open("proc/meminfo", 0, err);
+  if (meminfo.valid()) return;
+  std::string path = (root.dir() / "proc/meminfo").string();
+  if (root.isHost()) {
+    throwInput(errnoMessage("cannot read " + path + " (is /proc mounted?)", err));
+  }
+  throwInput(errnoMessage(root.dir().string() + " is not a system root: " + path, err) +
+             " (a --root directory stands for / of the system collected: at least "
+             "proc/meminfo must be beneath it)");
+}
+
+// Replacing a file silently could destroy the bundle of an earlier run, perhaps the only
+// evidence of an incident: an existing file is replaced only when asked (--force). Devices and
+// FIFOs are written in place (/dev/null, a pipe) and are no such loss.
+void refuseExistingOutput(const std::string& target, bool force) {
+  struct stat st;
+  if (force || target == "-" || ::stat(target.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return;
+  throwUsage(target + " already exists: give another -o, or --force to replace it");
+}
+
+}  // namespace
+
 int runCollection(const CollectOptions& o) {
   auto started = std::chrono::steady_clock::now();
   SystemRoot root(o.root);
+  requireSystemRoot(root);
+  std::vector<std::string> warnings;
+  PageSizeFact page_size = determinePageSize(root, o.page_size, warnings);
+  // Even with -q: a page size that contradicts the system makes every page-frame figure wrong.
+  for (const std::string& w : warnings)
+    std::fprintf(stderr, "memsift-collect: warning: %s\n", w.c_str());
   StopControl stop;
   StopControl::installSignalHandlers();
   if (o.max_seconds) stop.setDeadline(std::chrono::duration<double>(*o.max_seconds));
   std::optional<Redactor> redactor;
   if (o.redact) redactor.emplace();
-  HostFacts host = readHostFacts(root, o.page_size);
+  HostFacts host = readHostFacts(root, page_size);
   std::string hostname = o.redact ? redactor->token(host.hostname) : host.hostname;
   nlohmann::json gentle = o.nice ? beGentle() : nlohmann::json{{"nice", "unchanged (--no-nice)"}};
   Progress progress(!o.quiet && !o.dry_run && ::isatty(STDERR_FILENO) == 1);
@@ -202,6 +239,7 @@ int runCollection(const CollectOptions& o) {
   }
 
   std::string target = o.output.empty() ? defaultOutputName(hostname, host.start_time) : o.output;
+  refuseExistingOutput(target, o.force);
   if (target == "-" && ::isatty(STDOUT_FILENO) == 1) {
     throwUsage("refusing to write a bundle to a terminal: use -o FILE or redirect the output");
   }

@@ -74,7 +74,7 @@ std::string compactTimeUtc(int64_t epoch_seconds) {
   return formatUtc(epoch_seconds, "%Y%m%dT%H%M%SZ");
 }
 
-HostFacts readHostFacts(const SystemRoot& root, std::optional<uint64_t> page_size) {
+HostFacts readHostFacts(const SystemRoot& root, const PageSizeFact& page_size) {
   HostFacts f;
   struct utsname u;
   bool have_uname = root.isHost() && ::uname(&u) == 0;
@@ -84,7 +84,8 @@ HostFacts readHostFacts(const SystemRoot& root, std::optional<uint64_t> page_siz
       readSmallFile(root, "proc/sys/kernel/osrelease").value_or(have_uname ? u.release : "unknown");
   f.kernel_version = readSmallFile(root, "proc/version").value_or("");
   f.arch = readSmallFile(root, "proc/sys/kernel/arch").value_or(have_uname ? u.machine : "unknown");
-  f.page_size = page_size.value_or(static_cast<uint64_t>(::sysconf(_SC_PAGESIZE)));
+  f.page_size = page_size.bytes;
+  f.page_size_source = page_size.source;
   f.byte_order = std::endian::native == std::endian::little ? "little" : "big";
   if (auto up = readSmallFile(root, "proc/uptime")) {
     double v = 0;

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "collector/page_size.h"
 #include "collector/system_root.h"
 
 namespace memsift::collector {
@@ -18,13 +19,14 @@ struct HostFacts {
   std::string kernel_release;            // proc/sys/kernel/osrelease
   std::string kernel_version;            // proc/version (the whole line)
   std::string arch;                      // proc/sys/kernel/arch (5.x+) or uname(2) on the host
-  uint64_t page_size = 0;                // --page-size, else this machine's
+  uint64_t page_size = 0;                // see page_size.h
+  std::string page_size_source;          // how page_size is known
   std::string byte_order;                // "little" or "big": the page tables are native-endian u64
   std::optional<double> uptime_seconds;  // proc/uptime, first field
   int64_t start_time = 0;                // seconds since the epoch, UTC
 };
 
-HostFacts readHostFacts(const SystemRoot& root, std::optional<uint64_t> page_size);
+HostFacts readHostFacts(const SystemRoot& root, const PageSizeFact& page_size);
 
 // "2025-11-25T14:50:00Z" and the compact "20251125T145000Z" used in default file names.
 std::string isoTimeUtc(int64_t epoch_seconds);

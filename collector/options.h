@@ -12,9 +12,10 @@ namespace memsift::collector {
 
 struct CollectOptions {
   std::string output;                 // -o: a path, "-" for stdout, empty for the default name
+  bool force = false;                 // --force: replace an existing output file
   std::filesystem::path root = "/";   // --root
   std::optional<uint64_t> page_size;  // --page-size
-  bool page_tables = true;            // --no-page-tables
+  bool page_tables = true;            // --no-page-frames (old spelling: --no-page-tables)
   bool smaps = true;                  // --no-smaps
   std::optional<uint64_t> max_pids;   // --max-pids
   std::optional<double> max_seconds;  // --max-seconds

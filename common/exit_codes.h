@@ -36,9 +36,10 @@ inline constexpr const char* kExitCodeHelp =
     "Exit codes:\n"
     "  0  success\n"
     "  1  internal error (a bug; please report it)\n"
-    "  2  usage error\n"
-    "  3  input unreadable (not a bundle, unsupported format version)\n"
-    "  4  partial: output written from a damaged bundle or an incomplete collection\n"
+    "  2  usage error (also: an existing output file without --force)\n"
+    "  3  input unreadable (not a bundle, unsupported format version, not a system root)\n"
+    "  4  partial: output written from a damaged bundle or an incomplete collection, or a\n"
+    "     report marked PARTIAL\n"
     "  5  output could not be written (disk full, I/O error); no partial file is left\n"
     "  6  interrupted by SIGINT/SIGTERM\n";
 

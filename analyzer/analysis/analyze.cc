@@ -290,6 +290,12 @@ report::Report analyze(const BundleData& d, const AnalyzeOptions& options) {
   r.processes = buildProcesses(d, options.top);
   r.cgroups = buildCgroups(d, options.top, r.cgroup_count);
   r.findings = findFindings(d, r);
+  // Before everything: when the page size is wrong, so is every finding sized in pages.
+  if (auto conflict = checkPageSize(d)) {
+    r.collection.limitations.insert(r.collection.limitations.begin(), conflict->limitation);
+    r.collection.partial = true;
+    r.findings.insert(r.findings.begin(), pageSizeFinding(*conflict, d.page_size));
+  }
   return r;
 }
 

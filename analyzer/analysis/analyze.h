@@ -5,6 +5,10 @@
 #include "analyzer/analysis/bundle_data.h"
 #include "analyzer/report/report.h"
 
+#include <optional>
+#include <string>
+#include <vector>
+
 namespace memsift::analysis {
 
 struct AnalyzeOptions {
@@ -18,5 +22,19 @@ report::Report analyze(const BundleData& data, const AnalyzeOptions& options = {
 report::Ledger buildLedger(const BundleData& data);
 report::AnonReconciliation reconcileAnon(const BundleData& data);
 std::vector<report::Finding> findFindings(const BundleData& data, const report::Report& partial);
+
+// A page size that the bundle's own counts contradict: frames x page size is every byte figure of
+// the page scan, so a wrong one (a --root replay of a 64 KiB arm64 host read as 4 KiB) makes
+// them all wrong by one factor. Checked against MemTotal two ways: the zones' present pages
+// (proc/zoneinfo), which hold MemTotal and not much more, and the end of the page-frame tables,
+// beyond which no memory can be.
+struct PageSizeConflict {
+  uint64_t likely_page_size = 0;  // what the counts imply
+  std::vector<report::Evidence> evidence;
+  std::string limitation;
+};
+std::optional<PageSizeConflict> checkPageSize(const BundleData& data);
+// The finding that puts it first in the report (id page-size-mismatch, critical).
+report::Finding pageSizeFinding(const PageSizeConflict& conflict, uint64_t page_size);
 
 }  // namespace memsift::analysis

@@ -8,6 +8,7 @@
 
 #include "analyzer/analysis/analyze.h"
 #include "analyzer/report/units_format.h"
+#include "common/json/json_field.h"
 
 namespace memsift::analysis {
 
@@ -283,6 +284,40 @@ void unexplainedAnonLru(Context& c, const report::Report& r) {
   c.out.push_back(std::move(f));
 }
 
+// How to look at one of the frames with crash(8): `kmem -p` takes a physical address (or a page
+// pointer), not a PFN, so the step gives PFN x page size; and where its struct page is, which
+// is relative to the vmemmap array of struct page (64 bytes each on the common 64-bit
+// configurations) and located differently on each architecture.
+std::string crashStep(const Context& c, const Finding& f) {
+  std::string arch;
+  if (const nlohmann::json& host = jsonField(c.d.manifest, "host");
+      host.is_object() && jsonField(host, "arch").is_string()) {
+    arch = jsonField(host, "arch").get<std::string>();
+  }
+  std::string vmemmap = "the vmemmap array";
+  if (arch == "x86_64") {
+    vmemmap = "vmemmap_base (0xffffea0000000000 with 4-level paging unless KASLR moved it)";
+  } else if (arch == "aarch64" || arch == "arm64") {
+    vmemmap =
+        "vmemmap (VMEMMAP_START less one struct page per frame below the start of RAM, "
+        "memstart_addr)";
+  } else if (arch.starts_with("ppc64")) {
+    vmemmap = "the kernel variable vmemmap";
+  }
+  const std::string page_struct = "its struct page is at " + vmemmap +
+                                  " + PFN x sizeof(struct page), 0x40 on common configurations";
+  if (f.ranges.empty()) {
+    return "one with crash (`kmem -p PHYSADDR`, the PFN x " + fmtBytes(ByteCount(c.page)) + "; " +
+           page_struct + ")";
+  }
+  const uint64_t pfn = f.ranges.front().start.value();
+  char phys[32];
+  std::snprintf(phys, sizeof phys, "%#" PRIx64, pfn * c.page);
+  return "the first with crash (`kmem -p " + std::string(phys) + "`: the physical address of PFN " +
+         report::formatPfn(f.ranges.front().start) + ", PFN x " + fmtBytes(ByteCount(c.page)) +
+         "; " + page_struct + ")";
+}
+
 void addAnonEvidence(Context& c, const report::Report& r) {
   const report::AnonReconciliation& a = r.anon;
   for (Finding& f : c.out) {
@@ -312,16 +347,13 @@ void addAnonEvidence(Context& c, const report::Report& r) {
                             {"proc/vmstat", "thp_split_page_failed"}});
     }
     if (f.next_steps.empty()) {
-      const std::string pfn = f.ranges.empty() ? "PFN" : report::formatPfn(f.ranges.front().start);
       f.next_steps = {
           "Something holds references to these pages after their last mapping went away: look "
           "in the owning cgroup's workload for pinned memory (vmsplice into pipes, VFIO/RDMA/"
           "DPDK pins, io_uring fixed buffers, vhost) and for a driver that takes page "
           "references (get_user_pages/pin_user_pages) without releasing them.",
           "List the frames with `memsift page-types BUNDLE -b anon,~mmap -l`, then inspect " +
-              std::string(f.ranges.empty() ? "one" : "the first") + " with crash (`kmem -p " + pfn +
-              "`; its struct page is at vmemmap + 0x40 x PFN): _refcount above _mapcount + 1 "
-              "confirms an extra reference.",
+              crashStep(c, f) + ": _refcount above _mapcount + 1 confirms an extra reference.",
           "Check the kernel's errata for THP reference leaks and the THP split failures; as a "
           "stop-gap, restarting the owning workload or setting THP to madvise reduces exposure."};
       if (f.id == "unmapped-anon") {

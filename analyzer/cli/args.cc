@@ -1,11 +1,39 @@
 // Shared command-line parsing for the subcommands.
 #include "analyzer/cli/args.h"
 
+#include <algorithm>
+#include <cctype>
 #include <iostream>
 
 #include "common/error.h"
 
 namespace memsift::cli {
+
+namespace {
+
+// Positional arguments by the names the usage line gives them (BUNDLE, DIR), with what they are;
+// then the options, each with its value's name. Boost alone would list a positional argument as
+// an option ("--bundle arg").
+void printHelp(const po::options_description& options, const std::vector<std::string>& positional,
+               const std::string& usage) {
+  std::cout << "usage: " << usage << "\n\n";
+  po::options_description shown("options");
+  for (const auto& option : options.options()) {
+    const std::string& name = option->long_name();
+    if (std::find(positional.begin(), positional.end(), name) == positional.end()) {
+      shown.add(option);
+      continue;
+    }
+    std::string upper = name;
+    for (char& c : upper)
+      c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    std::cout << "  " << upper << std::string(upper.size() < 8 ? 8 - upper.size() : 1, ' ')
+              << option->description() << "\n";
+  }
+  std::cout << "\n" << shown << "\n";
+}
+
+}  // namespace
 
 bool parseArgs(const std::vector<std::string>& args, po::options_description& options,
                const std::vector<std::string>& positional, const std::string& usage,
@@ -17,7 +45,7 @@ bool parseArgs(const std::vector<std::string>& args, po::options_description& op
   try {
     po::store(po::command_line_parser(args).options(options).positional(pos).run(), vm);
     if (vm.count("help")) {
-      std::cout << "usage: " << usage << "\n\n" << options << "\n";
+      printHelp(options, positional, usage);
       return false;
     }
     po::notify(vm);

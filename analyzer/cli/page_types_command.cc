@@ -3,6 +3,10 @@
 
 #include <charconv>
 #include <cstdio>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "analyzer/analysis/bundle_data.h"
 #include "analyzer/analysis/page_chunk_assembler.h"
@@ -11,8 +15,116 @@
 #include "common/bundle/bundle_reader.h"
 #include "common/exit_codes.h"
 #include "common/json/json_field.h"
+#include "common/kpf.h"
+#include "common/parse/mountinfo.h"
 
 namespace memsift::cli {
+
+namespace {
+
+// One memory cgroup of the bundle's map (cgroups.tsv): its hierarchy, inode and path inside the
+// hierarchy, unescaped ("/machine.slice/machine-qemu\x2d1\x2dvm.scope" is stored with its
+// backslashes in octal, as mountinfo escapes paths).
+struct CgroupEntry {
+  int hierarchy = 0;
+  uint64_t inode = 0;
+  std::string path;
+};
+
+struct CgroupMap {
+  std::vector<CgroupEntry> cgroups;
+  int page_hierarchy = -1;                 // whose inodes kpagecgroup holds; -1 unknown
+  std::map<int, std::string> mount_point;  // per hierarchy, as on the captured host
+};
+
+void readCgroupRows(std::string_view text, bool first_part, CgroupMap& map) {
+  size_t pos = 0;
+  bool header = first_part;
+  while (pos < text.size()) {
+    size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(pos, end - pos);
+    pos = end + 1;
+    if (header) {
+      header = false;
+      continue;
+    }
+    size_t t1 = line.find('\t'), t2 = line.find('\t', t1 + 1);
+    if (t1 == std::string_view::npos || t2 == std::string_view::npos) continue;
+    CgroupEntry e;
+    if (std::from_chars(line.data(), line.data() + t1, e.hierarchy).ec != std::errc() ||
+        std::from_chars(line.data() + t1 + 1, line.data() + t2, e.inode).ec != std::errc()) {
+      continue;
+    }
+    e.path = parse::unescapeMountField(line.substr(t2 + 1));
+    map.cgroups.push_back(std::move(e));
+  }
+}
+
+void readHierarchies(const nlohmann::json& manifest, CgroupMap& map) {
+  const nlohmann::json& mc = jsonField(manifest, "memory_cgroups");
+  if (!mc.is_object()) return;
+  if (jsonField(mc, "kpagecgroup_hierarchy").is_number_integer())
+    map.page_hierarchy = jsonField(mc, "kpagecgroup_hierarchy").get<int>();
+  if (!jsonField(mc, "hierarchies").is_array()) return;
+  for (const nlohmann::json& h : jsonField(mc, "hierarchies")) {
+    if (!h.is_object() || !jsonField(h, "id").is_number_integer() ||
+        !jsonField(h, "mount_point").is_string()) {
+      continue;
+    }
+    std::string mp = jsonField(h, "mount_point").get<std::string>();
+    while (mp.size() > 1 && mp.back() == '/')
+      mp.pop_back();
+    map.mount_point[jsonField(h, "id").get<int>()] = mp;
+  }
+}
+
+// page-types takes a directory on the live system ("/sys/fs/cgroup/memory/x"); the bundle knows
+// paths inside the hierarchy ("/x"). Both are accepted, exactly: a path that names no cgroup of
+// the bundle is an error, never another cgroup that happens to end the same way.
+std::optional<uint64_t> resolveCgroup(const CgroupMap& map, std::string_view arg) {
+  std::string path(arg);
+  while (path.size() > 1 && path.back() == '/')
+    path.pop_back();
+  for (const CgroupEntry& e : map.cgroups) {
+    if (map.page_hierarchy >= 0 && e.hierarchy != map.page_hierarchy) continue;
+    if (e.path == path) return e.inode;
+    auto mp = map.mount_point.find(e.hierarchy);
+    if (mp == map.mount_point.end() || !path.starts_with(mp->second)) continue;
+    std::string_view rest = std::string_view(path).substr(mp->second.size());
+    if (rest.empty() ? e.path == "/" : rest == e.path) return e.inode;
+  }
+  return std::nullopt;
+}
+
+// On 4.18-era kernels only a THP's head page carries its memory cgroup in kpagecgroup; the tails
+// read 0 until the THP is split (kernel-facts.md), so a -c filter, like the kernel's page-types,
+// counts one page of each THP. Counted here so that the user is told (page-types' own semantics
+// notes are what the user knows), with what `memsift report` counts instead.
+struct TailCensus {
+  uint64_t inode = 0;  // the -c cgroup
+  uint64_t head_cgroup = 0;
+  uint64_t heads = 0, uncharged_tails = 0;
+
+  void visit(const PageFrameChunk& c) {
+    if (!c.hasCgroups()) return;
+    constexpr uint64_t head = kpf::bit(kpf::kCompoundHead), tail = kpf::bit(kpf::kCompoundTail),
+                       thp = kpf::bit(kpf::kThp);
+    for (size_t i = 0; i < c.flags.size(); ++i) {
+      const uint64_t f = c.flags[i];
+      if (!(f & thp)) {
+        head_cgroup = 0;
+      } else if (f & head) {
+        head_cgroup = c.cgroups[i];
+        heads += head_cgroup == inode;
+      } else if ((f & tail) && c.cgroups[i] == 0 && head_cgroup == inode) {
+        ++uncharged_tails;
+      }
+    }
+  }
+};
+
+}  // namespace
 
 int runPageTypes(const Args& args) {
   page_types::Options options = page_types::parseOptions(args);
@@ -24,7 +136,7 @@ int runPageTypes(const Args& args) {
   // The page size and the cgroup paths come from the bundle's manifest and cgroups.tsv; the
   // tables are streamed once per pass.
   uint64_t page_size = 4096;
-  std::map<std::string, uint64_t> cgroup_inodes;
+  CgroupMap cgroup_map;
   {
     bundle::InputFile input(options.bundle);
     bundle::BundleReader reader(input);
@@ -33,22 +145,14 @@ int runPageTypes(const Args& args) {
       page_size = jsonField(host, "page_size").get<uint64_t>();
     }
     if (options.cgroupPath) {
+      readHierarchies(reader.manifest(), cgroup_map);
       // Only the cgroup map is needed: stop at the first page chunk (cgroups come before).
       std::string text;
       while (reader.next() && !reader.current().page_chunk) {
-        if (reader.current().name != "cgroups.tsv" || !reader.readAll(text)) continue;
-        size_t pos = text.find('\n');  // header
-        while (pos != std::string::npos && pos + 1 < text.size()) {
-          size_t end = text.find('\n', pos + 1);
-          std::string line = text.substr(pos + 1, end == std::string::npos ? end : end - pos - 1);
-          size_t t1 = line.find('\t'), t2 = line.find('\t', t1 + 1);
-          uint64_t inode = 0;
-          if (t1 != std::string::npos && t2 != std::string::npos &&
-              std::from_chars(line.data() + t1 + 1, line.data() + t2, inode).ec == std::errc()) {
-            cgroup_inodes[line.substr(t2 + 1)] = inode;
-          }
-          pos = end;
-        }
+        const std::string& name = reader.current().name;
+        const bool first = name == "cgroups.tsv";
+        if (!first && !name.starts_with("cgroups.tsv.part")) continue;
+        if (reader.readAll(text)) readCgroupRows(text, first, cgroup_map);
       }
     }
   }
@@ -61,24 +165,33 @@ int runPageTypes(const Args& args) {
     std::vector<std::string> d = analysis::forEachPageChunk(options.bundle, from, visit, needs);
     if (!d.empty()) damage = std::move(d);
   };
-  auto resolve = [&](std::string_view path) -> std::optional<uint64_t> {
-    // page-types takes a path on the live system ("/sys/fs/cgroup/memory/x"); the bundle knows
-    // paths inside the hierarchy ("/x"). Accept both: the longest path the argument ends with.
-    std::optional<uint64_t> best;
-    size_t best_len = 0;
-    for (const auto& [cg, inode] : cgroup_inodes) {
-      if (cg == "/" ? path == "/" : path.ends_with(cg) && cg.size() > best_len) {
-        best = inode;
-        best_len = cg.size();
-      }
-    }
-    if (!best && path.starts_with("/sys/fs/cgroup")) {
-      auto root = cgroup_inodes.find("/");  // a mount point: the hierarchy's root
-      if (root != cgroup_inodes.end()) best = root->second;
-    }
-    return best;
+  auto resolve = [&](std::string_view path) { return resolveCgroup(cgroup_map, path); };
+  // The -c cgroup's THP heads and the tails that read 0, counted on the first pass.
+  std::optional<TailCensus> tails;
+  bool tails_counted = false;
+  auto produce_counting = [&](Pfn from, const page_types::ChunkVisitor& visit) {
+    if (!tails || tails_counted) return produce(from, visit);
+    produce(from, [&](const PageFrameChunk& c) {
+      tails->visit(c);
+      return visit(c);
+    });
+    tails_counted = true;
   };
-  int code = page_types::runPageTypes(options, produce, PageSize(page_size), resolve, out);
+  if (options.cgroupPath || options.cgroupInode != 0) {
+    tails.emplace();
+    tails->inode =
+        options.cgroupInode != 0 ? options.cgroupInode : resolve(*options.cgroupPath).value_or(0);
+  }
+  int code = page_types::runPageTypes(options, produce_counting, PageSize(page_size), resolve, out);
+  if (tails && tails->uncharged_tails > 0) {
+    std::fprintf(stderr,
+                 "memsift page-types: note: on this kernel only a THP's head page carries its "
+                 "memory cgroup in kpagecgroup (4.18-era semantics; tails read 0), so -c counted "
+                 "%llu THP heads and left out their %llu tail pages, as the kernel's page-types "
+                 "would; `memsift report` charges tails to their head's cgroup\n",
+                 static_cast<unsigned long long>(tails->heads),
+                 static_cast<unsigned long long>(tails->uncharged_tails));
+  }
   if (damage.empty()) return code;
   // The output above counts what was intact; say what was not, as `memsift report` does.
   for (const std::string& d : damage)

@@ -14,9 +14,11 @@ namespace memsift::cli {
 int runReport(const Args& args) {
   po::options_description options("report options");
   options.add_options()("bundle", po::value<std::string>(), "the bundle (- for stdin)")(
-      "format,f", po::value<std::string>()->default_value("text"), "text, json, markdown or html")(
-      "output,o", po::value<std::string>()->default_value("-"),
-      "write the report here (- = stdout)")("top", po::value<size_t>()->default_value(20),
+      "format,f", po::value<std::string>()->value_name("FORMAT")->default_value("text"),
+      "text, json, markdown or html")(
+      "output,o", po::value<std::string>()->value_name("FILE")->default_value("-"),
+      "write the report here (- = stdout)")("top",
+                                            po::value<size_t>()->value_name("N")->default_value(20),
                                             "rows in the process and cgroup tables");
   po::variables_map vm;
   if (!parseArgs(args, options, {"bundle"},
@@ -39,7 +41,9 @@ int runReport(const Args& args) {
   out.commit();
   for (const std::string& d : r.collection.damage)
     std::fprintf(stderr, "memsift report: %s\n", d.c_str());
-  return r.collection.complete ? kExitOk : kExitPartial;
+  // A report that says PARTIAL exits 4 like one from a damaged bundle: whatever reads the exit
+  // code must not take it for a whole answer.
+  return r.collection.complete && !r.collection.partial ? kExitOk : kExitPartial;
 }
 
 }  // namespace memsift::cli

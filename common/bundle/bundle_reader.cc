@@ -6,6 +6,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "common/bundle/file_kind.h"
 #include "common/bundle/tar.h"
 #include "common/bundle/zstd_stream.h"
 #include "common/error.h"
@@ -23,8 +24,10 @@ struct SeenMember {
 }  // namespace
 
 struct BundleReader::Impl {
-  Impl(ByteSource& source, bool hash_members) : zstd(source), hash_members(hash_members) {}
+  Impl(ByteSource& source, bool hash_members)
+      : head(source), zstd(head), hash_members(hash_members) {}
 
+  HeadRecorder head;  // the first bytes, to say what a file that is not a bundle is
   ZstdDecoder zstd;
   bool hash_members = true;
   nlohmann::json manifest;
@@ -345,6 +348,15 @@ BundleReader::BundleReader(ByteSource& source, bool hash_members)
     : impl_(std::make_unique<Impl>(source, hash_members)) {
   Impl& d = *impl_;
   if (!d.readHeader()) {
+    if (std::string kind = describeForeignFile(d.head.head()); !kind.empty()) {
+      // A bundle someone decompressed is still the evidence: say how to make it one again.
+      std::string hint = kind == "an uncompressed tar archive"
+                             ? "; if it is a decompressed bundle, `zstd FILE` makes it one again"
+                             : "";
+      throwInput("not a memsift bundle: this is " + kind +
+                 " (memsift-collect writes a tar archive compressed with zstd, *.tar.zst" + hint +
+                 ")");
+    }
     if (d.zstd.state() == ZstdDecoder::State::kCorrupt) {
       throwInput("not a memsift bundle (not a zstd stream: " + d.zstd.error() + ")");
     }

@@ -103,6 +103,72 @@ TEST_CASE("memsift refuses what is not a bundle with exit 3, bad usage with exit
   CHECK(test::run(memsiftCmd("info " + (dir / "missing").string())).exit_code == 3);
 }
 
+TEST_CASE("a mistyped command gets one line and a suggestion, not the whole usage (exit 2)") {
+  auto r = test::run(memsiftCmd("reprot b.tar.zst"));
+  CHECK(r.exit_code == 2);
+  CHECK(r.out == "memsift: unknown command 'reprot'; did you mean 'report'?\n");
+  r = test::run(memsiftCmd("page-type b.tar.zst"));
+  CHECK(r.out == "memsift: unknown command 'page-type'; did you mean 'page-types'?\n");
+  r = test::run(memsiftCmd("frobnicate x"));
+  CHECK(r.exit_code == 2);
+  CHECK(r.out ==
+        "memsift: unknown command 'frobnicate' (commands: report, page-types, info, list, "
+        "extract; see memsift --help)\n");
+}
+
+TEST_CASE("a file that is not a bundle is named for what it is (exit 3)") {
+  test::TempDir dir;
+  test::writeFile(dir / "data", std::string(2048, 'x'));
+  const std::string d = "'" + dir.path().string() + "'";
+  REQUIRE(test::run("cd " + d + " && gzip -c data > b.tar.gz && xz -c data > b.xz && bzip2 -c " +
+                    "data > b.bz2 && tar cf b.tar data && : > empty")
+              .exit_code == 0);
+  const std::pair<const char*, const char*> kinds[] = {
+      {"b.tar.gz", "this is gzip-compressed data"},
+      {"b.xz", "this is xz-compressed data"},
+      {"b.bz2", "this is bzip2-compressed data"},
+      {"b.tar", "this is an uncompressed tar archive"},
+      {"empty", "this is an empty file"},
+  };
+  for (const auto& [file, says] : kinds) {
+    auto r = test::run(memsiftCmd("report " + (dir / file).string()));
+    INFO(r.out);
+    CHECK(r.exit_code == 3);
+    CHECK_THAT(r.out,
+               Catch::StartsWith(std::string("memsift report: not a memsift bundle: ") + says +
+                                 " (memsift-collect writes a tar archive compressed with "
+                                 "zstd, *.tar.zst"));
+    CHECK(r.out.find("Unknown frame descriptor") == std::string::npos);
+  }
+}
+
+TEST_CASE("a report marked PARTIAL exits 4; a report's output device is named when it fails") {
+  test::TempDir dir;
+  // No process was captured: the report says PARTIAL, and its exit code must agree.
+  auto r = test::run(memsiftCmd("report " + writeBundle(dir).string()));
+  INFO(r.out);
+  CHECK_THAT(r.out, Catch::Contains("PARTIAL REPORT"));
+  CHECK(r.exit_code == 4);
+  if (std::filesystem::exists("/dev/full")) {
+    r = test::run(memsiftCmd("report " + writeBundle(dir).string() + " -o /dev/full"));
+    CHECK(r.exit_code == 5);
+    CHECK_THAT(r.out, Catch::Contains("cannot write /dev/full: No space left on device"));
+  }
+}
+
+TEST_CASE("subcommand help names arguments and values, not Boost's placeholders") {
+  auto r = test::run(memsiftCmd("report --help"));
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find(" arg") == std::string::npos);
+  CHECK(r.out.find("--bundle") == std::string::npos);
+  CHECK_THAT(r.out, Catch::Contains("  BUNDLE  the bundle (- for stdin)") &&
+                        Catch::Contains("-f [ --format ] FORMAT (=text)") &&
+                        Catch::Contains("--top N (=20)"));
+  r = test::run(memsiftCmd("extract --help"));
+  CHECK_THAT(r.out, Catch::Contains("  DIR     a new or empty directory to extract into"));
+  CHECK(r.out.find(" arg") == std::string::npos);
+}
+
 TEST_CASE("a manifest with fields missing or of the wrong type is read as absent, never a crash") {
   test::TempDir dir;
   auto path = dir / "odd.tar.zst";
@@ -120,12 +186,14 @@ TEST_CASE("a manifest with fields missing or of the wrong type is read as absent
     w.finish(true);
     out.commit();
   }
-  for (const char* cmd : {"report", "info", "page-types"}) {
+  for (const char* cmd : {"info", "page-types"}) {
     auto r = test::run(memsiftCmd(std::string(cmd) + " " + path.string()));
     INFO(cmd << ": " << r.out);
     CHECK(r.exit_code == 0);
   }
+  // The report is partial (no process was captured): exit 4, not a crash.
   auto r = test::run(memsiftCmd("report --format json " + path.string()));
-  REQUIRE(r.exit_code == 0);
+  INFO(r.out);
+  REQUIRE(r.exit_code == 4);
   CHECK(r.out.find("\"hostname\": \"\"") != std::string::npos);
 }

@@ -23,6 +23,9 @@ TEST_CASE("memsift page-types on a bundle matches every reference output") {
   if (!fs::exists(ref / "kpageflags.zst")) test::skipTest("no reference data at " + ref.string());
   test::TempDir dir;
   test::writeFile(dir / "root/proc/kpageflags", test::readFile(ref / "kpageflags.zst"));
+  // A system root has at least proc/meminfo (memsift-collect refuses a tree without it).
+  test::writeFile(dir / "root/proc/meminfo",
+                  test::readFile(test::sourceDir() / "testdata/roots/minimal/proc/meminfo"));
   auto collect =
       test::run((test::binDir() / "memsift-collect").string() + " -q --no-nice --root " +
                 (dir / "root").string() + " --page-size 4096 -o " + (dir / "b.tar.zst").string());

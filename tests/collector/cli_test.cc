@@ -35,7 +35,7 @@ TEST_CASE("command-line options") {
   CHECK(o.smaps);
   CHECK(o.nice);
   CHECK(o.level == 3);
-  CHECK(parse({"-o", "-", "--root", "/r", "--page-size", "65536", "--no-page-tables", "--no-smaps",
+  CHECK(parse({"-o", "-", "--root", "/r", "--page-size", "65536", "--no-page-frames", "--no-smaps",
                "--max-pids", "10", "--max-seconds", "2.5", "--redact", "--level", "19", "--dry-run",
                "--no-nice", "-q"},
               o) == CliAction::kCollect);
@@ -51,6 +51,11 @@ TEST_CASE("command-line options") {
   CHECK(o.dry_run);
   CHECK_FALSE(o.nice);
   CHECK(o.quiet);
+  CHECK_FALSE(o.force);
+  CollectOptions f;
+  CHECK(parse({"--force", "--no-page-tables"}, f) == CliAction::kCollect);
+  CHECK(f.force);
+  CHECK_FALSE(f.page_tables);  // the old spelling still works
   CollectOptions h;
   CHECK(parse({"--help"}, h) == CliAction::kHelp);
   CHECK(parse({"--version"}, h) == CliAction::kVersion);
@@ -63,16 +68,25 @@ TEST_CASE("bad options are usage errors that say what is wrong") {
   CHECK(usageError({"--level", "0"}) == "--level 0: zstd levels are 1 to 19");
   CHECK(usageError({"--bogus"}).find("bogus") != std::string::npos);
   CHECK(usageError({"-o", ""}) == "--output needs a file name");
+  // A forgotten -o: the bare word is refused, not ignored while the bundle goes elsewhere.
+  CHECK(usageError({"out.tar.zst"}) ==
+        "unexpected argument 'out.tar.zst': memsift-collect takes no file names; to write the "
+        "bundle to a file, give -o FILE (see memsift-collect --help)");
+  CHECK(usageError({"-q", "-o", "a.tar.zst", "b.tar.zst"})
+            .starts_with("unexpected argument 'b.tar.zst'"));
 }
 
 TEST_CASE("the help (--help) lists the options and the exit codes") {
   test::CommandResult r = test::run(test::collectorPath() + " --help");
   CHECK(r.exit_code == 0);
-  for (const char* s : {"--root DIR", "--no-page-tables", "--max-seconds", "--dry-run", "--redact",
-                        "Exit codes:", "6  interrupted by SIGINT/SIGTERM"}) {
+  for (const char* s : {"--root DIR", "--no-page-frames", "--max-seconds", "--dry-run", "--redact",
+                        "--force", "Exit codes:", "6  interrupted by SIGINT/SIGTERM"}) {
     INFO(s);
     CHECK(r.out.find(s) != std::string::npos);
   }
+  // The old spelling read like PageTables (page-table pages): accepted, no longer shown.
+  CHECK(r.out.find("--no-page-tables") == std::string::npos);
+  CHECK(r.out.find("stray") == std::string::npos);
 }
 
 }  // namespace

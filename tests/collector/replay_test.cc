@@ -60,9 +60,14 @@ TEST_CASE("replay with --root reproduces every file byte for byte") {
   fs::create_directories(root / "proc/4242");
 
   fs::path out = tmp / "b.tar.zst";
+  // 64 KiB, not what the tree says (x86_64, KernelPageSize 4 kB): taken, with a warning each.
   std::string log = runCollector("-q --page-size 65536 --root " + shellQuote(root.string()) +
                                  " -o " + shellQuote(out.string()));
-  CHECK(log.empty());
+  CHECK(log ==
+        "memsift-collect: warning: --page-size 65536, but the root says 4096 (proc/1/smaps "
+        "KernelPageSize)\n"
+        "memsift-collect: warning: --page-size 65536, but the root says 4096 "
+        "(proc/sys/kernel/arch x86_64)\n");
   CHECK(verifyWithReader(out).empty());
   ExtractedBundle b = extractBundle(out, tmp / "x");
   CHECK(b.index.at("complete") == true);
@@ -104,6 +109,7 @@ TEST_CASE("replay with --root reproduces every file byte for byte") {
         readFile(root / "proc/sys/kernel/osrelease")
             .substr(0, readFile(root / "proc/sys/kernel/osrelease").size() - 1));
   CHECK(host.at("page_size") == 65536);
+  CHECK(host.at("page_size_source") == "--page-size");
   CHECK(host.at("byte_order") == "little");
   CHECK(b.manifest.at("options").at("page_size") == 65536);
 
@@ -288,6 +294,56 @@ TEST_CASE("an unusable --root or output is an error with its exit code") {
   r = run(collectorPath() + " --level 40");
   CHECK(r.exit_code == 2);
   CHECK(r.out == "memsift-collect: --level 40: zstd levels are 1 to 19\n");
+  // A device that fails is named, not called standard output.
+  if (fs::exists("/dev/full")) {
+    r = run(collectorPath() + " --no-nice -q --root " + shellQuote(root.string()) +
+            " -o /dev/full");
+    CHECK(r.exit_code == 5);
+    CHECK_THAT(r.out, Catch::Contains("cannot write /dev/full: No space left on device"));
+  }
+}
+
+TEST_CASE("a directory without proc/meminfo is not a system root: exit 3, no bundle") {
+  TempDir tmp;
+  fs::create_directories(tmp / "empty");
+  CommandResult r =
+      run(collectorPath() + " --no-nice -q --page-size 4096 --root " +
+          shellQuote((tmp / "empty").string()) + " -o " + shellQuote((tmp / "b.tar.zst").string()));
+  INFO(r.out);
+  CHECK(r.exit_code == 3);
+  CHECK_THAT(r.out, Catch::Contains((tmp / "empty").string() + " is not a system root: " +
+                                    (tmp / "empty/proc/meminfo").string() +
+                                    ": No such file or directory"));
+  CHECK_FALSE(fs::exists(tmp / "b.tar.zst"));
+  checkNoTemporaryFiles(tmp.path());
+}
+
+TEST_CASE("-o onto an existing file is refused without --force (exit 2), replaced with it") {
+  TempDir tmp;
+  fs::path root = tmp / "root";
+  makeReplayRoot(root, 10);
+  const fs::path out = tmp / "b.tar.zst";
+  writeFile(out, "an earlier bundle");
+  const std::string cmd = collectorPath() + " --no-nice -q --root " + shellQuote(root.string()) +
+                          " -o " + shellQuote(out.string());
+  CommandResult r = run(cmd);
+  CHECK(r.exit_code == 2);
+  CHECK(r.out == "memsift-collect: " + out.string() +
+                     " already exists: give another -o, or --force to replace it\n");
+  std::ifstream kept(out, std::ios::binary);
+  CHECK(std::string(std::istreambuf_iterator<char>(kept), {}) == "an earlier bundle");
+  r = run(cmd + " --force");
+  INFO(r.out);
+  CHECK(r.exit_code == 0);
+  CHECK(verifyWithReader(out).empty());
+  checkNoTemporaryFiles(tmp.path());
+  // A bare word is a usage error before anything is read or written.
+  r = run("cd " + shellQuote(tmp.path().string()) + " && " + collectorPath() +
+          " --no-nice -q --root " + shellQuote(root.string()) + " out.tar.zst");
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.out, Catch::Contains("unexpected argument 'out.tar.zst'"));
+  for (const auto& e : fs::directory_iterator(tmp.path()))
+    CHECK(e.path().filename().string().rfind("memsift-", 0) == std::string::npos);
 }
 
 }  // namespace
