@@ -10,6 +10,7 @@
 //   processes         last: the slowest part (smaps) and the one --max-pids/--max-seconds cut
 #include "collector/collection.h"
 
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -261,6 +262,11 @@ int runCollection(const CollectOptions& o) {
     c.figures.elapsed_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     c.figures.stats = rec.stats();
+    if (o.root == "/") {
+      struct rusage ru {};
+      if (::getrusage(RUSAGE_SELF, &ru) == 0)
+        c.figures.own_peak_rss_bytes = static_cast<uint64_t>(ru.ru_maxrss) * 1024;  // KiB
+    }
     writer.finish(stop.reason() == StopReason::kNone, {{"collection", figuresJson(c.figures)}});
     file.commit();
     figures = c.figures;

@@ -13,6 +13,7 @@ nlohmann::json figuresJson(const RunFigures& f) {
       {"bytes_read", f.stats.bytes_read},
   };
   j["stopped"] = f.stopped.empty() ? nlohmann::json(nullptr) : nlohmann::json(f.stopped);
+  if (f.own_peak_rss_bytes) j["own_peak_rss_bytes"] = *f.own_peak_rss_bytes;
   return j;
 }
 

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -23,6 +24,10 @@ struct RunFigures {
   CollectionStats stats;
   uint64_t uncompressed_bytes = 0;  // known only after finish()
   uint64_t compressed_bytes = 0;
+  // The collector's own peak RSS, for a live collection only: its buffers are anonymous memory on
+  // the host's LRU while the page tables are read, so the scan sees them and the counters read
+  // before and after may not. The analyzer widens its scan-versus-counters bound by this much.
+  std::optional<uint64_t> own_peak_rss_bytes;
 };
 
 nlohmann::json figuresJson(const RunFigures& figures);

@@ -87,6 +87,9 @@ struct BundleData {
   bool bundle_complete = false;      // the stream ended cleanly with index.json
   uint64_t resumes = 0;              // times reading went on past corrupt data
   bool collection_complete = false;  // index.json says the collector finished
+  // The live collector's own peak RSS (index.json collection.own_peak_rss_bytes): memory of its
+  // own that the page scan may count and the counters may not.
+  std::optional<ByteCount> collector_rss;
 
   // Inode -> cgroup in the page-cgroup hierarchy (nullptr if unknown).
   const CgroupData* cgroupByInode(uint64_t inode) const;

@@ -139,6 +139,8 @@ class Loader {
     d_.bundle_complete = reader.complete();
     d_.resumes = reader.resumes();
     d_.collection_complete = jsonField(d_.index, "complete") == true;
+    const nlohmann::json& rss = jsonField(jsonField(d_.index, "collection"), "own_peak_rss_bytes");
+    if (rss.is_number_unsigned()) d_.collector_rss = ByteCount(rss.get<uint64_t>());
     finishCgroups();
     finishProcesses();
   }

@@ -107,7 +107,7 @@ class FrameTables::Table {
 
 FrameTables::FrameTables(const fs::path& proc_dir, Era era, int nodes, NodeOf node_of,
                          const void* ctx, bool sparse, bool write_cgroups)
-    : era_(era), nodes_(nodes), node_of_(node_of), ctx_(ctx), write_cgroups_(write_cgroups) {
+    : era_(era), nodes_(nodes), node_of_(node_of), ctx_(ctx) {
   fs::create_directories(proc_dir);
   tables_[0] = new Table(proc_dir / "kpageflags", sparse);
   tables_[1] = new Table(proc_dir / "kpagecount", sparse);

@@ -119,7 +119,6 @@ class FrameTables {
   NodeOf node_of_;
   const void* ctx_;
   Table* tables_[3];
-  bool write_cgroups_;
   uint64_t pos_ = 0;
   std::array<CatStats, kCatCount> cats_;
   std::map<uint64_t, std::array<uint64_t, kCatCount>> cgroups_;
