@@ -374,24 +374,26 @@ void renderCgroups(const Report& r, std::string& out, size_t fit) {
     out += noCgroupRows(r) + "\n";
     return;
   }
-  Table t({{"cgroup", false, 24},
-           {"tasks", true},
-           {"usage", true},
-           {"limit", true},
-           {"anon", true},
-           {"file", true},
-           {"frames", true},
-           {"own", true},
-           {"unmapped anon", true}});
+  // In 100 columns the kernel's anon/file split gives way to the page scan's columns (--wide).
+  const bool wide = fit == 0;
+  std::vector<Table::Column> columns = {
+      {"cgroup", false, 24}, {"tasks", true}, {"usage", true}, {"limit", true}};
+  if (wide) columns.insert(columns.end(), {{"anon", true}, {"file", true}});
+  columns.insert(columns.end(), {{"frames", true}, {"own", true}, {"unmapped anon", true}});
+  Table t(std::move(columns));
   for (const CgroupRow& c : r.cgroups) {
-    t.row({printable(c.path), formatCount(c.tasks), formatBytes(c.usage, "-"),
-           c.limit ? formatBytes(*c.limit) : "none", formatBytes(c.stat_anon, "-"),
-           formatBytes(c.stat_file, "-"), formatBytes(c.subtree_frame_bytes, "-"),
-           formatBytes(c.frame_bytes, "-"), formatBytes(c.subtree_frame_unmapped_anon, "-")});
+    std::vector<std::string> row = {printable(c.path), formatCount(c.tasks),
+                                    formatBytes(c.usage, "-"),
+                                    c.limit ? formatBytes(*c.limit) : "none"};
+    if (wide) row.insert(row.end(), {formatBytes(c.stat_anon, "-"), formatBytes(c.stat_file, "-")});
+    row.insert(row.end(), {formatBytes(c.subtree_frame_bytes, "-"), formatBytes(c.frame_bytes, "-"),
+                           formatBytes(c.subtree_frame_unmapped_anon, "-")});
+    t.row(std::move(row));
   }
   t.render(out, "  ", fit);
   if (std::string note = cgroupColumnsNote(r.cgroups); !note.empty())
     wrapped(out, "  ", "  ", note);
+  if (!wide) out += "  (anon and file, and whole cgroup paths: --wide)\n";
 }
 
 void renderCollection(const Report& r, std::string& out, size_t fit) {
