@@ -4,6 +4,8 @@
 #include <algorithm>
 
 #include "analyzer/analysis/analyze.h"
+#include "analyzer/report/units_format.h"
+#include "common/json/json_field.h"
 
 namespace memsift::analysis {
 
@@ -31,10 +33,10 @@ report::Ledger buildLedger(const BundleData& d) {
   };
   static constexpr Part kParts[] = {
       {"free", "Free", "MemFree"},
-      {"anon_active", "Anonymous LRU, active (incl. shmem)", "Active(anon)"},
-      {"anon_inactive", "Anonymous LRU, inactive (incl. shmem)", "Inactive(anon)"},
-      {"file_active", "File LRU, active", "Active(file)"},
-      {"file_inactive", "File LRU, inactive", "Inactive(file)"},
+      {"anon_lru_active", "Anonymous LRU, active (incl. shmem)", "Active(anon)"},
+      {"anon_lru_inactive", "Anonymous LRU, inactive (incl. shmem)", "Inactive(anon)"},
+      {"file_lru_active", "File LRU, active", "Active(file)"},
+      {"file_lru_inactive", "File LRU, inactive", "Inactive(file)"},
       {"unevictable", "Unevictable (mlocked, ramfs, ...)", "Unevictable"},
       {"slab_reclaimable", "Slab, reclaimable", "SReclaimable"},
       {"slab_unreclaimable", "Slab, unreclaimable", "SUnreclaim"},
@@ -77,6 +79,29 @@ report::Ledger buildLedger(const BundleData& d) {
   }
   ledger.residual_bytes = rest;
   return ledger;
+}
+
+std::optional<PageCount> framesLost(const BundleData& d) {
+  if (!d.census) return std::nullopt;
+  const frames::FrameCensus& c = *d.census;
+  // The collector counts the kpageflags frames it wrote (index.json, written last): whatever the
+  // scan lacks of them was lost on the way, in gaps or at the end.
+  const nlohmann::json& figures = jsonField(d.index, "collection");
+  const nlohmann::json& written = jsonField(figures, "page_frames");
+  if (written.is_number_unsigned()) {
+    uint64_t n = written.get<uint64_t>();
+    return PageCount(n > c.frames.value() ? n - c.frames.value() : 0);
+  }
+  // Without the index (a cut bundle) the gaps are known; what came after the last chunk is
+  // known only from the memory layout: its frames at or above the last PFN scanned.
+  uint64_t lost = c.missing_frames.value();
+  if (d.bundle_complete && d.damage.empty()) return PageCount(lost);
+  if (!d.layout.known()) return std::nullopt;
+  for (const frames::PfnRange& r : d.layout.ranges()) {
+    if (r.end <= c.end_pfn) continue;
+    lost += (r.end - std::max(r.start, c.end_pfn)).value();
+  }
+  return PageCount(lost);
 }
 
 report::AnonReconciliation reconcileAnon(const BundleData& d) {
@@ -126,11 +151,15 @@ report::AnonReconciliation reconcileAnon(const BundleData& d) {
                         c[FrameCategory::kAnonThpPartlyMapped].unmapped_subpages.value();
     a.frames_anon_unmapped = ByteCount(unmapped * d.page_size);
     a.sources.push_back({"pageframes", "kpageflags, kpagecount"});
+    a.frames_lost = framesLost(d);
+    a.frames_lost_unknown = !a.frames_lost;
   }
 
   // Anonymous LRU memory that neither mapped anonymous pages nor shmem explain.
   uint64_t explained = a.anon_pages.value() + a.shmem.value();
   a.unexplained = ByteCount(a.lru_anon.value() > explained ? a.lru_anon.value() - explained : 0);
+  a.difference_bytes = static_cast<int64_t>(a.lru_anon.value()) - static_cast<int64_t>(explained);
+  if (d.meminfo) a.unevictable = d.meminfo->get("Unevictable");
   uint64_t total = meminfoBytes(d, "MemTotal").value();
   a.unexplained_share =
       total ? static_cast<double>(a.unexplained.value()) / static_cast<double>(total) : 0.0;
@@ -146,6 +175,140 @@ report::AnonReconciliation reconcileAnon(const BundleData& d) {
         {delta("Active(anon)") + delta("Inactive(anon)"), delta("AnonPages"), delta("Shmem")}));
   }
   return a;
+}
+
+}  // namespace memsift::analysis
+
+namespace memsift::analysis {
+
+std::optional<report::FreeReconciliation> reconcileFree(const BundleData& d) {
+  if (!d.meminfo || !d.zoneinfo || d.zoneinfo->zones.empty()) return std::nullopt;
+  using report::formatBytes;
+  using report::formatCount;
+  const uint64_t page = d.page_size;
+  report::FreeReconciliation f;
+  f.mem_free = meminfoBytes(d, "MemFree");
+  f.mem_total = meminfoBytes(d, "MemTotal");
+  f.sources = {{std::string(kMeminfo), "MemFree, MemTotal"},
+               {"proc/zoneinfo", "pages free, present, managed, start_pfn, spanned"}};
+  const frames::FrameCensus* census = d.census ? &*d.census : nullptr;
+  const bool by_zone = census && census->zones.size() == d.zoneinfo->zones.size();
+  uint64_t present = 0, managed = 0, free = 0;
+  const parse::Zone* widest = nullptr;  // the zone with the most present-but-unmanaged pages
+  for (size_t i = 0; i < d.zoneinfo->zones.size(); ++i) {
+    const parse::Zone& z = d.zoneinfo->zones[i];
+    if (!z.populated()) continue;
+    report::ZoneFree row;
+    row.node = static_cast<int>(z.node);
+    row.zone = std::string(z.name);
+    row.present = z.present;
+    row.managed = z.managed;
+    row.free = z.free;
+    // A zone reaching past the last frame of a cut scan was not scanned whole: no figure.
+    const bool scanned = by_zone && (census->zones[i].end <= census->end_pfn ||
+                                     (d.bundle_complete && d.damage.empty()));
+    if (scanned) {
+      const auto& pages = census->zones[i].pages;
+      row.frames_free = PageCount(pages[static_cast<size_t>(frames::FrameCategory::kFree)]);
+      row.frames_unflagged =
+          PageCount(pages[static_cast<size_t>(frames::FrameCategory::kUnflagged)]);
+    }
+    present += z.present.value();
+    managed += z.managed.value();
+    free += z.free.value();
+    auto unmanaged = [](const parse::Zone& x) {
+      return x.present.value() > x.managed.value() ? x.present.value() - x.managed.value() : 0;
+    };
+    if (!widest || unmanaged(z) > unmanaged(*widest)) widest = &z;
+    f.zones.push_back(std::move(row));
+  }
+  f.zones_present = ByteCount(present * page);
+  f.zones_managed = ByteCount(managed * page);
+  f.zones_free = ByteCount(free * page);
+  if (census) {
+    f.frames_free = ByteCount((*census)[frames::FrameCategory::kFree].pages.value() * page);
+    f.frames_unflagged =
+        ByteCount((*census)[frames::FrameCategory::kUnflagged].pages.value() * page);
+    f.sources.push_back({"pageframes", "free, unflagged"});
+  }
+  f.free_beyond_zones =
+      static_cast<int64_t>(f.mem_free.value()) - static_cast<int64_t>(f.zones_free.value());
+  f.total_beyond_managed =
+      static_cast<int64_t>(f.mem_total.value()) - static_cast<int64_t>(f.zones_managed.value());
+
+  // What counts as agreement: how far MemFree moved while the collector ran, at least 1% of
+  // MemFree or 4 MiB (zoneinfo and meminfo are not read at the same instant).
+  uint64_t moved = 0;
+  if (d.meminfo_after) {
+    uint64_t before = f.mem_free.value();
+    uint64_t after = d.meminfo_after->get("MemFree").value_or(f.mem_free).value();
+    moved = before > after ? before - after : after - before;
+  }
+  const uint64_t tolerance = std::max({moved, f.mem_free.value() / 100, uint64_t{4} << 20});
+  auto abs64 = [](int64_t v) {
+    return v < 0 ? uint64_t{0} - static_cast<uint64_t>(v) : static_cast<uint64_t>(v);
+  };
+  const uint64_t beyond = abs64(f.free_beyond_zones);
+  const uint64_t unmanaged = present > managed ? (present - managed) * page : 0;
+  if (beyond <= tolerance) {
+    f.explanation.push_back("MemFree (" + formatBytes(f.mem_free) +
+                            ") is what the zones' free lists hold (" + formatBytes(f.zones_free) +
+                            ", proc/zoneinfo), within " + formatBytes(ByteCount(tolerance)) + ".");
+  } else if (f.free_beyond_zones > 0) {
+    std::string s = "MemFree (" + formatBytes(f.mem_free) +
+                    ") exceeds what the zones' free lists "
+                    "hold (" +
+                    formatBytes(f.zones_free) + ") by " + formatBytes(ByteCount(beyond)) + ".";
+    if (f.total_beyond_managed > 0 && widest) {
+      s += " MemTotal likewise exceeds the pages the zones manage by " +
+           formatBytes(ByteCount(abs64(f.total_beyond_managed))) +
+           ": this kernel counts as total and free memory it has not yet handed to the buddy "
+           "allocator (deferred struct-page initialisation: node " +
+           std::to_string(widest->node) + " zone " + std::string(widest->name) + " has " +
+           formatCount(widest->present.value()) + " pages present but " +
+           formatCount(widest->managed.value()) +
+           " managed). That memory is free to use, but its frames are not initialised yet: the "
+           "page scan sees them without flags, not as free (buddy).";
+    } else {
+      s += " The difference is counted free but is on no zone's free list.";
+    }
+    f.explanation.push_back(std::move(s));
+  } else {
+    f.explanation.push_back("The zones' free lists hold " + formatBytes(ByteCount(beyond)) +
+                            " more than MemFree: meminfo and zoneinfo were read at different "
+                            "times while memory was being freed.");
+  }
+  const std::optional<PageCount> lost = framesLost(d);
+  if (f.frames_free && (!lost || lost->value() > 0)) {
+    f.explanation.push_back(
+        "The page scan finds " + formatBytes(*f.frames_free) + " of free (buddy) frames against " +
+        formatBytes(f.zones_free) + " on the zones' free lists, but it lacks " +
+        (lost ? formatBytes(ByteCount(lost->value() * page)) : std::string("an unknown number")) +
+        " of frames (damage or truncation): the rest of the free memory may be there.");
+  } else if (f.frames_free) {
+    uint64_t scan = f.frames_free->value(), zones = f.zones_free.value();
+    uint64_t diff = scan > zones ? scan - zones : zones - scan;
+    std::string s = "The page scan finds " + formatBytes(*f.frames_free) +
+                    " of free (buddy) frames against " + formatBytes(f.zones_free) +
+                    " on the zones' free lists";
+    s += diff <= tolerance ? " (they agree within " + formatBytes(ByteCount(tolerance)) + ")."
+                           : ": the scan takes seconds, and memory was allocated and freed "
+                             "meanwhile (" +
+                                 formatBytes(ByteCount(diff)) + " apart).";
+    f.explanation.push_back(std::move(s));
+  }
+  if (f.frames_unflagged && f.frames_unflagged->value() > 0) {
+    std::string s = "Of the " + formatBytes(*f.frames_unflagged) +
+                    " of frames without flags, up to " + formatBytes(ByteCount(unmanaged)) +
+                    " is present memory the buddy allocator does not manage (present minus "
+                    "managed over the zones: boot reservations such as the kernel image, the "
+                    "memmap and crashkernel";
+    s += f.total_beyond_managed > 0 ? ", and memory whose struct pages are not initialised yet)"
+                                    : ")";
+    s += "; the rest is kernel allocations that set no page flag.";
+    f.explanation.push_back(std::move(s));
+  }
+  return f;
 }
 
 }  // namespace memsift::analysis

@@ -25,7 +25,9 @@ report::Host buildHost(const BundleData& d) {
   h.hostname = jsonString(host, "hostname");
   h.kernel = jsonString(host, "kernel_release");
   h.arch = jsonString(host, "arch");
+  // The manifest says "little" or "big"; the report's contract spells it out.
   h.byte_order = jsonString(host, "byte_order");
+  if (h.byte_order == "little" || h.byte_order == "big") h.byte_order += "-endian";
   h.collected_at = jsonString(host, "start_time_utc");
   h.page_size = d.page_size;
   if (host.is_object() && host.contains("uptime_seconds") &&
@@ -102,9 +104,20 @@ report::Collection buildCollection(const BundleData& d) {
           report::formatCount(fc.frames_without_cgroups.value()) +
           " page frames lost their kpagecgroup to damage: they are attributed to no cgroup");
     }
-    if (d.census->missing_frames.value() > 0) {
-      c.limitations.push_back(report::formatCount(d.census->missing_frames.value()) +
-                              " page frames are missing from the tables (damaged chunks)");
+    // Frames lost to damage or truncation make every page-scan figure a lower bound; the
+    // findings that compare counters with the scan allow for them (findings.cc).
+    if (std::optional<PageCount> lost = framesLost(d); !lost) {
+      c.limitations.push_back(
+          "the page-frame tables were cut and the bundle has no memory layout to tell how many "
+          "frames are missing: page-scan figures are lower bounds, and the counters are not "
+          "compared with them (no counters-disagree, no anon-lru-unexplained)");
+    } else if (lost->value() > 0) {
+      c.limitations.push_back(
+          report::formatCount(lost->value()) + " page frames (" +
+          report::formatBytes(ByteCount(lost->value() * d.page_size)) +
+          ") are missing from the tables (damage or truncation): page-scan figures are lower "
+          "bounds by up to that much, and counters-disagree and anon-lru-unexplained are raised "
+          "only for differences those frames cannot hold");
     }
     if (!d.layout.known()) {
       c.limitations.push_back(
@@ -139,7 +152,8 @@ report::FrameSummary buildFrameSummary(const BundleData& d) {
   report::FrameSummary s;
   const frames::FrameCensus& c = *d.census;
   s.frames = c.frames;
-  s.missing_frames = c.missing_frames;
+  // Gaps between chunks, and at the end of a cut bundle the frames the layout expected.
+  s.missing_frames = framesLost(d).value_or(c.missing_frames);
   for (size_t i = 0; i < frames::kFrameCategoryCount; ++i) {
     const frames::CategoryCensus& cat = c.categories[i];
     if (cat.pages.value() == 0) continue;
@@ -191,18 +205,26 @@ std::vector<report::ProcessRow> buildProcesses(const BundleData& d, size_t top) 
     r.comm = p.comm;
     r.cmdline = p.cmdline;
     r.cgroup = p.cgroup_path;
-    r.rss = p.has_rollup || p.has_smaps ? p.rss : p.vm_rss;
-    r.pss = p.pss;
-    r.uss = p.private_clean + p.private_dirty;
-    r.anon = p.rss_anon;
-    r.file = p.rss_file;
-    r.shmem = p.rss_shmem;
-    r.swap = p.vm_swap;
-    r.anon_huge = p.anon_huge;
+    const bool smaps = p.has_rollup || p.has_smaps;
+    if (smaps) {
+      r.rss = p.rss;
+      r.pss = p.pss;
+      r.uss = p.private_clean + p.private_dirty;
+      r.anon_huge = p.anon_huge;
+    } else if (p.has_status) {
+      r.rss = p.vm_rss;
+    }
+    if (p.has_status) {
+      r.anon = p.rss_anon;
+      r.file = p.rss_file;
+      r.shmem = p.rss_shmem;
+      r.swap = p.vm_swap;
+    }
     rows.push_back(std::move(r));
   }
   std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
-    return a.rss != b.rss ? a.rss > b.rss : a.pid < b.pid;
+    ByteCount ra = a.rss.value_or(ByteCount()), rb = b.rss.value_or(ByteCount());
+    return ra != rb ? ra > rb : a.pid < b.pid;
   });
   if (rows.size() > top) rows.resize(top);
   return rows;
@@ -262,9 +284,11 @@ std::vector<report::CgroupRow> buildCgroups(const BundleData& d, size_t top, uin
   }
   count = rows.size();
   addSubtreeFrames(rows);
-  // Frames charged directly (not the subtree) when the scan exists, else the subtree's usage.
+  // What the usage column counts: the cgroup and its descendants. With the page scan, the frames
+  // charged to the subtree, else the kernel's (hierarchical) usage.
   auto key = [](const report::CgroupRow& r) {
-    return r.frame_bytes ? r.frame_bytes->value() : r.usage.value_or(ByteCount()).value();
+    return r.subtree_frame_bytes ? r.subtree_frame_bytes->value()
+                                 : r.usage.value_or(ByteCount()).value();
   };
   std::sort(rows.begin(), rows.end(), [&](const auto& a, const auto& b) {
     return key(a) != key(b) ? key(a) > key(b) : a.path < b.path;
@@ -281,12 +305,14 @@ report::Report analyze(const BundleData& d, const AnalyzeOptions& options) {
   r.collection = buildCollection(d);
   r.ledger = buildLedger(d);
   r.anon = reconcileAnon(d);
+  r.free_memory = reconcileFree(d);
   if (d.census) {
     r.frames = buildFrameSummary(d);
     r.memory_map = buildMap(d, options.map_cells);
   }
   r.process_count = static_cast<uint64_t>(std::count_if(
       d.processes.begin(), d.processes.end(), [](const auto& p) { return !p.kernel_thread; }));
+  r.table_rows = options.top;
   r.processes = buildProcesses(d, options.top);
   r.cgroups = buildCgroups(d, options.top, r.cgroup_count);
   r.findings = findFindings(d, r);

@@ -21,6 +21,11 @@ report::Report analyze(const BundleData& data, const AnalyzeOptions& options = {
 // The parts, exposed for tests.
 report::Ledger buildLedger(const BundleData& data);
 report::AnonReconciliation reconcileAnon(const BundleData& data);
+// MemFree against the zones and the page scan; nullopt without meminfo or zoneinfo.
+std::optional<report::FreeReconciliation> reconcileFree(const BundleData& data);
+// Frames the page scan lacks of what the host's tables held (damage, truncation); nullopt when
+// the bundle cannot tell (cut, and no memory layout).
+std::optional<PageCount> framesLost(const BundleData& data);
 std::vector<report::Finding> findFindings(const BundleData& data, const report::Report& partial);
 
 // A page size that the bundle's own counts contradict: frames x page size is every byte figure of

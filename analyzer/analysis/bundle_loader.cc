@@ -428,7 +428,18 @@ class Loader {
     if (!assembler_) {
       assembler_.emplace(d_.byte_swap, [this](const PageFrameChunk& chunk) {
         if (!layout_built_) buildLayout();
-        if (!scanner_) scanner_.emplace(d_.layout);
+        if (!scanner_) {
+          scanner_.emplace(d_.layout);
+          // MemFree is reconciled with the scan zone by zone (accounting.cc).
+          if (d_.zoneinfo) {
+            std::vector<std::pair<Pfn, Pfn>> spans;
+            // One span per zone, empty for a zone without start_pfn: census zone i is zone i.
+            for (const parse::Zone& z : d_.zoneinfo->zones)
+              spans.emplace_back(z.start_pfn.value_or(Pfn()),
+                                 z.start_pfn ? *z.start_pfn + z.spanned : Pfn());
+            scanner_->setZones(spans);
+          }
+        }
         d_.has_page_tables = true;
         scanner_->consume(chunk);
       });

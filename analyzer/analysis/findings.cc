@@ -259,11 +259,16 @@ void unexplainedAnonLru(Context& c, const report::Report& r) {
   const report::AnonReconciliation& a = r.anon;
   uint64_t gap = a.unexplained.value();
   uint64_t scan = a.frames_anon_unmapped ? a.frames_anon_unmapped->value() : 0;
+  uint64_t lost = 0;
   if (c.d.census) {
+    // A scan with an unknown number of frames missing cannot tell what it did not see.
+    if (a.frames_lost_unknown) return;
+    // Frames lost to damage may hold unmapped anonymous memory the scan did not see.
+    lost = a.frames_lost ? a.frames_lost->value() * c.page : 0;
     // The scan found the unmapped memory itself: the counters only corroborate it.
     uint64_t bound = std::max<uint64_t>(gap / 10, a.drift ? a.drift->value() * 2 : 0);
-    if (gap <= scan + bound) return;
-    gap -= scan;
+    if (gap <= scan + lost + bound) return;
+    gap -= scan + lost;
   }
   if (!c.significant(gap)) return;
   Finding f;
@@ -275,7 +280,11 @@ void unexplainedAnonLru(Context& c, const report::Report& r) {
       fmtBytes(ByteCount(gap)) + " (" + fmtPercent(gap, c.total) +
       " of MemTotal) of anonymous memory is on the LRU lists but is neither mapped "
       "anonymous memory (AnonPages) nor shmem" +
-      (c.d.census ? ", and the page scan does not account for it." : ": memory no process maps.");
+      (c.d.census ? ", and the page scan does not account for it" +
+                        std::string(lost ? " even if all " + fmtBytes(ByteCount(lost)) +
+                                               " of frames missing from it held such memory."
+                                         : ".")
+                  : ": memory no process maps.");
   if (!c.d.census) {
     f.next_steps.push_back(
         "Re-run memsift-collect as root so that the page-frame tables are captured: they tell "
@@ -484,9 +493,11 @@ void shmemUnmapped(Context& c) {
 void oomKills(Context& c) {
   auto kills = c.vmstat("oom_kill");
   std::vector<std::string> lines;
+  std::vector<size_t> line_numbers;  // the evidence's field: "line N" of dev/kmsg
   if (const std::string* kmsg = c.d.text("dev/kmsg")) {
-    size_t pos = 0;
+    size_t pos = 0, number = 0;
     while (pos < kmsg->size()) {
+      ++number;
       size_t nl = kmsg->find('\n', pos);
       std::string_view line(kmsg->data() + pos,
                             (nl == std::string::npos ? kmsg->size() : nl) - pos);
@@ -495,6 +506,7 @@ void oomKills(Context& c) {
           line.find("Out of memory") != std::string_view::npos) {
         size_t semi = line.find(';');
         lines.emplace_back(semi == std::string_view::npos ? line : line.substr(semi + 1));
+        line_numbers.push_back(number);
       }
     }
   }
@@ -507,7 +519,7 @@ void oomKills(Context& c) {
               " since boot: memory ran out for real.";
   if (kills) f.evidence.push_back({"oom_kill " + fmtCount(*kills), {"proc/vmstat", "oom_kill"}});
   for (size_t i = 0; i < std::min<size_t>(lines.size(), 10); ++i) {
-    f.evidence.push_back({lines[i], {"dev/kmsg", ""}});
+    f.evidence.push_back({lines[i], {"dev/kmsg", "line " + std::to_string(line_numbers[i])}});
   }
   f.next_steps.push_back(
       "The findings above say where the memory went; the victims are the "
@@ -725,12 +737,20 @@ void zombieCgroups(Context& c) {
 
 void countersDisagree(Context& c, const report::Report& r) {
   if (!c.d.census || !r.anon.frames_lru_anon) return;
+  // With frames missing from the scan in unknown number, any shortfall may be on them.
+  if (r.anon.frames_lost_unknown) return;
   uint64_t counted = r.anon.lru_anon.value(), scanned = r.anon.frames_lru_anon->value();
   uint64_t diff = counted > scanned ? counted - scanned : scanned - counted;
   uint64_t bound = std::max<uint64_t>(counted / 20, r.anon.drift ? r.anon.drift->value() * 2 : 0);
   // The collector's own buffers were anonymous LRU memory while it read the tables (a small guest
   // showed 8 MiB of difference from a collector of 10.5 MiB peak RSS).
   if (c.d.collector_rss) bound += c.d.collector_rss->value();
+  // Frames lost to damage or truncation were not scanned: when the scan falls short, they may
+  // hold the difference, up to their size; only what they cannot hold is a disagreement.
+  const uint64_t lost = r.anon.frames_lost ? r.anon.frames_lost->value() * c.page : 0;
+  const uint64_t held = counted > scanned ? std::min(diff, lost) : 0;
+  const uint64_t raw = diff;
+  diff -= held;
   if (diff <= bound || !c.significant(diff)) return;
   Finding f;
   f.id = "counters-disagree";
@@ -738,8 +758,19 @@ void countersDisagree(Context& c, const report::Report& r) {
   f.bytes = ByteCount(diff);
   f.pages = PageCount(diff / c.page);
   f.summary = "The anonymous LRU counters (" + fmtBytes(r.anon.lru_anon) + ") and the page scan (" +
-              fmtBytes(*r.anon.frames_lru_anon) + ") disagree by " + fmtBytes(ByteCount(diff)) +
-              ", more than the counters moved during collection.";
+              fmtBytes(*r.anon.frames_lru_anon) + ") disagree by " + fmtBytes(ByteCount(raw)) +
+              ", more than the counters moved during collection" +
+              (held ? " and more than the " + fmtBytes(ByteCount(lost)) +
+                          " of frames missing from the scan could hold."
+                    : ".");
+  if (held) {
+    f.evidence.push_back({fmtCount(r.anon.frames_lost->value()) + " frames (" +
+                              fmtBytes(ByteCount(lost)) +
+                              ") are missing from the scan (damage or truncation): the difference "
+                              "is counted net of " +
+                              fmtBytes(ByteCount(held)) + " that could be on them",
+                          {"pageframes", "missing_frames"}});
+  }
   f.evidence.push_back({"Active(anon) + Inactive(anon) = " + fmtBytes(r.anon.lru_anon),
                         {"proc/meminfo", "Active(anon), Inactive(anon)"}});
   f.evidence.push_back(

@@ -4,6 +4,7 @@
 
 #include "analyzer/cli/args.h"
 #include "analyzer/cli/commands.h"
+#include "analyzer/report/units_format.h"
 #include "common/bundle/bundle_reader.h"
 #include "common/exit_codes.h"
 #include "common/json/json_field.h"
@@ -76,14 +77,22 @@ int runInfo(const Args& args) {
   if (index.is_object() && jsonField(index, "sources").is_array() &&
       !jsonField(index, "sources").empty()) {
     std::printf("not captured whole:\n");
+    uint64_t without_address_space = 0;
     for (const nlohmann::json& s : jsonField(index, "sources")) {
       auto text = [&](const char* key, const char* absent) {
         const nlohmann::json& v = jsonField(s, key);
         return v.is_null() ? std::string(absent) : scalar(v);
       };
+      // Kernel threads have no smaps_rollup to capture: one line for all of them.
+      if (report::isNoAddressSpace({text("path", ""), text("status", ""), text("detail", "")})) {
+        ++without_address_space;
+        continue;
+      }
       std::printf("  %-40s %-10s %s\n", text("path", "?").c_str(), text("status", "?").c_str(),
                   text("detail", "").c_str());
     }
+    if (without_address_space > 0)
+      std::printf("  %s\n", report::noAddressSpaceSentence(without_address_space).c_str());
   }
   if (reader.damage()) std::printf("damage: %s\n", reader.damage()->c_str());
   for (const std::string& p : reader.problems())

@@ -17,12 +17,14 @@ int runReport(const Args& args) {
       "format,f", po::value<std::string>()->value_name("FORMAT")->default_value("text"),
       "text, json, markdown or html")(
       "output,o", po::value<std::string>()->value_name("FILE")->default_value("-"),
-      "write the report here (- = stdout)")("top",
-                                            po::value<size_t>()->value_name("N")->default_value(20),
-                                            "rows in the process and cgroup tables");
+      "write the report here (- = stdout)")(
+      "top", po::value<size_t>()->value_name("N")->default_value(20),
+      "rows in the process and cgroup tables (0: none)")(
+      "wide", "text: tables as wide as their data, every process column (default: 100 columns)");
   po::variables_map vm;
   if (!parseArgs(args, options, {"bundle"},
-                 "memsift report BUNDLE [--format text|json|markdown|html] [-o FILE] [--top N]",
+                 "memsift report BUNDLE [--format text|json|markdown|html] [-o FILE] [--top N] "
+                 "[--wide]",
                  vm)) {
     return kExitOk;
   }
@@ -33,7 +35,9 @@ int runReport(const Args& args) {
   analysis::BundleData data = analysis::loadBundle(vm["bundle"].as<std::string>());
   report::Report r = analysis::analyze(data, analyze_options);
   std::string text;
-  report::renderReport(r, format, text);
+  report::TextOptions text_options;
+  if (vm.count("wide")) text_options.width = 0;
+  report::renderReport(r, format, text, text_options);
 
   // Written under a temporary name and renamed: a half-written report never appears.
   bundle::OutputFile out(vm["output"].as<std::string>());

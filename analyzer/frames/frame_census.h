@@ -57,6 +57,14 @@ struct FrameCensus {
   PageCount unevictable;  // lru + unevictable
   PageCount mlocked;      // raw bit 33
 
+  // Pages per category inside each zone's PFN span (proc/zoneinfo start_pfn, spanned), in the
+  // order FrameScanner::setZones() got them; spans made disjoint there. Empty without zoneinfo.
+  struct ZoneSpan {
+    Pfn start, end;
+    CategoryPages pages{};
+  };
+  std::vector<ZoneSpan> zones;
+
   // A coarse physical map: pages per category in cells of kMapCellFrames frames, PFN order
   // (cell i covers [i * kMapCellFrames, (i + 1) * kMapCellFrames)). 4 TiB of 4 KiB pages is
   // 65536 cells: a few MiB, whatever the host.

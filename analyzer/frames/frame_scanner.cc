@@ -127,8 +127,33 @@ void FrameScanner::add(FrameCategory category, Pfn start, uint64_t pages, int no
   run_ = {category, node, cgroup, start, pages};
 }
 
+void FrameScanner::setZones(const std::vector<std::pair<Pfn, Pfn>>& spans) {
+  census_.zones.clear();
+  for (const auto& [start, end] : spans)
+    census_.zones.push_back({start, std::max(start, end), {}});
+}
+
 void FrameScanner::flushRun() {
   if (run_.pages == 0) return;
+  // Zones: a handful of spans, visited once per run (not per frame). A frame counts once, in
+  // the first span holding it.
+  if (!census_.zones.empty()) {
+    const Pfn run_end = run_.start + PageCount(run_.pages);
+    uint64_t counted = 0;
+    for (size_t z = 0; z < census_.zones.size() && counted < run_.pages; ++z) {
+      FrameCensus::ZoneSpan& zone = census_.zones[z];
+      Pfn lo = std::max(zone.start, run_.start), hi = std::min(zone.end, run_end);
+      if (lo >= hi) continue;
+      uint64_t n = (hi - lo).value();
+      // Frames of this overlap already counted in an earlier span that overlaps this one.
+      for (size_t e = 0; e < z; ++e) {
+        Pfn elo = std::max(census_.zones[e].start, lo), ehi = std::min(census_.zones[e].end, hi);
+        if (elo < ehi) n -= std::min(n, (ehi - elo).value());
+      }
+      zone.pages[static_cast<size_t>(run_.category)] += n;
+      counted += n;
+    }
+  }
   CategoryCensus& cat = census_.categories[static_cast<size_t>(run_.category)];
   cat.pages += PageCount(run_.pages);
   if (run_.node >= 0 && static_cast<size_t>(run_.node) < cat.node_pages.size()) {

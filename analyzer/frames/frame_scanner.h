@@ -22,6 +22,10 @@ class FrameScanner {
  public:
   explicit FrameScanner(const PfnLayout& layout);
 
+  // Zone spans [start, end) to count categories in (FrameCensus::zones), before the first chunk.
+  // Spans may overlap (ZONE_MOVABLE inside Normal's): a frame counts in the first span holding
+  // it, in the order given.
+  void setZones(const std::vector<std::pair<Pfn, Pfn>>& spans);
   // Chunks in increasing PFN order; gaps between them are counted as missing frames.
   void consume(const PageFrameChunk& chunk);
   // Ends the last compound page and run. Call once, after the last chunk.

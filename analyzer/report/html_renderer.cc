@@ -163,6 +163,7 @@ class HtmlWriter {
     findings();
     ledger();
     anon();
+    freeMemory();
     memoryMap();
     frames();
     cgroups();
@@ -404,14 +405,47 @@ class HtmlWriter {
             label + "</text>\n";
   }
 
+  void freeMemory() {
+    if (!r_.free_memory) return;
+    const FreeReconciliation& f = *r_.free_memory;
+    const uint64_t page = r_.host.page_size;
+    auto bytes = [&](PageCount p) { return formatBytes(ByteCount(p.value() * page)); };
+    auto scan = [&](const std::optional<PageCount>& p) {
+      return p ? bytes(*p) : std::string("n/a");
+    };
+    out_ += "<section id=\"free\">\n<h2>Free memory</h2>\n<p>MemFree <b>" +
+            formatBytes(f.mem_free) +
+            "</b>, by zone.</p>\n<table>\n<tr><th>zone</th><th class=\"n\">present</th><th "
+            "class=\"n\">managed</th><th class=\"n\">free</th><th class=\"n\">free "
+            "(scan)</th><th class=\"n\">no flags (scan)</th></tr>\n";
+    auto row = [&](const std::string& name, const std::string& a, const std::string& b,
+                   const std::string& c, const std::string& d, const std::string& e) {
+      out_ += "<tr><td>" + name + "</td><td class=\"n\">" + a + "</td><td class=\"n\">" + b +
+              "</td><td class=\"n\">" + c + "</td><td class=\"n\">" + d + "</td><td class=\"n\">" +
+              e + "</td></tr>\n";
+    };
+    for (const ZoneFree& z : f.zones)
+      row(esc(zoneName(z)), bytes(z.present), bytes(z.managed), bytes(z.free), scan(z.frames_free),
+          scan(z.frames_unflagged));
+    row("<b>all zones</b>", formatBytes(f.zones_present), formatBytes(f.zones_managed),
+        formatBytes(f.zones_free), formatBytes(f.frames_free), formatBytes(f.frames_unflagged));
+    out_ += "</table>\n<ul>\n";
+    for (const std::string& sentence : f.explanation)
+      out_ += "<li>" + esc(sentence) + "</li>\n";
+    out_ += "</ul>\n</section>\n";
+  }
+
   void anon() {
     const AnonReconciliation& a = r_.anon;
     out_ +=
         "<section id=\"anon\">\n<h2>Anonymous memory reconciliation</h2>\n<p>What the "
         "anonymous LRU holds, minus what processes map (AnonPages) and shmem (which also lives "
         "on the anon LRU), leaves memory <b>mapped by nobody: " +
-        formatBytes(a.unexplained) + " (" + percent(a.unexplained_share) +
-        " of MemTotal)</b>.</p>\n";
+        formatBytes(a.unexplained) + " (" + percent(a.unexplained_share) + " of MemTotal)</b>.";
+    if (a.difference_bytes < 0)
+      out_ += " The difference is " + formatSignedBytes(a.difference_bytes) + ": " +
+              anonNegativeNote(a);
+    out_ += "</p>\n";
     uint64_t lru = a.lru_anon.value(), mapped = a.anon_pages.value(), shmem = a.shmem.value();
     std::vector<std::pair<std::string, uint64_t>> checks;
     if (a.process_rss_anon) checks.push_back({"Σ RssAnon", a.process_rss_anon->value()});
@@ -634,12 +668,13 @@ class HtmlWriter {
     uint64_t total = std::max<uint64_t>(r_.cgroup_count, r_.cgroups.size());
     out_ += "<section id=\"cgroups\">\n<h2>Top memory cgroups</h2>\n";
     if (r_.cgroups.empty()) {
-      out_ += "<p>No memory cgroup data in this bundle.</p>\n</section>\n";
+      out_ += "<p>" + noCgroupRows(r_) + "</p>\n</section>\n";
       return;
     }
     out_ += "<p>The " + std::to_string(r_.cgroups.size()) + " largest of " + formatCount(total) +
-            " memory cgroups by memory charged to them; each bar counts the cgroup with "
-            "everything below it, red is anonymous memory nobody maps.</p>\n"
+            " memory cgroups, " + cgroupOrder(r_.cgroups) +
+            "; each bar counts the cgroup with everything below it, red is anonymous memory "
+            "nobody maps.</p>\n"
             "<div class=\"bars\">\n";
     // Parents hold their children's charges (usage is hierarchical): the bars do too.
     auto charged = [](const CgroupRow& c) {
@@ -665,14 +700,15 @@ class HtmlWriter {
         "</div>\n<details><summary>Table</summary>\n<table>\n<tr><th>cgroup</th><th "
         "class=\"n\">tasks</th><th class=\"n\">usage</th><th class=\"n\">limit</th><th "
         "class=\"n\">anon</th><th class=\"n\">file</th><th class=\"n\">frames</th><th "
-        "class=\"n\">unmapped anon</th></tr>\n";
+        "class=\"n\">own</th><th class=\"n\">unmapped anon</th></tr>\n";
     for (const CgroupRow& c : r_.cgroups) {
       out_ += "<tr><td>" + esc(c.path) + "</td><td class=\"n\">" + formatCount(c.tasks) +
               "</td><td class=\"n\">" + formatBytes(c.usage) + "</td><td class=\"n\">" +
               (c.limit ? formatBytes(*c.limit) : std::string("none")) + "</td><td class=\"n\">" +
               formatBytes(c.stat_anon) + "</td><td class=\"n\">" + formatBytes(c.stat_file) +
+              "</td><td class=\"n\">" + formatBytes(c.subtree_frame_bytes) +
               "</td><td class=\"n\">" + formatBytes(c.frame_bytes) + "</td><td class=\"n\">" +
-              formatBytes(c.frame_unmapped_anon) + "</td></tr>\n";
+              formatBytes(c.subtree_frame_unmapped_anon) + "</td></tr>\n";
     }
     out_ += "</table>\n";
     if (std::string note = cgroupColumnsNote(r_.cgroups); !note.empty())
@@ -684,7 +720,7 @@ class HtmlWriter {
     uint64_t total = std::max<uint64_t>(r_.process_count, r_.processes.size());
     out_ += "<section id=\"processes\">\n<h2>Top processes</h2>\n";
     if (r_.processes.empty()) {
-      out_ += "<p>No per-process data in this bundle.</p>\n</section>\n";
+      out_ += "<p>" + noProcessRows(r_) + "</p>\n</section>\n";
       return;
     }
     out_ += "<p>The " + std::to_string(r_.processes.size()) + " largest of " + formatCount(total) +
@@ -693,13 +729,13 @@ class HtmlWriter {
             "style=\"background:#9467bd\"></span>shmem.</p>\n<div class=\"bars\">\n";
     uint64_t max = 1;
     for (const ProcessRow& p : r_.processes)
-      max = std::max(max, p.rss.value());
+      max = std::max(max, p.rss.value_or(ByteCount()).value());
     for (const ProcessRow& p : r_.processes) {
       std::string name = esc(p.comm) + " (" + std::to_string(p.pid) + ")";
       barRow(name, esc(p.cmdline),
-             {{p.anon.value(), "#4e79a7", "anonymous " + formatBytes(p.anon)},
-              {p.file.value(), "#59a14f", "file " + formatBytes(p.file)},
-              {p.shmem.value(), "#9467bd", "shmem " + formatBytes(p.shmem)}},
+             {{p.anon.value_or(ByteCount()).value(), "#4e79a7", "anonymous " + formatBytes(p.anon)},
+              {p.file.value_or(ByteCount()).value(), "#59a14f", "file " + formatBytes(p.file)},
+              {p.shmem.value_or(ByteCount()).value(), "#9467bd", "shmem " + formatBytes(p.shmem)}},
              max, formatBytes(p.rss));
     }
     out_ +=
@@ -718,7 +754,10 @@ class HtmlWriter {
               formatBytes(p.anon_huge) + "</td><td>" + esc(p.cgroup) + "</td><td class=\"mono\">" +
               esc(clip(printable(p.cmdline), 200)) + "</td></tr>\n";
     }
-    out_ += "</table>\n</details>\n</section>\n";
+    out_ += "</table>\n";
+    if (std::string note = processAbsentNote(r_.processes, "n/a"); !note.empty())
+      out_ += "<p>" + esc(note) + "</p>\n";
+    out_ += "</details>\n</section>\n";
   }
 
   void collection() {
@@ -734,15 +773,18 @@ class HtmlWriter {
     for (const std::string& d : c.damage)
       out_ += "<li>Bundle damage: " + esc(d) + "</li>\n";
     out_ += "</ul>\n";
-    if (!c.missing.empty()) {
+    const MissingView missing = missingView(c);
+    if (!missing.rows.empty()) {
       out_ +=
           "<h4>Not captured whole</h4>\n<table>\n<tr><th>path</th><th>status</th>"
           "<th>detail</th></tr>\n";
-      for (const MissingSource& m : c.missing)
-        out_ += "<tr><td class=\"mono\">" + esc(m.path) + "</td><td>" + esc(m.status) +
-                "</td><td>" + esc(m.detail) + "</td></tr>\n";
+      for (const MissingSource* m : missing.rows)
+        out_ += "<tr><td class=\"mono\">" + esc(m->path) + "</td><td>" + esc(m->status) +
+                "</td><td>" + esc(m->detail) + "</td></tr>\n";
       out_ += "</table>\n";
     }
+    if (missing.without_address_space > 0)
+      out_ += "<p>" + noAddressSpaceSentence(missing.without_address_space) + "</p>\n";
     if (!c.parse_issues.empty()) {
       out_ += "<h4>Malformed input (" + formatCount(c.parse_issues.size()) + ")</h4>\n<ul>\n";
       for (size_t i = 0; i < std::min(c.parse_issues.size(), kHtmlParseIssues); ++i)

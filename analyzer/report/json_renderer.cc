@@ -91,7 +91,43 @@ json anonJson(const AnonReconciliation& a) {
       {"frames_anon_unmapped_bytes", optionalBytes(a.frames_anon_unmapped)},
       {"unexplained_bytes", a.unexplained.value()},
       {"unexplained_share", a.unexplained_share},
+      {"difference_bytes", a.difference_bytes},
+      {"unevictable_bytes", optionalBytes(a.unevictable)},
+      {"frames_lost", a.frames_lost ? json(a.frames_lost->value()) : json(nullptr)},
       {"drift_bytes", optionalBytes(a.drift)},
+      {"sources", std::move(sources)},
+  };
+}
+
+json freeJson(const FreeReconciliation& f) {
+  json zones = json::array();
+  auto pages = [](const std::optional<PageCount>& p) {
+    return p ? json(p->value()) : json(nullptr);
+  };
+  for (const ZoneFree& z : f.zones) {
+    zones.push_back({{"node", z.node},
+                     {"zone", z.zone},
+                     {"present_pages", z.present.value()},
+                     {"managed_pages", z.managed.value()},
+                     {"free_pages", z.free.value()},
+                     {"frames_free_pages", pages(z.frames_free)},
+                     {"frames_unflagged_pages", pages(z.frames_unflagged)}});
+  }
+  json sources = json::array();
+  for (const Source& s : f.sources)
+    sources.push_back(sourceJson(s));
+  return {
+      {"mem_free_bytes", f.mem_free.value()},
+      {"mem_total_bytes", f.mem_total.value()},
+      {"zones_free_bytes", f.zones_free.value()},
+      {"zones_managed_bytes", f.zones_managed.value()},
+      {"zones_present_bytes", f.zones_present.value()},
+      {"frames_free_bytes", optionalBytes(f.frames_free)},
+      {"frames_unflagged_bytes", optionalBytes(f.frames_unflagged)},
+      {"free_beyond_zones_bytes", f.free_beyond_zones},
+      {"total_beyond_managed_bytes", f.total_beyond_managed},
+      {"zones", std::move(zones)},
+      {"explanation", f.explanation},
       {"sources", std::move(sources)},
   };
 }
@@ -139,14 +175,14 @@ json processJson(const ProcessRow& p) {
       {"comm", p.comm},
       {"cmdline", p.cmdline},
       {"cgroup", p.cgroup},
-      {"rss_bytes", p.rss.value()},
-      {"pss_bytes", p.pss.value()},
-      {"uss_bytes", p.uss.value()},
-      {"anon_bytes", p.anon.value()},
-      {"file_bytes", p.file.value()},
-      {"shmem_bytes", p.shmem.value()},
-      {"swap_bytes", p.swap.value()},
-      {"anon_huge_bytes", p.anon_huge.value()},
+      {"rss_bytes", optionalBytes(p.rss)},
+      {"pss_bytes", optionalBytes(p.pss)},
+      {"uss_bytes", optionalBytes(p.uss)},
+      {"anon_bytes", optionalBytes(p.anon)},
+      {"file_bytes", optionalBytes(p.file)},
+      {"shmem_bytes", optionalBytes(p.shmem)},
+      {"swap_bytes", optionalBytes(p.swap)},
+      {"anon_huge_bytes", optionalBytes(p.anon_huge)},
   };
 }
 
@@ -207,6 +243,7 @@ json reportToJson(const Report& r) {
       {"ledger", ledgerJson(r.ledger)},
       {"anon", anonJson(r.anon)},
   };
+  if (r.free_memory) j["free_memory"] = freeJson(*r.free_memory);
   json findings = json::array();
   for (const Finding& f : r.findings)
     findings.push_back(findingJson(f));

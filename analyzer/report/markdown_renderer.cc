@@ -203,10 +203,16 @@ void renderAnon(const Report& r, std::string& out) {
            formatBytes(a.inactive_anon) + ")"},
       {"− AnonPages", formatBytes(a.anon_pages), "anonymous pages mapped by processes"},
       {"− Shmem", formatBytes(a.shmem), "shmem/tmpfs pages, which also live on the anon LRU"},
-      {"**= on the LRU, mapped by nobody**", "**" + formatBytes(a.unexplained) + "**",
-       "**" + formatPercent(a.unexplained_share) + " of MemTotal**"},
   };
+  if (a.difference_bytes < 0) {
+    rows.push_back({"**= difference**", "**" + formatSignedBytes(a.difference_bytes) + "**",
+                    "negative: nothing unmapped on the LRU (see below)"});
+  } else {
+    rows.push_back({"**= on the LRU, mapped by nobody**", "**" + formatBytes(a.unexplained) + "**",
+                    "**" + formatPercent(a.unexplained_share) + " of MemTotal**"});
+  }
   table(out, {{"", false}, {"bytes", true}, {"meaning", false}}, rows);
+  if (std::string note = anonNegativeNote(a); !note.empty()) out += note + "\n\n";
   out += "Cross-checks:\n\n";
   for (const std::string& sentence : anonCrossChecks(a))
     out += "- " + sentence + "\n";
@@ -216,6 +222,33 @@ void renderAnon(const Report& r, std::string& out) {
       out += (i ? "; " : " ") + source(a.sources[i]);
     out += ".\n";
   }
+  out += '\n';
+}
+
+void renderFree(const Report& r, std::string& out) {
+  if (!r.free_memory) return;
+  const FreeReconciliation& f = *r.free_memory;
+  out += "### Free memory\n\nMemFree " + formatBytes(f.mem_free) + ", by zone.\n\n";
+  const uint64_t page = r.host.page_size;
+  auto bytes = [&](PageCount p) { return formatBytes(ByteCount(p.value() * page)); };
+  auto scan = [&](const std::optional<PageCount>& p) { return p ? bytes(*p) : std::string("n/a"); };
+  std::vector<std::vector<std::string>> rows;
+  for (const ZoneFree& z : f.zones)
+    rows.push_back({md(zoneName(z)), bytes(z.present), bytes(z.managed), bytes(z.free),
+                    scan(z.frames_free), scan(z.frames_unflagged)});
+  rows.push_back({"**all zones**", formatBytes(f.zones_present), formatBytes(f.zones_managed),
+                  formatBytes(f.zones_free), formatBytes(f.frames_free),
+                  formatBytes(f.frames_unflagged)});
+  table(out,
+        {{"zone", false},
+         {"present", true},
+         {"managed", true},
+         {"free", true},
+         {"free (scan)", true},
+         {"no flags (scan)", true}},
+        rows);
+  for (const std::string& sentence : f.explanation)
+    out += "- " + sentence + "\n";
   out += '\n';
 }
 
@@ -250,11 +283,11 @@ void renderProcesses(const Report& r, std::string& out) {
   uint64_t total = std::max<uint64_t>(r.process_count, r.processes.size());
   out += "### Top processes\n\n";
   if (r.processes.empty()) {
-    out += "No per-process data in this bundle.\n\n";
+    out += noProcessRows(r) + "\n\n";
     return;
   }
   out += "The " + std::to_string(r.processes.size()) + " largest of " + formatCount(total) +
-         " processes.\n\n";
+         " processes by RSS.\n\n";
   std::vector<std::vector<std::string>> rows;
   for (const ProcessRow& p : r.processes) {
     rows.push_back({std::to_string(p.pid), md(p.comm), formatBytes(p.rss), formatBytes(p.pss),
@@ -276,23 +309,24 @@ void renderProcesses(const Report& r, std::string& out) {
          {"cgroup", false},
          {"cmdline", false}},
         rows);
+  if (std::string note = processAbsentNote(r.processes, "n/a"); !note.empty()) out += note + "\n\n";
 }
 
 void renderCgroups(const Report& r, std::string& out) {
   uint64_t total = std::max<uint64_t>(r.cgroup_count, r.cgroups.size());
   out += "### Top memory cgroups\n\n";
   if (r.cgroups.empty()) {
-    out += "No memory cgroup data in this bundle.\n\n";
+    out += noCgroupRows(r) + "\n\n";
     return;
   }
   out += "The " + std::to_string(r.cgroups.size()) + " largest of " + formatCount(total) +
-         " memory cgroups.\n\n";
+         " memory cgroups, " + cgroupOrder(r.cgroups) + ".\n\n";
   std::vector<std::vector<std::string>> rows;
   for (const CgroupRow& c : r.cgroups) {
     rows.push_back({md(c.path), formatCount(c.tasks), formatBytes(c.usage),
                     c.limit ? formatBytes(*c.limit) : "none", formatBytes(c.stat_anon),
-                    formatBytes(c.stat_file), formatBytes(c.frame_bytes),
-                    formatBytes(c.frame_unmapped_anon)});
+                    formatBytes(c.stat_file), formatBytes(c.subtree_frame_bytes),
+                    formatBytes(c.frame_bytes), formatBytes(c.subtree_frame_unmapped_anon)});
   }
   table(out,
         {{"cgroup", false},
@@ -302,6 +336,7 @@ void renderCgroups(const Report& r, std::string& out) {
          {"anon", true},
          {"file", true},
          {"frames", true},
+         {"own", true},
          {"unmapped anon", true}},
         rows);
   if (std::string note = cgroupColumnsNote(r.cgroups); !note.empty()) out += note + "\n\n";
@@ -318,13 +353,16 @@ void renderCollection(const Report& r, std::string& out) {
   for (const std::string& d : c.damage)
     out += "- Bundle damage: " + md(d) + "\n";
   out += '\n';
-  if (!c.missing.empty()) {
+  const MissingView missing = missingView(c);
+  if (!missing.rows.empty()) {
     out += "Not captured whole:\n\n";
     std::vector<std::vector<std::string>> rows;
-    for (const MissingSource& m : c.missing)
-      rows.push_back({md(m.path), md(m.status), md(m.detail)});
+    for (const MissingSource* m : missing.rows)
+      rows.push_back({md(m->path), md(m->status), md(m->detail)});
     table(out, {{"path", false}, {"status", false}, {"detail", false}}, rows);
   }
+  if (missing.without_address_space > 0)
+    out += noAddressSpaceSentence(missing.without_address_space) + "\n\n";
   if (!c.parse_issues.empty()) {
     out += "Malformed input (" + formatCount(c.parse_issues.size()) + "):\n\n";
     for (size_t i = 0; i < std::min(c.parse_issues.size(), kMarkdownParseIssues); ++i)
@@ -390,6 +428,7 @@ void renderMarkdown(const Report& report, std::string& out) {
   out += "## Supporting data\n\n";
   renderLedger(report, out);
   renderAnon(report, out);
+  renderFree(report, out);
   renderFrames(report, out);
   renderProcesses(report, out);
   renderCgroups(report, out);

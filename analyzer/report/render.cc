@@ -32,10 +32,10 @@ std::string_view formatName(Format format) {
   return "text";
 }
 
-void renderReport(const Report& report, Format format, std::string& out) {
+void renderReport(const Report& report, Format format, std::string& out, const TextOptions& text) {
   switch (format) {
     case Format::kText:
-      renderText(report, out);
+      renderText(report, out, text);
       return;
     case Format::kJson:
       renderJson(report, out);
@@ -49,9 +49,9 @@ void renderReport(const Report& report, Format format, std::string& out) {
   }
 }
 
-void renderReport(const Report& report, Format format, std::ostream& out) {
+void renderReport(const Report& report, Format format, std::ostream& out, const TextOptions& text) {
   std::string buffer;
-  renderReport(report, format, buffer);
+  renderReport(report, format, buffer, text);
   out.write(buffer.data(), static_cast<std::streamsize>(buffer.size()));
 }
 

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "analyzer/report/report.h"
+#include "analyzer/report/text_renderer.h"
 
 namespace memsift::report {
 
@@ -17,8 +18,11 @@ Format parseFormat(std::string_view name);
 std::string_view formatName(Format format);  // "text", "json", "markdown", "html"
 
 // Appends the report in the given format to `out`.
-void renderReport(const Report& report, Format format, std::string& out);
+// `text` applies to the text format only.
+void renderReport(const Report& report, Format format, std::string& out,
+                  const TextOptions& text = {});
 // Writes the report to a stream (renders into one buffer, then writes it at once).
-void renderReport(const Report& report, Format format, std::ostream& out);
+void renderReport(const Report& report, Format format, std::ostream& out,
+                  const TextOptions& text = {});
 
 }  // namespace memsift::report

@@ -78,12 +78,41 @@ struct AnonReconciliation {
   uint64_t processes = 0;
   std::optional<ByteCount> frames_lru_anon;       // page scan: swapbacked LRU pages
   std::optional<ByteCount> frames_anon_unmapped;  // page scan: anon, no process maps it
+  // Frames the scan should have seen but did not (damage, truncation): the scan figures are
+  // lower bounds by up to this much. Absent when the bundle does not say how many there are.
+  std::optional<PageCount> frames_lost;
+  bool frames_lost_unknown = false;  // the tables were cut and the layout cannot tell how much
   // LRU anon not explained by mapped anon and shmem: lru_anon - anon_pages - shmem (>= 0).
   ByteCount unexplained;
-  double unexplained_share = 0;  // of MemTotal
+  // The same difference with its sign: negative when AnonPages + Shmem exceed the anon LRU
+  // (mapped anon or shmem pages that are not on it: unevictable, isolated, in per-CPU batches).
+  int64_t difference_bytes = 0;
+  std::optional<ByteCount> unevictable;  // meminfo Unevictable, which explains a negative one
+  double unexplained_share = 0;          // of MemTotal
   // How far the counters moved between the readings before and after the page tables: the
   // error bound of any comparison between counters and the page scan.
   std::optional<ByteCount> drift;
+  std::vector<Source> sources;
+};
+
+// MemFree against the zones' free lists and the page scan, zone by zone: where "free" in the
+// ledger and "free (buddy)" in the page frames part ways, and why (memory present but not yet
+// managed by the buddy allocator: deferred struct-page initialisation; boot reservations).
+struct ZoneFree {
+  int node = 0;
+  std::string zone;                                        // "Normal"
+  PageCount present, managed, free;                        // proc/zoneinfo
+  std::optional<PageCount> frames_free, frames_unflagged;  // page scan, inside the zone's span
+};
+
+struct FreeReconciliation {
+  ByteCount mem_free, mem_total;                           // proc/meminfo
+  ByteCount zones_free, zones_managed, zones_present;      // proc/zoneinfo, summed
+  std::optional<ByteCount> frames_free, frames_unflagged;  // page scan, whole host
+  int64_t free_beyond_zones = 0;                           // MemFree - zones_free
+  int64_t total_beyond_managed = 0;                        // MemTotal - zones_managed
+  std::vector<ZoneFree> zones;                             // populated zones, in zoneinfo order
+  std::vector<std::string> explanation;                    // sentences: what the differences are
   std::vector<Source> sources;
 };
 
@@ -141,7 +170,10 @@ struct ProcessRow {
   std::string comm;
   std::string cmdline;
   std::string cgroup;  // memory cgroup path
-  ByteCount rss, pss, uss, anon, file, shmem, swap, anon_huge;
+  // Absent when not measured (smaps denied, status unreadable): never a zero that was not read.
+  // rss: smaps_rollup/smaps, else status VmRSS; pss, uss, anon_huge: smaps_rollup/smaps only;
+  // anon, file, shmem, swap: status only.
+  std::optional<ByteCount> rss, pss, uss, anon, file, shmem, swap, anon_huge;
 };
 
 struct CgroupRow {
@@ -188,12 +220,14 @@ struct Report {
   Collection collection;
   Ledger ledger;
   AnonReconciliation anon;
-  std::vector<Finding> findings;  // ordered by bytes, largest first
+  std::optional<FreeReconciliation> free_memory;  // needs meminfo and zoneinfo
+  std::vector<Finding> findings;                  // ordered by bytes, largest first
   std::optional<FrameSummary> frames;
   std::vector<ProcessRow> processes;  // top N by RSS (or PSS)
   uint64_t process_count = 0;
-  std::vector<CgroupRow> cgroups;  // top N by charged bytes
+  std::vector<CgroupRow> cgroups;  // top N by subtree frames (else usage), largest first
   uint64_t cgroup_count = 0;
+  uint64_t table_rows = 20;         // rows asked for in the process and cgroup tables (--top)
   std::vector<MapCell> memory_map;  // coarse physical map, empty without page tables
 };
 

@@ -17,28 +17,45 @@ constexpr size_t kTextParseIssues = 20;
 constexpr size_t kWrapWidth = 100;
 
 // A fixed-width table: columns padded to their widest cell (in terminal columns); the last
-// column is not padded so long cmdlines do not leave trailing blanks.
+// column is not padded so long cmdlines do not leave trailing blanks. Given a width, the table
+// fits it by narrowing its elastic columns (free text: command lines, paths, details), last one
+// first, down to their minimum, cutting their cells with "..."; numbers are never cut.
 class Table {
  public:
   struct Column {
     std::string header;
     bool right = false;  // numbers align right
+    size_t elastic = 0;  // > 0: may be narrowed down to this many columns
   };
   explicit Table(std::vector<Column> columns) : columns_(std::move(columns)) {}
 
   void row(std::vector<std::string> cells) { rows_.push_back(std::move(cells)); }
 
-  void render(std::string& out, std::string_view indent) const {
+  // `fit`: the whole line's width at most, indent included (0: no limit).
+  void render(std::string& out, std::string_view indent, size_t fit = 0) const {
     std::vector<size_t> width(columns_.size());
     for (size_t c = 0; c < columns_.size(); ++c)
       width[c] = displayWidth(columns_[c].header);
     for (const auto& r : rows_)
       for (size_t c = 0; c < r.size() && c < width.size(); ++c)
         width[c] = std::max(width[c], displayWidth(r[c]));
+    if (fit > 0) {
+      size_t total = displayWidth(indent);
+      for (size_t c = 0; c < width.size(); ++c)
+        total += width[c] + (c > 0 ? 2 : 0);
+      for (size_t c = columns_.size(); c-- > 0 && total > fit;) {
+        size_t floor = std::max(columns_[c].elastic, displayWidth(columns_[c].header));
+        if (columns_[c].elastic == 0 || width[c] <= floor) continue;
+        size_t cut = std::min(width[c] - floor, total - fit);
+        width[c] -= cut;
+        total -= cut;
+      }
+    }
     auto line = [&](const std::vector<std::string>& cells) {
       std::string text(indent);
       for (size_t c = 0; c < columns_.size(); ++c) {
-        const std::string& cell = c < cells.size() ? cells[c] : std::string();
+        std::string cell = c < cells.size() ? cells[c] : std::string();
+        if (displayWidth(cell) > width[c]) cell = clip(cell, width[c]);
         size_t pad = width[c] - displayWidth(cell);
         bool last = c + 1 == columns_.size();
         if (c > 0) text += "  ";
@@ -144,7 +161,7 @@ void renderHeader(const Report& r, std::string& out) {
   }
 }
 
-void renderFinding(const Report& r, const Finding& f, std::string& out) {
+void renderFinding(const Report& r, const Finding& f, std::string& out, size_t fit) {
   out += "\n[" + upper(severityName(f.severity)) + "] " + printable(f.id);
   // Findings about events (OOM kills, failed splits) concern no amount of memory.
   bool amount = f.bytes.value() > 0;
@@ -164,10 +181,10 @@ void renderFinding(const Report& r, const Finding& f, std::string& out) {
   }
   if (!f.cgroups.empty()) {
     out += "  memory cgroups:\n";
-    Table t({{"cgroup"}, {"bytes", true}, {"inode", true}});
+    Table t({{"cgroup", false, 20}, {"bytes", true}, {"inode", true}});
     for (const CgroupBytes& c : f.cgroups)
       t.row({printable(c.path), formatBytes(c.bytes), std::to_string(c.inode)});
-    t.render(out, "    ");
+    t.render(out, "    ", fit);
   }
   if (!f.nodes.empty()) out += "  NUMA nodes: " + nodeList(f.nodes) + "\n";
   if (!f.ranges.empty()) {
@@ -199,7 +216,7 @@ void renderFinding(const Report& r, const Finding& f, std::string& out) {
   }
 }
 
-void renderFindings(const Report& r, std::string& out) {
+void renderFindings(const Report& r, std::string& out, size_t fit) {
   heading(out, "FINDINGS (" + std::to_string(r.findings.size()) + ")");
   if (r.findings.empty()) {
     out += "No findings: nothing in this bundle points at memory that is lost or misused.\n";
@@ -207,15 +224,15 @@ void renderFindings(const Report& r, std::string& out) {
       out += "(The report is partial: see the limitations under COLLECTION.)\n";
   }
   for (const Finding& f : r.findings)
-    renderFinding(r, f, out);
+    renderFinding(r, f, out, fit);
 }
 
-void renderLedger(const Report& r, std::string& out) {
+void renderLedger(const Report& r, std::string& out, size_t fit) {
   const Ledger& l = r.ledger;
   heading(out, "MEMORY LEDGER");
   out += "MemTotal " + formatBytes(l.mem_total) + " [" + sourceText(l.mem_total_source) +
          "], split into its parts:\n";
-  Table t({{"part"}, {"bytes", true}, {"share", true}, {"source"}});
+  Table t({{"part"}, {"bytes", true}, {"share", true}, {"source", false, 12}});
   for (const LedgerLine& line : l.lines) {
     t.row({printable(line.label), formatBytes(line.bytes),
            formatPercent(shareOf(line.bytes.value(), l.mem_total.value())),
@@ -228,7 +245,7 @@ void renderLedger(const Report& r, std::string& out) {
   if (l.residual_bytes < 0) share = "-" + share;
   t.row({">> RESIDUAL: accounted for by nobody", formatSignedBytes(l.residual_bytes), share,
          "MemTotal minus the parts above"});
-  t.render(out, "  ");
+  t.render(out, "  ", fit);
   if (l.residual_bytes < 0) {
     out +=
         "  The parts add up to more than MemTotal: some counters overlap or moved while the\n"
@@ -236,18 +253,24 @@ void renderLedger(const Report& r, std::string& out) {
   }
 }
 
-void renderAnon(const Report& r, std::string& out) {
+void renderAnon(const Report& r, std::string& out, size_t fit) {
   const AnonReconciliation& a = r.anon;
   heading(out, "ANONYMOUS MEMORY RECONCILIATION");
-  Table t({{"", false}, {"bytes", true}, {"note"}});
+  Table t({{"", false}, {"bytes", true}, {"note", false, 20}});
   t.row({"Active(anon) + Inactive(anon)", formatBytes(a.lru_anon),
          "anonymous LRU: active " + formatBytes(a.active_anon) + ", inactive " +
              formatBytes(a.inactive_anon)});
   t.row({"- AnonPages", formatBytes(a.anon_pages), "anonymous pages mapped by processes"});
   t.row({"- Shmem", formatBytes(a.shmem), "shmem/tmpfs pages, also on the anon LRU"});
-  t.row({">> = on the LRU, mapped by nobody", formatBytes(a.unexplained),
-         formatPercent(a.unexplained_share) + " of MemTotal"});
-  t.render(out, "  ");
+  if (a.difference_bytes < 0) {
+    t.row({">> = difference", formatSignedBytes(a.difference_bytes),
+           "negative: nothing unmapped on the LRU (see below)"});
+  } else {
+    t.row({">> = on the LRU, mapped by nobody", formatBytes(a.unexplained),
+           formatPercent(a.unexplained_share) + " of MemTotal"});
+  }
+  t.render(out, "  ", fit);
+  if (std::string note = anonNegativeNote(a); !note.empty()) wrapped(out, "  ", "  ", note);
   out += "  Cross-checks:\n";
   for (const std::string& sentence : anonCrossChecks(a))
     wrapped(out, "    - ", "      ", sentence);
@@ -259,7 +282,33 @@ void renderAnon(const Report& r, std::string& out) {
   }
 }
 
-void renderFrames(const Report& r, std::string& out) {
+void renderFree(const Report& r, std::string& out, size_t fit) {
+  if (!r.free_memory) return;
+  const FreeReconciliation& f = *r.free_memory;
+  heading(out, "FREE MEMORY");
+  out += "MemFree " + formatBytes(f.mem_free) + " [proc/meminfo], by zone [proc/zoneinfo" +
+         (f.frames_free ? std::string("; page scan") : std::string()) + "]:\n";
+  const uint64_t page = r.host.page_size;
+  auto bytes = [&](PageCount p) { return formatBytes(ByteCount(p.value() * page)); };
+  auto scan = [&](const std::optional<PageCount>& p) { return p ? bytes(*p) : std::string("-"); };
+  Table t({{"zone"},
+           {"present", true},
+           {"managed", true},
+           {"free", true},
+           {"free (scan)", true},
+           {"no flags (scan)", true}});
+  for (const ZoneFree& z : f.zones)
+    t.row({printable(zoneName(z)), bytes(z.present), bytes(z.managed), bytes(z.free),
+           scan(z.frames_free), scan(z.frames_unflagged)});
+  t.row({"all zones", formatBytes(f.zones_present), formatBytes(f.zones_managed),
+         formatBytes(f.zones_free), formatBytes(f.frames_free, "-"),
+         formatBytes(f.frames_unflagged, "-")});
+  t.render(out, "  ", fit);
+  for (const std::string& sentence : f.explanation)
+    wrapped(out, "  - ", "    ", sentence);
+}
+
+void renderFrames(const Report& r, std::string& out, size_t fit) {
   heading(out, "PAGE FRAMES");
   if (!r.frames) {
     out += "No page-frame tables in this bundle: frames were not classified.\n";
@@ -268,71 +317,86 @@ void renderFrames(const Report& r, std::string& out) {
   const FrameSummary& f = *r.frames;
   out += framesClassified(f);
   out += ":\n";
-  Table t({{"category"}, {"pages", true}, {"bytes", true}, {"share", true}, {"by NUMA node"}});
+  Table t({{"category", false, 28},
+           {"pages", true},
+           {"bytes", true},
+           {"share", true},
+           {"by NUMA node", false, 30}});
   for (const FrameCategoryRow& c : f.categories) {
     t.row({printable(c.label), formatCount(c.pages.value()), formatBytes(c.bytes),
            formatPercent(shareOf(c.pages.value(), f.frames.value())), nodeList(c.nodes)});
   }
-  t.render(out, "  ");
+  t.render(out, "  ", fit);
 }
 
-void renderProcesses(const Report& r, std::string& out) {
+void renderProcesses(const Report& r, std::string& out, size_t fit) {
   uint64_t total = std::max<uint64_t>(r.process_count, r.processes.size());
   heading(out, "TOP PROCESSES (" + std::to_string(r.processes.size()) + " of " +
-                   formatCount(total) + ")");
+                   formatCount(total) + ", by RSS)");
   if (r.processes.empty()) {
-    out += "No per-process data in this bundle.\n";
+    out += noProcessRows(r) + "\n";
     return;
   }
-  Table t({{"pid", true},
-           {"RSS", true},
-           {"PSS", true},
-           {"USS", true},
-           {"anon", true},
-           {"file", true},
-           {"shmem", true},
-           {"swap", true},
-           {"AnonHuge", true},
-           {"comm"},
-           {"cgroup"},
-           {"cmdline"}});
+  // In 100 columns there is room for the figures people compare first; --wide shows them all.
+  const bool wide = fit == 0;
+  std::vector<Table::Column> columns = {
+      {"pid", true}, {"RSS", true}, {"PSS", true}, {"USS", true}, {"anon", true}};
+  if (wide) columns.insert(columns.end(), {{"file", true}, {"shmem", true}});
+  columns.push_back({"swap", true});
+  if (wide) columns.push_back({"AnonHuge", true});
+  columns.push_back({"comm", false, 8});
+  if (wide) columns.push_back({"cgroup"});
+  columns.push_back({"cmdline", false, 12});
+  Table t(std::move(columns));
   for (const ProcessRow& p : r.processes) {
-    t.row({std::to_string(p.pid), formatBytes(p.rss), formatBytes(p.pss), formatBytes(p.uss),
-           formatBytes(p.anon), formatBytes(p.file), formatBytes(p.shmem), formatBytes(p.swap),
-           formatBytes(p.anon_huge), clip(printable(p.comm), 16), clip(printable(p.cgroup), 40),
-           clip(printable(p.cmdline), 60)});
+    std::vector<std::string> row = {std::to_string(p.pid), formatBytes(p.rss, "-"),
+                                    formatBytes(p.pss, "-"), formatBytes(p.uss, "-"),
+                                    formatBytes(p.anon, "-")};
+    if (wide) row.insert(row.end(), {formatBytes(p.file, "-"), formatBytes(p.shmem, "-")});
+    row.push_back(formatBytes(p.swap, "-"));
+    if (wide) row.push_back(formatBytes(p.anon_huge, "-"));
+    row.push_back(printable(p.comm));
+    if (wide) row.push_back(printable(p.cgroup));
+    row.push_back(printable(p.cmdline));
+    t.row(std::move(row));
   }
-  t.render(out, "  ");
+  t.render(out, "  ", fit);
+  if (std::string note = processAbsentNote(r.processes, "-"); !note.empty())
+    wrapped(out, "  ", "  ", note);
+  if (!wide) out += "  (file, shmem, AnonHuge, cgroup and whole command lines: --wide)\n";
 }
 
-void renderCgroups(const Report& r, std::string& out) {
+void renderCgroups(const Report& r, std::string& out, size_t fit) {
   uint64_t total = std::max<uint64_t>(r.cgroup_count, r.cgroups.size());
   heading(out, "TOP MEMORY CGROUPS (" + std::to_string(r.cgroups.size()) + " of " +
-                   formatCount(total) + ")");
+                   formatCount(total) + ", " + cgroupOrder(r.cgroups) + ")");
   if (r.cgroups.empty()) {
-    out += "No memory cgroup data in this bundle.\n";
+    out += noCgroupRows(r) + "\n";
     return;
   }
-  Table t({{"cgroup"},
-           {"tasks", true},
-           {"usage", true},
-           {"limit", true},
-           {"anon", true},
-           {"file", true},
-           {"frames", true},
-           {"unmapped anon", true}});
+  // In 100 columns the kernel's anon/file split gives way to the page scan's columns (--wide).
+  const bool wide = fit == 0;
+  std::vector<Table::Column> columns = {
+      {"cgroup", false, 24}, {"tasks", true}, {"usage", true}, {"limit", true}};
+  if (wide) columns.insert(columns.end(), {{"anon", true}, {"file", true}});
+  columns.insert(columns.end(), {{"frames", true}, {"own", true}, {"unmapped anon", true}});
+  Table t(std::move(columns));
   for (const CgroupRow& c : r.cgroups) {
-    t.row({clip(printable(c.path), 60), formatCount(c.tasks), formatBytes(c.usage, "-"),
-           c.limit ? formatBytes(*c.limit) : "none", formatBytes(c.stat_anon, "-"),
-           formatBytes(c.stat_file, "-"), formatBytes(c.frame_bytes, "-"),
-           formatBytes(c.frame_unmapped_anon, "-")});
+    std::vector<std::string> row = {printable(c.path), formatCount(c.tasks),
+                                    formatBytes(c.usage, "-"),
+                                    c.limit ? formatBytes(*c.limit) : "none"};
+    if (wide) row.insert(row.end(), {formatBytes(c.stat_anon, "-"), formatBytes(c.stat_file, "-")});
+    row.insert(row.end(), {formatBytes(c.subtree_frame_bytes, "-"), formatBytes(c.frame_bytes, "-"),
+                           formatBytes(c.subtree_frame_unmapped_anon, "-")});
+    t.row(std::move(row));
   }
-  t.render(out, "  ");
+  t.render(out, "  ", fit);
   if (std::string note = cgroupColumnsNote(r.cgroups); !note.empty())
     wrapped(out, "  ", "  ", note);
+  if (!wide) out += "  (anon and file, and whole cgroup paths: --wide)\n";
 }
 
-void renderCollection(const Report& r, std::string& out) {
+void renderCollection(const Report& r, std::string& out, size_t fit) {
   const Collection& c = r.collection;
   heading(out, "COLLECTION");
   out += std::string("collection complete: ") + (c.complete ? "yes" : "NO") +
@@ -340,13 +404,16 @@ void renderCollection(const Report& r, std::string& out) {
   if (c.vanished_processes > 0)
     out += formatCount(c.vanished_processes) +
            " processes exited while being collected (omitted, not an error)\n";
-  if (!c.missing.empty()) {
+  const MissingView missing = missingView(c);
+  if (!missing.rows.empty()) {
     out += "Not captured whole:\n";
-    Table t({{"path"}, {"status"}, {"detail"}});
-    for (const MissingSource& m : c.missing)
-      t.row({printable(m.path), printable(m.status), printable(m.detail)});
-    t.render(out, "  ");
+    Table t({{"path", false, 24}, {"status"}, {"detail", false, 16}});
+    for (const MissingSource* m : missing.rows)
+      t.row({printable(m->path), printable(m->status), printable(m->detail)});
+    t.render(out, "  ", fit);
   }
+  if (missing.without_address_space > 0)
+    wrapped(out, "", "  ", noAddressSpaceSentence(missing.without_address_space));
   if (!c.damage.empty()) {
     out += "Bundle damage:\n";
     for (const std::string& d : c.damage)
@@ -372,15 +439,17 @@ void renderCollection(const Report& r, std::string& out) {
 
 }  // namespace
 
-void renderText(const Report& report, std::string& out) {
+void renderText(const Report& report, std::string& out, const TextOptions& options) {
+  const size_t fit = options.width;
   renderHeader(report, out);
-  renderFindings(report, out);
-  renderLedger(report, out);
-  renderAnon(report, out);
-  renderFrames(report, out);
-  renderProcesses(report, out);
-  renderCgroups(report, out);
-  renderCollection(report, out);
+  renderFindings(report, out, fit);
+  renderLedger(report, out, fit);
+  renderAnon(report, out, fit);
+  renderFree(report, out, fit);
+  renderFrames(report, out, fit);
+  renderProcesses(report, out, fit);
+  renderCgroups(report, out, fit);
+  renderCollection(report, out, fit);
 }
 
 }  // namespace memsift::report

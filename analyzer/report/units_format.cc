@@ -105,7 +105,8 @@ std::string formatBytes(const std::optional<ByteCount>& bytes, std::string_view 
 std::string formatSignedBytes(int64_t bytes) {
   if (bytes >= 0) return formatBytes(ByteCount(static_cast<uint64_t>(bytes)));
   // Negate in unsigned arithmetic so INT64_MIN does not overflow.
-  return std::string("-").append(formatBytes(ByteCount(uint64_t{0} - static_cast<uint64_t>(bytes))));
+  return std::string("-").append(
+      formatBytes(ByteCount(uint64_t{0} - static_cast<uint64_t>(bytes))));
 }
 
 double shareOf(uint64_t part, uint64_t whole) {
@@ -188,6 +189,8 @@ std::string hostSentence(const Host& h, Escape escape, std::string_view em_open,
                   escape(h.arch.empty() ? "(architecture unknown)" : h.arch);
   if (h.byte_order == "little" || h.byte_order == "big") {
     s += " (" + h.byte_order + "-endian)";
+  } else if (h.byte_order == "little-endian" || h.byte_order == "big-endian") {
+    s += " (" + h.byte_order + ")";
   } else if (!h.byte_order.empty()) {
     s += " (" + escape(h.byte_order) + ")";
   }
@@ -207,8 +210,90 @@ std::string cgroupColumnsNote(const std::vector<CgroupRow>& rows) {
   for (const CgroupRow& r : rows)
     if (r.frame_bytes)
       return "Usage, anon and file are the kernel's counters for the cgroup and everything below "
-             "it; frames and unmapped anon count the page frames charged to the cgroup itself.";
+             "it, and so are frames (page frames charged to the subtree) and unmapped anon; own "
+             "counts the page frames charged to the cgroup itself.";
   return "";
+}
+
+std::string processAbsentNote(const std::vector<ProcessRow>& rows, std::string_view absent) {
+  uint64_t no_smaps = 0, no_status = 0;
+  const ProcessRow* first_smaps = nullptr;
+  const ProcessRow* first_status = nullptr;
+  for (const ProcessRow& p : rows) {
+    if (!p.pss) {
+      if (!first_smaps) first_smaps = &p;
+      ++no_smaps;
+    }
+    if (!p.anon) {
+      if (!first_status) first_status = &p;
+      ++no_status;
+    }
+  }
+  auto who = [](const ProcessRow* p, uint64_t n) {
+    std::string s = "pid " + std::to_string(p->pid);
+    if (n > 1) s.append(" and ").append(formatCount(n - 1)).append(" more");
+    return s;
+  };
+  std::string note;
+  if (no_smaps > 0) {
+    note.append(std::string(absent))
+        .append(" is not measured, not zero: the smaps of ")
+        .append(who(first_smaps, no_smaps))
+        .append(
+            " could not be read (see the collection section), so their PSS, USS and AnonHuge "
+            "are unknown");
+    note += no_status > 0 ? "; " : ".";
+  }
+  if (no_status > 0) {
+    if (note.empty()) note.append(std::string(absent)).append(" is not measured, not zero: ");
+    note.append("the status of ")
+        .append(who(first_status, no_status))
+        .append(" could not be read, so their anon, file, shmem and swap are unknown.");
+  }
+  return note;
+}
+
+std::string noProcessRows(const Report& r) {
+  if (r.table_rows == 0 && r.process_count > 0)
+    return "Table turned off (--top 0): the bundle has " + formatCount(r.process_count) +
+           " processes.";
+  return "No per-process data in this bundle.";
+}
+
+std::string noCgroupRows(const Report& r) {
+  if (r.table_rows == 0 && r.cgroup_count > 0)
+    return "Table turned off (--top 0): the bundle has " + formatCount(r.cgroup_count) +
+           " memory cgroups.";
+  return "No memory cgroup data in this bundle.";
+}
+
+std::string cgroupOrder(const std::vector<CgroupRow>& rows) {
+  for (const CgroupRow& r : rows)
+    if (r.subtree_frame_bytes) return "by page frames charged to each cgroup and its descendants";
+  return "by usage";
+}
+
+bool isNoAddressSpace(const MissingSource& m) {
+  return m.status == "absent" && m.detail.starts_with("ESRCH: no address space");
+}
+
+MissingView missingView(const Collection& c) {
+  MissingView v;
+  for (const MissingSource& m : c.missing) {
+    if (isNoAddressSpace(m)) {
+      ++v.without_address_space;
+    } else {
+      v.rows.push_back(&m);
+    }
+  }
+  return v;
+}
+
+std::string noAddressSpaceSentence(uint64_t n) {
+  return formatCount(n) +
+         (n == 1 ? " kernel thread or zombie has" : " kernel threads or zombies have") +
+         " no address space, hence no smaps_rollup: nothing is missing there (each one is listed "
+         "in the JSON report).";
 }
 
 std::string driftSentence(ByteCount drift) {
@@ -223,6 +308,24 @@ std::string framesClassified(const FrameSummary& f) {
   std::string s = formatCount(f.frames.value()) + " frames classified";
   if (f.missing_frames.value() > 0)
     s += ", " + formatCount(f.missing_frames.value()) + " missing from the tables";
+  return s;
+}
+
+std::string zoneName(const ZoneFree& z) {
+  return "node " + std::to_string(z.node) + " " + z.zone;
+}
+
+std::string anonNegativeNote(const AnonReconciliation& a) {
+  if (a.difference_bytes >= 0) return "";
+  std::string s =
+      "AnonPages + Shmem exceed the anonymous LRU by " +
+      formatBytes(ByteCount(uint64_t{0} - static_cast<uint64_t>(a.difference_bytes))) +
+      ": no anonymous memory sits on the LRU unmapped. Mapped anonymous and shmem pages "
+      "need not be on the anonymous LRU lists: mlocked ones and SHM_LOCKed or ramfs "
+      "shmem are on the unevictable list";
+  if (a.unevictable) s += " (Unevictable " + formatBytes(*a.unevictable) + ")";
+  s += ", others are isolated for reclaim or migration or still in per-CPU batches, and the "
+       "counters are not read at one instant.";
   return s;
 }
 

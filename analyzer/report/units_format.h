@@ -60,12 +60,40 @@ std::string hostSentence(const Host& h, Escape escape, std::string_view em_open 
 // Under a cgroup table with page-scan columns: the kernel's columns are hierarchical, the
 // page-scan ones count the cgroup alone; empty when no row has page-scan figures.
 std::string cgroupColumnsNote(const std::vector<CgroupRow>& rows);
+// Under a process table: which figures were not measured (shown as `absent`, never as 0), and
+// why; empty when every row is whole.
+std::string processAbsentNote(const std::vector<ProcessRow>& rows, std::string_view absent);
+// The process table's empty state: turned off (--top 0) or no data in the bundle.
+std::string noProcessRows(const Report& r);
+std::string noCgroupRows(const Report& r);
+// What the cgroup table is sorted by, as a clause: "by page frames charged to each cgroup and
+// its descendants" (the page scan) or "by usage" (the kernel's hierarchical counter).
+std::string cgroupOrder(const std::vector<CgroupRow>& rows);
+
+// The sources not captured whole, minus the process files that cannot exist: a kernel thread
+// (or zombie) has no address space, hence no smaps_rollup. Those are counted, not listed: the
+// JSON report keeps each of them.
+struct MissingView {
+  std::vector<const MissingSource*> rows;
+  uint64_t without_address_space = 0;
+};
+MissingView missingView(const Collection& c);
+bool isNoAddressSpace(const MissingSource& m);
+// "59 kernel threads or zombies have no address space, hence no smaps_rollup: ..."
+std::string noAddressSpaceSentence(uint64_t n);
+
 // How far the anonymous counters moved while the collector ran (meminfo before and after), as
 // a clause: "the counters moved by at most 18 MiB between ...".
 std::string driftSentence(ByteCount drift);
 // The page-frame section's opening clause: "6,553,600 frames classified", plus ", N missing from
 // the tables" when chunks were lost; each format adds its own ending.
 std::string framesClassified(const FrameSummary& f);
+// "node 0 Normal"
+std::string zoneName(const ZoneFree& z);
+
+// When AnonPages + Shmem exceed the anonymous LRU: by how much, and why that happens; empty when
+// the difference is not negative.
+std::string anonNegativeNote(const AnonReconciliation& a);
 // The anonymous reconciliation's cross-checks: per-process sums, the page scan, counter drift.
 std::vector<std::string> anonCrossChecks(const AnonReconciliation& a);
 // How a THP finding's amount is made up, before " = BYTES": "447 THPs x 512 MiB", or with several

@@ -7,6 +7,7 @@
 #include <map>
 #include <sstream>
 
+#include "analyzer/report/json_renderer.h"
 #include "analyzer/report/markdown_renderer.h"
 #include "analyzer/report/text_renderer.h"
 #include "tests/test_support.h"
@@ -105,7 +106,31 @@ void compareOrWrite(const fs::path& golden, const std::string& report) {
   }
 }
 
+// Every error, with where in the document it is; exit 1 when there is one.
+constexpr const char* kValidator = R"(
+import json, sys
+from jsonschema import Draft202012Validator
+schema = json.load(open(sys.argv[1]))
+Draft202012Validator.check_schema(schema)
+errors = sorted(Draft202012Validator(schema).iter_errors(json.load(open(sys.argv[2]))), key=str)
+for e in errors:
+    print('/'.join(str(p) for p in e.absolute_path) + ': ' + e.message)
+sys.exit(1 if errors else 0)
+)";
+
 }  // namespace
+
+SchemaCheck validateReportJson(const std::string& json_text) {
+  if (run("/usr/bin/python3 -c 'import jsonschema' 2>/dev/null").exit_code != 0)
+    skipTest("python3-jsonschema is not installed (.ci/install-deps installs it)");
+  TempDir dir;
+  writeFile(dir / "report.json", json_text);
+  writeFile(dir / "validate.py", kValidator);
+  CommandResult r = run("/usr/bin/python3 " + (dir / "validate.py").string() + " " +
+                        (sourceDir() / "docs/report-schema.json").string() + " " +
+                        (dir / "report.json").string());
+  return {r.exit_code == 0, r.out};
+}
 
 void checkGoldenReports(const std::string& case_name, report::Report report,
                         const nlohmann::json& expected) {
@@ -116,6 +141,11 @@ void checkGoldenReports(const std::string& case_name, report::Report report,
   report::renderMarkdown(report, markdown);
   compareOrWrite(dir / (case_name + ".txt"), text);
   compareOrWrite(dir / (case_name + ".md"), markdown);
+  std::string json;
+  report::renderJson(report, json);
+  SchemaCheck schema = validateReportJson(json);
+  INFO("the JSON report of " << case_name << " against docs/report-schema.json:\n" << schema.out);
+  CHECK(schema.valid);
 }
 
 }  // namespace memsift::test

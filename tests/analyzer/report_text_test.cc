@@ -63,8 +63,8 @@ TEST_CASE("text report of the seed incident: the finding with its figures, first
   // Section order: findings, ledger, reconciliation, frames, processes, cgroups, collection.
   size_t findings = t.find("FINDINGS (2)"), ledger = t.find("MEMORY LEDGER"),
          anon = t.find("ANONYMOUS MEMORY RECONCILIATION"), frames = t.find("PAGE FRAMES"),
-         procs = t.find("TOP PROCESSES (3 of 212)"),
-         cgroups = t.find("TOP MEMORY CGROUPS (2 of 46)"), collection = t.find("COLLECTION\n");
+         procs = t.find("TOP PROCESSES (3 of 212, by RSS)"),
+         cgroups = t.find("TOP MEMORY CGROUPS (2 of 46, by "), collection = t.find("COLLECTION\n");
   CHECK(findings < ledger);
   CHECK(ledger < anon);
   CHECK(anon < frames);
@@ -155,5 +155,8 @@ TEST_CASE("text report: host strings cannot send escape sequences", "[report][te
     if (!ok) break;
   }
   CHECK(t.find("evil\\x1b]0;pwned\\x07\\x0d\\x0a") != std::string::npos);
-  CHECK(t.find("\\x1b[31m|red`") != std::string::npos);
+  // The cgroup path is cut to fit 100 columns by default: whole with --wide.
+  std::string wide;
+  renderText(r, wide, {0});
+  CHECK(wide.find("\\x1b[31m|red`") != std::string::npos);
 }
