@@ -20,6 +20,7 @@ fail() {
   say "FAIL $*"
   poweroff -f
 }
+echo
 say "up $(cut -d' ' -f1 /proc/uptime) s, kernel $(uname -r) $(uname -m)"
 
 if [ "$CGROUP" = v1 ]; then
@@ -49,14 +50,15 @@ leak() {
   name=$1
   shift
   sh -c "echo \$\$ >$cg/lab/$name/cgroup.procs && exec /leak $*" >/tmp/$name.log 2>&1 &
+  pid=$!
   i=0
   while ! grep -q "leak: ready" /tmp/$name.log; do
     i=$((i + 1))
-    [ $i -gt 600 ] && fail "$name: $(cat /tmp/$name.log)"
-    grep -q "^leak: .*: " /tmp/$name.log && fail "$name: $(cat /tmp/$name.log)"
+    kill -0 $pid 2>/dev/null || fail "$name: $(tr '\n' ' ' </tmp/$name.log)"
+    [ $i -gt 1200 ] && fail "$name: not ready after 120 s: $(tr '\n' ' ' </tmp/$name.log)"
     sleep 0.1
   done
-  say "$name $(cat /tmp/$name.log)"
+  say "$name $(tr '\n' ' ' </tmp/$name.log)"
 }
 leak thp-leak $LEAK_THP
 leak base-leak $LEAK_BASE

@@ -52,7 +52,7 @@ lab_kernel() {
     ppc64le)
       K_DEBARCH=ppc64el K_CC=powerpc64le-linux-gnu-gcc K_QEMU=qemu-system-ppc64
       K_QEMU_USER=qemu-ppc64le-static K_CONSOLE=hvc0
-      K_FLAVOUR=powerpc64le K_QEMU_ARGS="-M pseries -vga none"
+      K_FLAVOUR=powerpc64le K_QEMU_ARGS="-M pseries,cap-cfpc=broken,cap-sbbc=broken,cap-ibs=broken,cap-ccf-assist=off -vga none"
       case $ver in 6.12-64k) K_FLAVOUR=powerpc64le-64k ;; esac
       ;;
     *) return 1 ;;

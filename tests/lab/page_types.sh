@@ -37,9 +37,9 @@ lab_page_types_bin() {
   bin="$(dirname "$src")/page-types-$K_ARCH"
   if [ ! -x "$bin" ]; then
     # tools/vm in 6.1, tools/mm from 6.3 on.
-    pt=$(find "$src/tools/vm" "$src/tools/mm" -name page-types.c 2>/dev/null | head -n1)
+    pt=$(find "$src/tools/vm" "$src/tools/mm" -name page-types.c 2>/dev/null | head -n1 || true)
     [ -n "$pt" ] || lab_die "no page-types.c in $src/tools"
-    "$K_CC" -static -O2 -ftrivial-auto-var-init=zero -w -I"$src/tools/lib" -I"$src/tools/include" \
+    "$K_CC" -static -O2 -ftrivial-auto-var-init=zero -w -I"$src/tools/lib" -I"$src/tools/lib/api" -I"$src/tools/include" \
       -o "$bin.tmp" "$pt" "$src/tools/lib/api/fs/fs.c" "$src/tools/lib/api/fs/tracing_path.c" \
       "$src/tools/lib/api/cpu.c" "$src/tools/lib/api/debug.c" "$src/tools/lib/str_error_r.c" \
       >"$bin.log" 2>&1 || lab_die "building page-types for $K_ARCH failed (see $bin.log)"
@@ -48,10 +48,19 @@ lab_page_types_bin() {
   echo "$bin"
 }
 
+# The 6.1 tool names two bits the current one dropped, so its symbolic strings have 45 columns
+# where memsift (which prints what the current tools/mm/page-types prints) has 43: bit 39
+# (c:uncached, set only by ia64) is column 34 and pseudo bit 49 (P:slob_free, SLOB only, which
+# Debian never built) column 39. This drops those two columns where both are blank ('_'), so a
+# set bit there still shows as a difference.
+lab_page_types_drop_old_columns() {
+  perl -pe 's/(?<![\w])([_A-Za-z1]{34})_([_A-Za-z1]{4})_([_A-Za-z1]{5})(?![\w])/$1$2$3/g'
+}
+
 # lab_page_types_compare: runs every case on both and sets LAB_PT ("6/6 identical" or which
 # differ); returns 1 (LAB_FAIL set) when any output differs.
 lab_page_types_compare() {
-  local pt run=() ex="$W/extract" cases start pages n=0 same=0 diffs=""
+  local pt run=() ex="$W/extract" start pages n=0 same=0 narrowed=0 diffs=""
   pt=$(lab_page_types_bin)
   [ -n "$K_QEMU_USER" ] && run=("$K_QEMU_USER")
   rm -rf "$ex"
@@ -75,10 +84,15 @@ lab_page_types_compare() {
     "$LAB_BUILD/bin/memsift" page-types "$W/bundle.tar.zst" "${args[@]}" >"$W/page-types/$id.memsift" 2>&1 || true
     if cmp -s "$W/page-types/$id.kernel" "$W/page-types/$id.memsift"; then
       same=$((same + 1))
+    elif lab_page_types_drop_old_columns <"$W/page-types/$id.kernel" >"$W/page-types/$id.kernel-43" &&
+      cmp -s "$W/page-types/$id.kernel-43" "$W/page-types/$id.memsift"; then
+      same=$((same + 1))
+      narrowed=$((narrowed + 1))
     else
       diffs="$diffs $id"
     fi
   done
   LAB_PT="$same/$n identical"
+  [ "$narrowed" -eq 0 ] || LAB_PT="$LAB_PT ($narrowed after dropping the 6.1 tool's blank uncached and slob_free columns)"
   [ -z "$diffs" ] || { LAB_PT="$LAB_PT (differ:$diffs)"; LAB_FAIL="page-types differs:$diffs (diff $W/page-types/ID.kernel ID.memsift)"; return 1; }
 }

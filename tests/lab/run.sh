@@ -57,11 +57,13 @@ lab_boot_kernel() {
   "$K_CC" -static -O2 -Wall -Wextra -Werror -o "$root/leak" "$LAB_ROOT/tests/lab/leak.c" ||
     lab_die "$K_NAME: building leak.c with $K_CC failed"
   cp "$collector" "$root/memsift-collect"
-  local last=$((K_NODES - 1))
+  # Each leak bound to a node where there are two (a kernel without NUMA has no set_mempolicy).
+  local thp_node="" base_node=""
+  [ "$K_NODES" -gt 1 ] && thp_node="--node $((K_NODES - 1))" base_node="--node 0"
   cat >"$root/lab.conf" <<EOF
 CGROUP=$K_CGROUP
-LEAK_THP="--thp --pin uring --mib $LAB_THP_MIB --node $last"
-LEAK_BASE="--base --pin vmsplice --mib $LAB_BASE_MIB --node 0"
+LEAK_THP="--thp --pin uring --mib $LAB_THP_MIB $thp_node"
+LEAK_BASE="--base --pin vmsplice --mib $LAB_BASE_MIB $base_node"
 EOF
   (cd "$root" && find . | sort | cpio -o -H newc --quiet) >"$W/initramfs.cpio" ||
     lab_die "$K_NAME: cpio failed"
