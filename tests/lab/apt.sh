@@ -76,7 +76,7 @@ lab_apt_update() {
   lab_apt_init "$LAB_APT"
   rm -rf "$LAB_CACHE/resolved"
   lab_log "apt: updating the lab's private package lists ($(lab_apt_mirror))"
-  lab_apt apt-get update -qq >"$LAB_APT/update.log" 2>&1 ||
+  APT_CONFIG="$LAB_APT/apt.conf" apt-get update -qq >"$LAB_APT/update.log" 2>&1 ||
     { cat "$LAB_APT/update.log" >&2; lab_die "apt-get update (private lists) failed"; }
   touch "$stamp"
 }
