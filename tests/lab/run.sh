@@ -26,6 +26,12 @@ lab_collector() {
 # the guest's console in $W/console.log and the bundle in $W/bundle.tar.zst. Sets LAB_SECONDS.
 lab_boot_kernel() {
   local pkg deb kdir bbdir kernel collector
+  # First, so that a kernel that cannot run is skipped before anything is downloaded.
+  collector=$(lab_collector "$K_ARCH")
+  if [ -z "$collector" ]; then
+    LAB_SKIP="no static memsift-collect for $K_ARCH (scripts/dist builds dist/memsift-collect-$K_ARCH)"
+    exit 0
+  fi
   pkg=$(lab_kernel_package "$K_SUITE" "$K_FLAVOUR" "$K_DEBARCH")
   [ -n "$pkg" ] || lab_die "$K_NAME: no kernel package for $K_FLAVOUR in $K_SUITE"
   deb=$(lab_pkg_fetch "$K_SUITE" "$pkg:$K_DEBARCH")
@@ -40,11 +46,6 @@ lab_boot_kernel() {
   bbdir="$LAB_CACHE/unpacked/$(basename "$deb" .deb)"
   lab_unpack "$deb" "$bbdir"
 
-  collector=$(lab_collector "$K_ARCH")
-  if [ -z "$collector" ]; then
-    LAB_SKIP="no static memsift-collect for $K_ARCH (scripts/dist builds dist/memsift-collect-$K_ARCH)"
-    exit 0
-  fi
 
   # The initramfs: busybox, /init, /lab.conf, the leak and the collector. No modules: the
   # console, io_uring, memory cgroups and THP are built into every Debian kernel of the matrix.
