@@ -72,8 +72,10 @@ lab_resolved() {
 # before, so a warm run makes no apt call and needs no network.
 lab_apt_update() {
   local stamp="$LAB_APT/updated"
-  if [ -f "$stamp" ] && [ "${MEMSIFT_LAB_REFRESH:-0}" != 1 ]; then return 0; fi
+  # The configuration is rewritten every time (cheap), so a cache made by an older lab gets the
+  # current one.
   lab_apt_init "$LAB_APT"
+  if [ -f "$stamp" ] && [ "${MEMSIFT_LAB_REFRESH:-0}" != 1 ]; then return 0; fi
   rm -rf "$LAB_CACHE/resolved"
   lab_log "apt: updating the lab's private package lists ($(lab_apt_mirror))"
   APT_CONFIG="$LAB_APT/apt.conf" apt-get update -qq >"$LAB_APT/update.log" 2>&1 ||
