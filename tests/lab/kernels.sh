@@ -32,8 +32,8 @@ lab_kernel() {
     x86_64)
       K_FLAVOUR=amd64 K_DEBARCH=amd64 K_CC=gcc K_QEMU=qemu-system-x86_64 K_QEMU_USER=
       K_QEMU_ARGS="-M pc -cpu max" K_CONSOLE=ttyS0
-      # The one kernel of the matrix with the v1 memory controller: 5.10 (bullseye's default
-      # hierarchy is still v1 there); 6.1 when 5.10 is not in the run.
+      # The one kernel of the matrix with the v1 memory controller: 5.10 (bullseye's systemd
+      # still mounted v1 by default). Not in the ci set: `scripts/kernel-lab all` covers it.
       [ "$ver" = 5.10 ] && K_CGROUP=v1
       ;;
     arm64)
