@@ -103,16 +103,24 @@ int main(int argc, char** argv) {
   int thp = -1, uring = -1, node = -1;
   long mib = 0;
   for (int i = 1; i < argc; ++i) {
-    if (!strcmp(argv[i], "--thp")) thp = 1;
-    else if (!strcmp(argv[i], "--base")) thp = 0;
+    if (!strcmp(argv[i], "--thp"))
+      thp = 1;
+    else if (!strcmp(argv[i], "--base"))
+      thp = 0;
     else if (!strcmp(argv[i], "--pin") && i + 1 < argc) {
       ++i;
-      if (!strcmp(argv[i], "uring")) uring = 1;
-      else if (!strcmp(argv[i], "vmsplice")) uring = 0;
-      else usage();
-    } else if (!strcmp(argv[i], "--mib") && i + 1 < argc) mib = atol(argv[++i]);
-    else if (!strcmp(argv[i], "--node") && i + 1 < argc) node = atoi(argv[++i]);
-    else usage();
+      if (!strcmp(argv[i], "uring"))
+        uring = 1;
+      else if (!strcmp(argv[i], "vmsplice"))
+        uring = 0;
+      else
+        usage();
+    } else if (!strcmp(argv[i], "--mib") && i + 1 < argc)
+      mib = atol(argv[++i]);
+    else if (!strcmp(argv[i], "--node") && i + 1 < argc)
+      node = atoi(argv[++i]);
+    else
+      usage();
   }
   if (thp < 0 || uring < 0 || mib <= 0) usage();
 
@@ -134,17 +142,22 @@ int main(int argc, char** argv) {
   if (raw == MAP_FAILED) die("mmap");
   char* p = (char*)(((uintptr_t)raw + align - 1) & ~(uintptr_t)(align - 1));
   if (madvise(p, len, thp ? MADV_HUGEPAGE : MADV_NOHUGEPAGE) < 0) die("madvise");
-  for (size_t off = 0; off < len; off += page) p[off] = (char)(off / page + 1);
+  for (size_t off = 0; off < len; off += page)
+    p[off] = (char)(off / page + 1);
   long huge = anonHugeKib();
 
-  if (uring) pinUring(p, len);
-  else pinVmsplice(p, len);
+  if (uring)
+    pinUring(p, len);
+  else
+    pinVmsplice(p, len);
   if (munmap(raw, maplen) < 0) die("munmap");
 
-  printf("leak: ready pid %d %ld MiB %s pinned by %s, AnonHugePages before unmap %ld kB, "
-         "page %zu, pmd %lu\n",
-         (int)getpid(), mib, thp ? "THP" : "base pages", uring ? "io_uring" : "vmsplice", huge,
-         page, pmd);
+  printf(
+      "leak: ready pid %d %ld MiB %s pinned by %s, AnonHugePages before unmap %ld kB, "
+      "page %zu, pmd %lu\n",
+      (int)getpid(), mib, thp ? "THP" : "base pages", uring ? "io_uring" : "vmsplice", huge, page,
+      pmd);
   fflush(stdout);
-  for (;;) pause();
+  for (;;)
+    pause();
 }
