@@ -2,7 +2,8 @@
 #
 # lab_kernel NAME sets, for one kernel of the matrix:
 #   K_SUITE K_FLAVOUR K_DEBARCH  Debian suite, kernel flavour (linux-image-FLAVOUR) and architecture
-#   K_ARCH                       memsift's name of the architecture (uname -m; dist/ suffix)
+#   K_ARCH                       the lab's name of the architecture (the kernel name's prefix)
+#   K_MACHINE                    uname -m in the guest: scripts/dist's suffix (memsift-collect-aarch64)
 #   K_CC                         C compiler for the guest's static programs (leak, page-types)
 #   K_QEMU K_QEMU_ARGS K_CONSOLE system emulator, machine arguments, kernel console device
 #   K_QEMU_USER                  user-mode emulator that runs the guest's page-types on the host
@@ -58,5 +59,7 @@ lab_kernel() {
     *) return 1 ;;
   esac
   K_ARCH=$arch
+  K_MACHINE=$arch
+  [ "$arch" = arm64 ] && K_MACHINE=aarch64
   K_NAME=$name
 }

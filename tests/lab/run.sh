@@ -15,7 +15,7 @@ lab_unpack() {
   touch "$dir/.done"
 }
 
-# lab_collector ARCH -> path of a static memsift-collect for ARCH, or nothing.
+# lab_collector MACHINE -> path of a static memsift-collect for MACHINE (uname -m), or nothing.
 lab_collector() {
   local arch=$1 f
   for f in "$LAB_DIST/memsift-collect-$arch" "$LAB_ROOT/dist/memsift-collect-$arch"; do
@@ -31,9 +31,9 @@ lab_collector() {
 lab_boot_kernel() {
   local pkg deb kdir bbdir kernel collector
   # First, so that a kernel that cannot run is skipped before anything is downloaded.
-  collector=$(lab_collector "$K_ARCH")
+  collector=$(lab_collector "$K_MACHINE")
   if [ -z "$collector" ]; then
-    LAB_SKIP="no static memsift-collect for $K_ARCH (scripts/dist builds dist/memsift-collect-$K_ARCH)"
+    LAB_SKIP="no static memsift-collect for $K_MACHINE (scripts/dist builds dist/memsift-collect-$K_MACHINE)"
     exit 0
   fi
   pkg=$(lab_kernel_package "$K_SUITE" "$K_FLAVOUR" "$K_DEBARCH")
