@@ -25,7 +25,16 @@ po::options_description describeOptions() {
       "replays a captured or synthetic system")(
       "page-size", po::value<uint64_t>()->value_name("N"),
       "page size of the system read, in bytes (default: this machine's)")(
-      "no-page-tables", "do not read /proc/kpageflags, kpagecount, kpagecgroup")(
+      "byte-order", po::value<std::string>()->value_name("big|little"),
+      "byte order of the page-frame tables beneath --root (default: from DIR/proc/sys/kernel/arch, "
+      "e.g. s390x and ppc64 are big-endian; this machine's when DIR has no arch file, with a "
+      "warning)")(
+      "cgroup-inodes", po::value<std::string>()->value_name("FILE"),
+      "with --root: the memory cgroup directories' inode numbers on the system the tree was "
+      "copied from, one 'INODE<TAB>PATH' line per directory, PATH absolute as on that system "
+      "(made there by: find /sys/fs/cgroup -type d -printf '%i\\t%p\\n'); a copy's own inodes are "
+      "not what its kpagecgroup holds")("no-page-tables",
+                                        "do not read /proc/kpageflags, kpagecount, kpagecgroup")(
       "no-smaps", "per process, read smaps_rollup but not smaps (faster on huge processes)")(
       "max-pids", po::value<uint64_t>()->value_name("N"), "read at most N processes")(
       "max-seconds", po::value<double>()->value_name("S"),
@@ -79,6 +88,23 @@ CliAction parseCommandLine(int argc, const char* const* argv, CollectOptions& o)
       throwUsage("--page-size " + std::to_string(p) + ": not a power of two of at least 1024");
     }
     o.page_size = p;
+  }
+  if (vm.count("byte-order")) {
+    o.byte_order = vm["byte-order"].as<std::string>();
+    if (o.byte_order != "big" && o.byte_order != "little") {
+      throwUsage("--byte-order " + o.byte_order + ": say big or little");
+    }
+    if (!vm.count("root")) {
+      throwUsage(
+          "--byte-order describes a tree read with --root; a live host's tables are in "
+          "its own byte order");
+    }
+  }
+  if (vm.count("cgroup-inodes")) {
+    o.cgroup_inodes = vm["cgroup-inodes"].as<std::string>();
+    if (o.cgroup_inodes.empty()) throwUsage("--cgroup-inodes needs a file name");
+    if (!vm.count("root"))
+      throwUsage("--cgroup-inodes describes a copied tree: use it with --root");
   }
   o.page_tables = vm.count("no-page-tables") == 0;
   o.smaps = vm.count("no-smaps") == 0;

@@ -14,17 +14,27 @@
 namespace memsift::collector {
 
 struct HostFacts {
-  std::string hostname;                  // proc/sys/kernel/hostname
-  std::string kernel_release;            // proc/sys/kernel/osrelease
-  std::string kernel_version;            // proc/version (the whole line)
-  std::string arch;                      // proc/sys/kernel/arch (5.x+) or uname(2) on the host
-  uint64_t page_size = 0;                // --page-size, else this machine's
-  std::string byte_order;                // "little" or "big": the page tables are native-endian u64
+  std::string hostname;        // proc/sys/kernel/hostname
+  std::string kernel_release;  // proc/sys/kernel/osrelease
+  std::string kernel_version;  // proc/version (the whole line)
+  std::string arch;            // proc/sys/kernel/arch (5.x+) or uname(2) on the host
+  uint64_t page_size = 0;      // --page-size, else this machine's
+  std::string byte_order;      // "little" or "big": the page tables are native-endian u64
+  // Where byte_order comes from: "this machine" (the live host), "--byte-order",
+  // "proc/sys/kernel/arch" (inferred from the tree's architecture), or "assumed: this machine's"
+  // (a tree without a known architecture and no --byte-order).
+  std::string byte_order_source;
   std::optional<double> uptime_seconds;  // proc/uptime, first field
   int64_t start_time = 0;                // seconds since the epoch, UTC
 };
 
-HostFacts readHostFacts(const SystemRoot& root, std::optional<uint64_t> page_size);
+// `byte_order`: --byte-order ("big", "little" or empty).
+HostFacts readHostFacts(const SystemRoot& root, std::optional<uint64_t> page_size,
+                        const std::string& byte_order = {});
+
+// The byte order of an architecture as the kernel's arch sysctl and uname -m name it ("s390x" ->
+// "big"), or "" when the name does not say (mips and others come in both orders, unknown names).
+std::string byteOrderOfArch(std::string_view arch);
 
 // "2025-11-25T14:50:00Z" and the compact "20251125T145000Z" used in default file names.
 std::string isoTimeUtc(int64_t epoch_seconds);
