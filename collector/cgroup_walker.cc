@@ -6,6 +6,11 @@
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
+#include <charconv>
+#include <fstream>
+
+#include "common/error.h"
 
 namespace memsift::collector {
 
@@ -64,9 +69,39 @@ bool wanted(std::string_view name) {
 
 }  // namespace
 
+CgroupInodes readCgroupInodes(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  if (!in) throwInput(errnoMessage("cannot read --cgroup-inodes " + file.string(), errno));
+  CgroupInodes out;
+  std::string line;
+  for (uint64_t n = 1; std::getline(in, line); ++n) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty()) continue;
+    auto bad = [&](const char* why) {
+      throwInput("--cgroup-inodes " + file.string() + " line " + std::to_string(n) + ": " + why +
+                 " (expected INODE<TAB>/PATH)");
+    };
+    size_t tab = line.find('\t');
+    if (tab == std::string::npos) bad("no tab");
+    uint64_t ino = 0;
+    auto r = std::from_chars(line.data(), line.data() + tab, ino);
+    if (tab == 0 || r.ec != std::errc() || r.ptr != line.data() + tab) bad("not an inode number");
+    if (ino == 0) bad("inode 0");
+    std::string path = line.substr(tab + 1);
+    if (path.empty() || path[0] != '/') bad("the path is not absolute");
+    size_t first = path.find_first_not_of('/');
+    path = first == std::string::npos ? "" : path.substr(first);
+    while (!path.empty() && path.back() == '/')
+      path.pop_back();
+    if (!out.emplace(std::move(path), ino).second) bad("a path listed twice");
+  }
+  if (in.bad()) throwInput(errnoMessage("cannot read --cgroup-inodes " + file.string(), errno));
+  return out;
+}
+
 CgroupWalker::CgroupWalker(const SystemRoot& root, TextReader& text, Recorder& out,
-                           StopControl& stop)
-    : root_(root), text_(text), out_(out), stop_(stop) {}
+                           StopControl& stop, const CgroupInodes* inodes)
+    : root_(root), text_(text), out_(out), stop_(stop), inodes_(inodes) {}
 
 void CgroupWalker::run(const std::vector<CgroupHierarchy>& hierarchies) {
   if (out_.dryRun()) out_.planned(kCgroupMapMember);
@@ -98,10 +133,21 @@ void CgroupWalker::walk(UniqueFd fd, int hierarchy, int depth) {
   struct stat st;
   if (::fstat(dir.fd(), &st) != 0) return;
   ++cgroups_;
+  uint64_t ino = static_cast<uint64_t>(st.st_ino);
+  if (inodes_) {
+    // The copy's st_ino is not what the original's kpagecgroup holds: take the original's, and
+    // say so where it is unknown rather than attribute frames to the wrong cgroup.
+    if (auto it = inodes_->find(member_dir_); it != inodes_->end()) {
+      ino = it->second;
+      ++inodes_matched_;
+    } else {
+      ino = 0;
+      out_.source(member_dir_, SourceStatus::kAbsent,
+                  "not listed in --cgroup-inodes: inode unknown (0 in cgroups.tsv)");
+    }
+  }
   if (!out_.dryRun()) {
-    map_->field(static_cast<uint64_t>(hierarchy))
-        .field(static_cast<uint64_t>(st.st_ino))
-        .field(path_);
+    map_->field(static_cast<uint64_t>(hierarchy)).field(ino).field(path_);
     map_->endRow();
   }
   const size_t dir_len = member_dir_.size();

@@ -4,6 +4,8 @@
 // their real path. Memory grows with the depth of the tree, not its size.
 #pragma once
 
+#include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -18,12 +20,27 @@ namespace memsift::collector {
 
 inline constexpr std::string_view kCgroupMapMember = "cgroups.tsv";
 
+// The inode numbers of a copied system's cgroup directories (--cgroup-inodes FILE): path beneath
+// the root without the leading '/' ("sys/fs/cgroup/system.slice") -> inode on the original.
+using CgroupInodes = std::map<std::string, uint64_t, std::less<>>;
+
+// Reads FILE: one "INODE<TAB>PATH" line per directory, PATH absolute as on the original system
+// (what `find /sys/fs/cgroup -type d -printf '%i\t%p\n'` prints there). Empty lines are skipped.
+// Throws Error(kInput) naming the file and line for an unreadable file or a malformed line.
+CgroupInodes readCgroupInodes(const std::filesystem::path& file);
+
 class CgroupWalker {
  public:
-  CgroupWalker(const SystemRoot& root, TextReader& text, Recorder& out, StopControl& stop);
+  // `inodes`: with --cgroup-inodes, the original system's inode numbers, which replace the
+  // directories' st_ino in cgroups.tsv; a directory the file does not list gets inode 0
+  // (unknown) and a source entry saying so.
+  CgroupWalker(const SystemRoot& root, TextReader& text, Recorder& out, StopControl& stop,
+               const CgroupInodes* inodes = nullptr);
   // Walks every hierarchy (ids are indices into `hierarchies`) and stores cgroups.tsv.
   void run(const std::vector<CgroupHierarchy>& hierarchies);
   uint64_t cgroupsSeen() const { return cgroups_; }
+  // With --cgroup-inodes: the file's lines that matched a directory of the tree.
+  uint64_t inodesMatched() const { return inodes_matched_; }
 
  private:
   void walk(UniqueFd dir, int hierarchy, int depth);
@@ -36,6 +53,8 @@ class CgroupWalker {
   std::string member_dir_;  // "sys/fs/cgroup/memory/system.slice": grows and shrinks with the walk
   std::string path_;        // "/system.slice": the path inside the hierarchy
   uint64_t cgroups_ = 0;
+  const CgroupInodes* inodes_;
+  uint64_t inodes_matched_ = 0;
 };
 
 }  // namespace memsift::collector

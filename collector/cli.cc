@@ -29,6 +29,15 @@ po::options_description describeOptions() {
       "page size of the system read, in bytes (default: this machine's; with --root, what the "
       "tree says: KernelPageSize in proc/PID/smaps, the architecture, the PMD size; without "
       "any of them --root needs --page-size)")(
+      "byte-order", po::value<std::string>()->value_name("big|little"),
+      "byte order of the page-frame tables beneath --root (default: from DIR/proc/sys/kernel/arch, "
+      "e.g. s390x and ppc64 are big-endian; this machine's when DIR has no arch file, with a "
+      "warning)")(
+      "cgroup-inodes", po::value<std::string>()->value_name("FILE"),
+      "with --root: the memory cgroup directories' inode numbers on the system the tree was "
+      "copied from, one 'INODE<TAB>PATH' line per directory, PATH absolute as on that system "
+      "(made there by: find /sys/fs/cgroup -type d -printf '%i\\t%p\\n'); a copy's own inodes are "
+      "not what its kpagecgroup holds")(
       "no-page-frames",
       "do not read the page-frame tables /proc/kpageflags, kpagecount, "
       "kpagecgroup")("no-smaps",
@@ -105,6 +114,23 @@ CliAction parseCommandLine(int argc, const char* const* argv, CollectOptions& o)
       throwUsage("--page-size " + std::to_string(p) + ": not a power of two of at least 1024");
     }
     o.page_size = p;
+  }
+  if (vm.count("byte-order")) {
+    o.byte_order = vm["byte-order"].as<std::string>();
+    if (o.byte_order != "big" && o.byte_order != "little") {
+      throwUsage("--byte-order " + o.byte_order + ": say big or little");
+    }
+    if (!vm.count("root")) {
+      throwUsage(
+          "--byte-order describes a tree read with --root; a live host's tables are in "
+          "its own byte order");
+    }
+  }
+  if (vm.count("cgroup-inodes")) {
+    o.cgroup_inodes = vm["cgroup-inodes"].as<std::string>();
+    if (o.cgroup_inodes.empty()) throwUsage("--cgroup-inodes needs a file name");
+    if (!vm.count("root"))
+      throwUsage("--cgroup-inodes describes a copied tree: use it with --root");
   }
   o.page_tables = vm.count("no-page-frames") == 0 && vm.count("no-page-tables") == 0;
   o.force = vm.count("force") != 0;

@@ -50,7 +50,8 @@ struct Context {
   StopControl& stop;
   TextReader& text;
   const HostFacts& host;
-  std::string hostname;  // as recorded (redacted with --redact)
+  const CgroupInodes* cgroup_inodes;  // --cgroup-inodes, or nullptr
+  std::string hostname;               // as recorded (redacted with --redact)
   nlohmann::json gentle;
   RunFigures figures;
 };
@@ -71,6 +72,7 @@ nlohmann::json manifest(Context& c, const std::vector<CgroupHierarchy>& hierarch
       {"page_size", h.page_size},
       {"page_size_source", validUtf8(h.page_size_source)},
       {"byte_order", h.byte_order},
+      {"byte_order_source", h.byte_order_source},
       {"start_time_utc", isoTimeUtc(h.start_time)},
       {"start_time_unix", h.start_time},
   };
@@ -85,6 +87,12 @@ nlohmann::json manifest(Context& c, const std::vector<CgroupHierarchy>& hierarch
   }
   int page_hierarchy = pageCgroupHierarchy(hierarchies);
   nlohmann::json cgroups = {{"hierarchies", std::move(hier)}, {"map", kCgroupMapMember}};
+  // Where cgroups.tsv's inode numbers come from: stat(2) of the directories read, or the file
+  // that gives a copied tree its original system's numbers.
+  cgroups["inodes_from"] =
+      c.cgroup_inodes
+          ? std::string("--cgroup-inodes ").append(validUtf8(c.options.cgroup_inodes.string()))
+          : std::string("st_ino");
   cgroups["kpagecgroup_hierarchy"] =
       page_hierarchy >= 0 ? nlohmann::json(page_hierarchy) : nlohmann::json(nullptr);
   return {
@@ -111,9 +119,16 @@ void collectAll(Context& c, const std::vector<CgroupHierarchy>& hierarchies) {
   if (c.stop.check() != StopReason::kNone) {
     recordNotReached(out, c.stop, kCgroupMapMember);
   } else {
-    CgroupWalker walker(c.root, c.text, out, c.stop);
+    CgroupWalker walker(c.root, c.text, out, c.stop, c.cgroup_inodes);
     walker.run(hierarchies);
     c.figures.cgroups = walker.cgroupsSeen();
+    if (c.cgroup_inodes && walker.inodesMatched() < c.cgroup_inodes->size() && !c.options.quiet) {
+      std::fprintf(stderr,
+                   "memsift-collect: warning: %zu of the %zu paths in --cgroup-inodes name no "
+                   "memory cgroup directory beneath the root\n",
+                   static_cast<size_t>(c.cgroup_inodes->size() - walker.inodesMatched()),
+                   c.cgroup_inodes->size());
+    }
     if (c.stop.check() != StopReason::kNone) {
       out.source(kCgroupMapMember, SourceStatus::kTruncated,
                  c.stop.describe() + ": stopped during the cgroup walk");
@@ -221,7 +236,17 @@ int runCollection(const CollectOptions& o) {
   if (o.max_seconds) stop.setDeadline(std::chrono::duration<double>(*o.max_seconds));
   std::optional<Redactor> redactor;
   if (o.redact) redactor.emplace();
-  HostFacts host = readHostFacts(root, page_size);
+  HostFacts host = readHostFacts(root, page_size, o.byte_order);
+  std::optional<CgroupInodes> cgroup_inodes;
+  if (!o.cgroup_inodes.empty()) cgroup_inodes = readCgroupInodes(o.cgroup_inodes);
+  const CgroupInodes* inodes = cgroup_inodes ? &*cgroup_inodes : nullptr;
+  if (host.byte_order_source.rfind("assumed", 0) == 0 && o.page_tables && !o.quiet) {
+    std::fprintf(stderr,
+                 "memsift-collect: warning: %s has no proc/sys/kernel/arch that names a byte "
+                 "order; its page-frame tables are taken as %s-endian (this machine's): say "
+                 "--byte-order big|little if the tree comes from another architecture\n",
+                 o.root.c_str(), host.byte_order.c_str());
+  }
   std::string hostname = o.redact ? redactor->token(host.hostname) : host.hostname;
   nlohmann::json gentle = o.nice ? beGentle() : nlohmann::json{{"nice", "unchanged (--no-nice)"}};
   Progress progress(!o.quiet && !o.dry_run && ::isatty(STDERR_FILENO) == 1);
@@ -229,7 +254,7 @@ int runCollection(const CollectOptions& o) {
   if (o.dry_run) {
     DryRunRecorder rec(stdout, progress);
     TextReader text(rec, stop, redactor ? &*redactor : nullptr);
-    Context c{o, root, rec, stop, text, host, hostname, gentle, {}};
+    Context c{o, root, rec, stop, text, host, inodes, hostname, gentle, {}};
     std::vector<CgroupHierarchy> hierarchies = findHierarchies(c);
     rec.planned(bundle::kManifestName);
     collectAll(c, hierarchies);
@@ -254,7 +279,7 @@ int runCollection(const CollectOptions& o) {
     bundle::BundleWriter writer(file, wo);
     BundleRecorder rec(writer, progress);
     TextReader text(rec, stop, redactor ? &*redactor : nullptr);
-    Context c{o, root, rec, stop, text, host, hostname, gentle, {}};
+    Context c{o, root, rec, stop, text, host, inodes, hostname, gentle, {}};
     std::vector<CgroupHierarchy> hierarchies = findHierarchies(c);
     writer.writeManifest(manifest(c, hierarchies));
     collectAll(c, hierarchies);

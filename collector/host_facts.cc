@@ -74,7 +74,23 @@ std::string compactTimeUtc(int64_t epoch_seconds) {
   return formatUtc(epoch_seconds, "%Y%m%dT%H%M%SZ");
 }
 
-HostFacts readHostFacts(const SystemRoot& root, const PageSizeFact& page_size) {
+std::string byteOrderOfArch(std::string_view a) {
+  // The kernel's UTS_MACHINE per architecture (arch/*/Makefile): the big-endian variants have
+  // names of their own, except on mips, sh and a few others where one name covers both.
+  for (std::string_view big : {"s390x", "s390", "ppc64", "ppc", "sparc64", "sparc", "aarch64_be",
+                               "armeb", "armv7b", "m68k", "parisc", "parisc64", "or1k"}) {
+    if (a == big) return "big";
+  }
+  for (std::string_view little :
+       {"x86_64", "i386", "i486", "i586", "i686", "aarch64", "ppc64le", "ppcle", "riscv64",
+        "riscv32", "loongarch64", "armv7l", "armv6l", "armv8l", "alpha", "ia64", "csky"}) {
+    if (a == little) return "little";
+  }
+  return "";
+}
+
+HostFacts readHostFacts(const SystemRoot& root, const PageSizeFact& page_size,
+                        const std::string& byte_order) {
   HostFacts f;
   struct utsname u;
   bool have_uname = root.isHost() && ::uname(&u) == 0;
@@ -86,7 +102,23 @@ HostFacts readHostFacts(const SystemRoot& root, const PageSizeFact& page_size) {
   f.arch = readSmallFile(root, "proc/sys/kernel/arch").value_or(have_uname ? u.machine : "unknown");
   f.page_size = page_size.bytes;
   f.page_size_source = page_size.source;
-  f.byte_order = std::endian::native == std::endian::little ? "little" : "big";
+  const std::string native = std::endian::native == std::endian::little ? "little" : "big";
+  // The tables are in the byte order of the kernel that wrote them. That is this machine's only
+  // for the live host; a tree under --root may come from another architecture.
+  if (root.isHost()) {
+    f.byte_order = native;
+    f.byte_order_source = "this machine";
+  } else if (!byte_order.empty()) {
+    f.byte_order = byte_order;
+    f.byte_order_source = "--byte-order";
+  } else if (auto arch = readSmallFile(root, "proc/sys/kernel/arch");
+             arch && !byteOrderOfArch(*arch).empty()) {
+    f.byte_order = byteOrderOfArch(*arch);
+    f.byte_order_source = "proc/sys/kernel/arch";
+  } else {
+    f.byte_order = native;
+    f.byte_order_source = "assumed: this machine's";
+  }
   if (auto up = readSmallFile(root, "proc/uptime")) {
     double v = 0;
     auto r = std::from_chars(up->data(), up->data() + up->size(), v);

@@ -22,11 +22,21 @@ struct HostFacts {
   uint64_t page_size = 0;                // see page_size.h
   std::string page_size_source;          // how page_size is known
   std::string byte_order;                // "little" or "big": the page tables are native-endian u64
+  // Where byte_order comes from: "this machine" (the live host), "--byte-order",
+  // "proc/sys/kernel/arch" (inferred from the tree's architecture), or "assumed: this machine's"
+  // (a tree without a known architecture and no --byte-order).
+  std::string byte_order_source;
   std::optional<double> uptime_seconds;  // proc/uptime, first field
   int64_t start_time = 0;                // seconds since the epoch, UTC
 };
 
-HostFacts readHostFacts(const SystemRoot& root, const PageSizeFact& page_size);
+// `byte_order`: --byte-order ("big", "little" or empty).
+HostFacts readHostFacts(const SystemRoot& root, const PageSizeFact& page_size,
+                        const std::string& byte_order = {});
+
+// The byte order of an architecture as the kernel's arch sysctl and uname -m name it ("s390x" ->
+// "big"), or "" when the name does not say (mips and others come in both orders, unknown names).
+std::string byteOrderOfArch(std::string_view arch);
 
 // "2025-11-25T14:50:00Z" and the compact "20251125T145000Z" used in default file names.
 std::string isoTimeUtc(int64_t epoch_seconds);

@@ -14,6 +14,10 @@ nlohmann::json optionsJson(const CollectOptions& o) {
       {"level", o.level},
       {"nice", o.nice},
   };
+  j["byte_order"] = o.byte_order.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.byte_order);
+  j["cgroup_inodes"] = o.cgroup_inodes.empty()
+                           ? nlohmann::json(nullptr)
+                           : nlohmann::json(validUtf8(o.cgroup_inodes.string()));
   j["page_size"] = o.page_size ? nlohmann::json(*o.page_size) : nlohmann::json(nullptr);
   j["max_pids"] = o.max_pids ? nlohmann::json(*o.max_pids) : nlohmann::json(nullptr);
   j["max_seconds"] = o.max_seconds ? nlohmann::json(*o.max_seconds) : nlohmann::json(nullptr);

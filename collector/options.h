@@ -24,6 +24,12 @@ struct CollectOptions {
   bool dry_run = false;               // --dry-run
   bool nice = true;                   // --no-nice
   bool quiet = false;                 // -q: no progress line, no summary
+  // --byte-order: "big" or "little", the byte order of the page tables beneath --root (empty:
+  // this machine's for the live host, inferred from the tree's proc/sys/kernel/arch otherwise).
+  std::string byte_order;
+  // --cgroup-inodes: "INODE<TAB>PATH" lines giving the memory cgroup directories' inode numbers
+  // on the system the tree was copied from (what its kpagecgroup holds). Empty: st_ino.
+  std::filesystem::path cgroup_inodes;
 };
 
 // As recorded in manifest.json under "options".

@@ -80,6 +80,10 @@ inline constexpr uint64_t kHackersBits = uint64_t{0xffff} << 32;
 inline constexpr uint64_t kOverloadedBits = uint64_t{0xffff} << 48;
 inline constexpr uint64_t kCompoundBits = bit(kCompoundHead) | bit(kCompoundTail);
 inline constexpr uint64_t kAllBits = ~uint64_t{0};
+// Bits no kernel sets in /proc/kpageflags: 27-31 (the stable ABI ends at 26, KPF_PGTABLE) and
+// 43-63 (the debugging bits end at 42, KPF_ARCH_3; 47-63 are page-types' pseudo bits). Read in
+// the wrong byte order, a flag word's low bytes land there: buddy (bit 10) becomes bit 50.
+inline constexpr uint64_t kUndefinedBits = (uint64_t{0x1f} << 27) | (~uint64_t{0} << 43);
 
 enum class Origin {
   kStable,     // include/uapi/linux/kernel-page-flags.h

@@ -79,7 +79,23 @@ report::Collection buildCollection(const BundleData& d) {
   if (!d.meminfo) {
     c.limitations.push_back("the ledger and the reconciliation: proc/meminfo is missing");
   }
-  if (!d.has_page_tables) {
+  if (d.byte_order_suspect) {
+    const frames::ByteOrderSuspect& s = *d.byte_order_suspect;
+    std::string order = jsonString(jsonField(d.manifest, "host"), "byte_order");
+    std::string l =
+        "page-frame classification and every finding from it (unmapped memory, cgroups, NUMA "
+        "nodes, physical ranges): ";
+    l.append(report::formatCount(s.undefined_frames))
+        .append(" of the ")
+        .append(report::formatCount(s.flagged_frames))
+        .append(
+            " page frames with flags carry bits no kernel defines, so the tables are "
+            "probably not ")
+        .append(order.empty() ? std::string("in the byte order the bundle names")
+                              : order.append("-endian as the bundle says"))
+        .append(" (see the finding byte-order-suspect)");
+    c.limitations.insert(c.limitations.begin(), std::move(l));
+  } else if (!d.has_page_tables) {
     c.limitations.push_back(
         "page-frame classification, unmapped THP and base-page detection, and where memory "
         "is (NUMA nodes, cgroups, physical ranges): the bundle has no page-frame tables "
@@ -268,7 +284,8 @@ std::vector<report::CgroupRow> buildCgroups(const BundleData& d, size_t top, uin
     r.limit = g.limit;
     r.stat_anon = g.stat_anon;
     r.stat_file = g.stat_file;
-    if (d.census && d.census->anyCgroups()) {
+    // Inode 0 is "unknown" in cgroups.tsv and "not charged" in kpagecgroup: no frames to show.
+    if (d.census && d.census->anyCgroups() && g.inode != 0) {
       auto it = d.census->cgroups.find(g.inode);
       uint64_t pages = 0, unmapped = 0;
       if (it != d.census->cgroups.end()) {

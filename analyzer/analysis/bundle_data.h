@@ -79,6 +79,10 @@ struct BundleData {
   std::string layout_source;  // "memory-blocks.tsv", "proc/zoneinfo", or "" (unknown)
   bool has_page_tables = false;
   std::optional<frames::FrameCensus> census;
+  // Set (and `census` withheld) when most frames carry flag bits no kernel defines: the tables
+  // are probably not in the byte order manifest.host.byte_order names, and every conclusion
+  // from them would be noise.
+  std::optional<frames::ByteOrderSuspect> byte_order_suspect;
   PageCount frames_without_layout;  // chunks that arrived before any layout could be built
 
   // Reading: damage (truncation, corruption), problems (checksums) and malformed lines.

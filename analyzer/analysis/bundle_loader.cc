@@ -132,6 +132,9 @@ class Loader {
     flushChunk();
     flushSmaps();
     if (scanner_) d_.census = scanner_->finish();
+    if (d_.census && (d_.byte_order_suspect = frames::byteOrderSuspect(*d_.census))) {
+      d_.census.reset();  // frame-based conclusions stand down (analyze.cc says why)
+    }
     if (reader.damage()) d_.damage.push_back(*reader.damage());
     for (const std::string& p : reader.problems())
       d_.damage.push_back(p);
@@ -383,7 +386,10 @@ class Loader {
     }
     for (size_t i = 0; i < d_.cgroups.size(); ++i) {
       const CgroupData& c = d_.cgroups[i];
-      if (d_.page_cgroup_hierarchy < 0 || c.hierarchy == d_.page_cgroup_hierarchy) {
+      // Inode 0: unknown (a copied tree's directory its --cgroup-inodes file did not list); 0 in
+      // kpagecgroup means "not charged", which must not land on that cgroup.
+      if (c.inode != 0 &&
+          (d_.page_cgroup_hierarchy < 0 || c.hierarchy == d_.page_cgroup_hierarchy)) {
         d_.inode_index.emplace(c.inode, i);
       }
     }

@@ -811,6 +811,52 @@ void ledgerResidual(Context& c, const report::Report& r) {
   c.out.push_back(std::move(f));
 }
 
+// The page-frame tables read as noise (frames::byteOrderSuspect()): said first, because every
+// frame-based finding is withheld for it.
+void byteOrderSuspect(Context& c) {
+  const frames::ByteOrderSuspect& s = *c.d.byte_order_suspect;
+  const nlohmann::json& host = jsonField(c.d.manifest, "host");
+  auto field = [&](const char* key) {
+    const nlohmann::json& v = jsonField(host, key);
+    return v.is_string() ? v.get<std::string>() : std::string();
+  };
+  const std::string order = field("byte_order"), source = field("byte_order_source");
+  const std::string other = order == "big" ? "little" : "big";
+  Finding f;
+  f.id = "byte-order-suspect";
+  f.severity = Severity::kCritical;
+  f.summary = fmtPercent(s.undefined_frames, s.flagged_frames) +
+              " of the page frames carry flag bits no kernel defines: the page-frame tables are "
+              "probably not " +
+              (order.empty() ? std::string("in the byte order the bundle names")
+                             : std::string(order).append("-endian as the bundle says")) +
+              ", so no conclusion is drawn from them.";
+  std::string declared = "byte_order ";
+  declared.append(order.empty() ? "(none)" : order);
+  if (!source.empty()) declared.append(" (from ").append(source).append(")");
+  f.evidence.push_back({declared, {"manifest.json", "host.byte_order"}});
+  f.evidence.push_back({fmtCount(s.undefined_frames) + " of " + fmtCount(s.flagged_frames) +
+                            " frames with flags have bits 27-31 or 43-63 set",
+                        {"pageframes", "kpageflags"}});
+  std::string swapped = "byte-swapped, ";
+  swapped.append(fmtPercent(static_cast<uint64_t>(s.swapped_fit * 1000000), 1000000))
+      .append(" of the frames checked would carry only defined bits");
+  f.evidence.push_back({swapped, {"pageframes", "kpageflags"}});
+  if (source == "this machine") {
+    f.next_steps.push_back(
+        "The collector read a live kernel's tables in their own byte order: these are not "
+        "kpageflags as the kernel writes them. Please report this bundle.");
+  } else {
+    f.next_steps.push_back(
+        "Collect the tree again stating its byte order: memsift-collect --root "
+        "DIR --byte-order " +
+        other +
+        " (s390x and ppc64 are big-endian; x86_64, aarch64 and ppc64le "
+        "little-endian).");
+  }
+  c.out.insert(c.out.begin(), std::move(f));
+}
+
 }  // namespace
 
 std::vector<report::Finding> findFindings(const BundleData& d, const report::Report& r) {
@@ -841,6 +887,7 @@ std::vector<report::Finding> findFindings(const BundleData& d, const report::Rep
     if (a.bytes != b.bytes) return a.bytes > b.bytes;
     return static_cast<int>(a.severity) > static_cast<int>(b.severity);
   });
+  if (d.byte_order_suspect) byteOrderSuspect(c);
   return std::move(c.out);
 }
 

@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <unordered_map>
 #include <vector>
 
@@ -56,6 +57,12 @@ struct FrameCensus {
   PageCount lru_file;     // lru, not swapbacked, not unevictable
   PageCount unevictable;  // lru + unevictable
   PageCount mlocked;      // raw bit 33
+  // Frames whose kpageflags carry bits no kernel sets (kpf::kUndefinedBits); of the frames
+  // classified one by one (not repeats of the frame before), how many had such bits and how many
+  // of those would have none byte-swapped. Most flagged frames undefined means the tables are
+  // not in the byte order the manifest names (byteOrderSuspect()).
+  uint64_t undefined_flag_frames = 0;
+  uint64_t undefined_sampled = 0, undefined_sampled_swap_fits = 0;
 
   // Pages per category inside each zone's PFN span (proc/zoneinfo start_pfn, spanned), in the
   // order FrameScanner::setZones() got them; spans made disjoint there. Empty without zoneinfo.
@@ -75,5 +82,17 @@ struct FrameCensus {
     return categories[static_cast<size_t>(c)];
   }
 };
+
+// Figures of a census whose flags look byte-swapped.
+struct ByteOrderSuspect {
+  uint64_t flagged_frames = 0;    // frames with any flag (not holes, not unflagged)
+  uint64_t undefined_frames = 0;  // of those, frames with bits no kernel sets
+  // Of the undefined frames classified one by one, the share (0-1) whose byte-swapped flags
+  // would carry no undefined bit.
+  double swapped_fit = 0;
+};
+// Set when more than half of the flagged frames (and at least 64) carry undefined bits: no
+// kernel writes such tables, so their byte order is wrong (or they are not kpageflags at all).
+std::optional<ByteOrderSuspect> byteOrderSuspect(const FrameCensus& c);
 
 }  // namespace memsift::frames

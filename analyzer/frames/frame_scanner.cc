@@ -216,6 +216,8 @@ void FrameScanner::consume(const PageFrameChunk& chunk) {
       repeat_.valid = false;
     }
     const uint64_t f = flags[i];
+    // Branch-free: one test per frame, whichever path the frame takes below.
+    census_.undefined_flag_frames += (f & kpf::kUndefinedBits) != 0;
     const uint64_t count = counts ? counts[i] : 0;
     const uint64_t cgroup = cgroups ? cgroups[i] : 0;
     if (repeat_.valid && f == repeat_.flags && cgroup == repeat_.cgroup &&
@@ -227,6 +229,10 @@ void FrameScanner::consume(const PageFrameChunk& chunk) {
       continue;
     }
     repeat_.valid = false;
+    if (f & kpf::kUndefinedBits) [[unlikely]] {
+      ++census_.undefined_sampled;
+      census_.undefined_sampled_swap_fits += (__builtin_bswap64(f) & kpf::kUndefinedBits) == 0;
+    }
     if (f & bit(kpf::kCompoundTail)) {
       if (compound_.active && compound_.head + PageCount(compound_.pages) == pfn) {
         ++compound_.pages;
@@ -261,6 +267,22 @@ const FrameCensus& FrameScanner::finish() {
     finished_ = true;
   }
   return census_;
+}
+
+std::optional<ByteOrderSuspect> byteOrderSuspect(const FrameCensus& c) {
+  const uint64_t unflagged =
+      c[FrameCategory::kHole].pages.value() + c[FrameCategory::kUnflagged].pages.value();
+  // KPF_NOPAGE holes count as flagged: byte-swapped they carry bit 44.
+  const uint64_t flagged = c.frames.value() > unflagged ? c.frames.value() - unflagged : 0;
+  if (c.undefined_flag_frames < 64 || c.undefined_flag_frames * 2 <= flagged) return std::nullopt;
+  ByteOrderSuspect s;
+  s.flagged_frames = flagged;
+  s.undefined_frames = c.undefined_flag_frames;
+  if (c.undefined_sampled > 0) {
+    s.swapped_fit = static_cast<double>(c.undefined_sampled_swap_fits) /
+                    static_cast<double>(c.undefined_sampled);
+  }
+  return s;
 }
 
 }  // namespace memsift::frames

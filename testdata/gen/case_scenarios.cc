@@ -18,9 +18,10 @@ namespace {
 using kpf::bit;
 using namespace letters;
 
-constexpr std::array<const char*, 9> kScenarios = {
-    "healthy-x86",    "pinned-anon-v2",    "slab-leak", "zombie-memcg", "hugetlb-unused",
-    "tmpfs-unmapped", "stacks-pagetables", "no-root",   "ppc64le-mthp"};
+constexpr std::array<const char*, 11> kScenarios = {
+    "healthy-x86",    "pinned-anon-v2",    "slab-leak",         "zombie-memcg",
+    "hugetlb-unused", "tmpfs-unmapped",    "stacks-pagetables", "no-root",
+    "ppc64le-mthp",   "s390x-pinned-anon", "arm64-16k-thp"};
 
 // A finding for a category's frames, as the analyzer reports it.
 void categoryFinding(HostCase& c, const std::string& id, Cat cat, const std::string& summary) {
@@ -263,6 +264,14 @@ bool isScenario(const std::string& name) {
 void caseScenario(const std::string& name, const Options& o) {
   if (name == "ppc64le-mthp") {
     casePpc64leMthp(o);
+    return;
+  }
+  if (name == "s390x-pinned-anon") {
+    caseS390xPinnedAnon(o);
+    return;
+  }
+  if (name == "arm64-16k-thp") {
+    caseArm64k16Thp(o);
     return;
   }
   HostCase c(o, x86Platform(), name, 8, 1, 2);

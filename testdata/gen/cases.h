@@ -27,5 +27,9 @@ void caseScenario(const std::string& name, const Options& o);
 bool isScenario(const std::string& name);
 // ppc64le, 64 KiB pages, a 6.18 kernel: leaked mTHP folios of several orders (case_ppc64le.cc).
 void casePpc64leMthp(const Options& o);
+// s390x (big-endian tables): pinned anonymous base pages; arm64 16 KiB pages: leaked 32 MiB THPs
+// (case_foreign.cc).
+void caseS390xPinnedAnon(const Options& o);
+void caseArm64k16Thp(const Options& o);
 
 }  // namespace memsift::testgen

@@ -59,6 +59,7 @@ void Expectations::describe(const Host& h, const FrameTables* t) {
   j_["host"] = {{"hostname", h.facts.hostname},
                 {"kernel", h.facts.osrelease},
                 {"arch", h.facts.arch},
+                {"byte_order", h.layout.big_endian ? "big" : "little"},
                 {"page_size", ps},
                 {"era", h.era == Era::k418 ? "4.18" : "6.x"},
                 {"mem_total_bytes", h.memTotalPages() * ps},

@@ -42,7 +42,7 @@ std::string_view catId(Cat c) {
 // holes when sparse.
 class FrameTables::Table {
  public:
-  Table(const fs::path& path, bool sparse) : path_(path), sparse_(sparse) {
+  Table(const fs::path& path, bool sparse, bool swap) : path_(path), sparse_(sparse), swap_(swap) {
     fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0400);
     if (fd_ < 0)
       throw std::runtime_error("cannot create " + path.string() + ": " + strerror(errno));
@@ -52,6 +52,7 @@ class FrameTables::Table {
     if (fd_ >= 0) ::close(fd_);
   }
   void put(uint64_t v, uint64_t n) {
+    if (swap_) v = __builtin_bswap64(v);  // the other byte order than this machine's
     if (sparse_ && v == 0 && n >= kSparseMin) {
       flush();
       if (::lseek(fd_, static_cast<off_t>(n * 8), SEEK_CUR) < 0) fail("lseek");
@@ -99,6 +100,7 @@ class FrameTables::Table {
 
   fs::path path_;
   bool sparse_;
+  bool swap_;
   int fd_ = -1;
   std::vector<uint64_t> buf_;
   size_t used_ = 0;
@@ -106,12 +108,13 @@ class FrameTables::Table {
 };
 
 FrameTables::FrameTables(const fs::path& proc_dir, Era era, int nodes, NodeOf node_of,
-                         const void* ctx, bool sparse, bool write_cgroups)
+                         const void* ctx, bool sparse, bool write_cgroups, std::endian order)
     : era_(era), nodes_(nodes), node_of_(node_of), ctx_(ctx) {
   fs::create_directories(proc_dir);
-  tables_[0] = new Table(proc_dir / "kpageflags", sparse);
-  tables_[1] = new Table(proc_dir / "kpagecount", sparse);
-  tables_[2] = write_cgroups ? new Table(proc_dir / "kpagecgroup", sparse) : nullptr;
+  const bool swap = order != std::endian::native;
+  tables_[0] = new Table(proc_dir / "kpageflags", sparse, swap);
+  tables_[1] = new Table(proc_dir / "kpagecount", sparse, swap);
+  tables_[2] = write_cgroups ? new Table(proc_dir / "kpagecgroup", sparse, swap) : nullptr;
   for (CatStats& c : cats_)
     c.node_pages.assign(static_cast<size_t>(nodes), 0);
 }

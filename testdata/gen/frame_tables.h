@@ -2,13 +2,15 @@
 // kpagecgroup) front to back, and keeps the truths the expectations file reports: pages per
 // category, node and cgroup, compound pages, physical ranges and the raw flags histogram.
 //
-// One u64 per PFN at offset PFN x 8, native byte order (Documentation/admin-guide/mm/pagemap.rst).
+// One u64 per PFN at offset PFN x 8 in the byte order of the kernel that writes them
+// (Documentation/admin-guide/mm/pagemap.rst: native; big-endian on s390x).
 // Frames are written as runs of identical values through large buffers, so a 256 GiB host
 // (64 Mi frames, 512 MiB per table) is written at disk speed; with `sparse`, long all-zero runs
 // become file holes.
 #pragma once
 
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -80,7 +82,7 @@ class FrameTables {
   // `node_of` gives the NUMA node of a PFN (-1 in holes); called once per run.
   using NodeOf = int (*)(const void* ctx, uint64_t pfn);
   FrameTables(const fs::path& proc_dir, Era era, int nodes, NodeOf node_of, const void* ctx,
-              bool sparse, bool write_cgroups = true);
+              bool sparse, bool write_cgroups = true, std::endian order = std::endian::native);
   ~FrameTables();
   FrameTables(const FrameTables&) = delete;
   FrameTables& operator=(const FrameTables&) = delete;

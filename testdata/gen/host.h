@@ -36,6 +36,7 @@ struct Layout {
   uint64_t section_pages = 0;  // sparsemem section (phys_index counts sections)
   unsigned max_order = 11;     // buddy orders 0..max_order-1 (/proc/buddyinfo columns)
   uint64_t pmd_pages = 512;    // pages a PMD maps: a PMD THP, hpage_pmd_size, Hugepagesize
+  bool big_endian = false;     // the kernel writes its page-frame tables big-endian (s390x)
   std::vector<Node> nodes{};
   int nodeOf(uint64_t pfn) const;
   static int nodeOfThunk(const void* layout, uint64_t pfn) {

@@ -32,8 +32,10 @@ struct Platform {
   // Free pages `lay` writes on node 0 outside the segments (x86_64: ZONE_DMA above 1 MiB).
   uint64_t fixed_free_pages = 0;
 };
-const Platform& x86Platform();    // x86_host.cc
-const Platform& ppc64Platform();  // ppc64_host.cc
+const Platform& x86Platform();       // x86_host.cc
+const Platform& ppc64Platform();     // ppc64_host.cc
+const Platform& s390xPlatform();     // linear_host.cc: big-endian tables
+const Platform& arm64k16Platform();  // linear_host.cc: 16 KiB pages
 
 class HostCase {
  public:

@@ -24,6 +24,7 @@ std::string nodeList(size_t n) {
 uint64_t vmallocTotalKib(const std::string& arch) {
   if (arch == "x86_64") return 34359738367ULL;
   if (arch == "aarch64") return 133009637312ULL;  // the seed's meminfo
+  if (arch == "s390x") return 536870912ULL;       // VMALLOC_DEFAULT_SIZE, 512 GiB
   return 549755813888ULL;                         // ppc64le radix
 }
 
@@ -154,6 +155,11 @@ void writeMeminfo(const Host& h) {
     kbLine(o, "", "DirectMap4k", 524288);
     kbLine(o, "", "DirectMap2M", 16777216);
     kbLine(o, "", "DirectMap1G", kb(L.end_pfn) > 17301504 ? kb(L.end_pfn) - 17301504 : 0);
+  } else if (h.facts.arch == "s390x") {
+    // arch/s390/mm/pageattr.c arch_report_meminfo(): the identity mapping by page size.
+    kbLine(o, "", "DirectMap4k", 16384);
+    kbLine(o, "", "DirectMap1M", kb(L.end_pfn) - 16384);
+    kbLine(o, "", "DirectMap2G", 0);
   }
   writeText(h.root / "proc/meminfo", o.str());
 }

@@ -3,11 +3,15 @@
 // expectations (expected.json): findings with their bytes, pages, THPs, cgroups, nodes and ranges,
 // and every page-frame category's page count; and the text and Markdown reports against their
 // golden files (tests tagged [golden]: MEMSIFT_UPDATE_GOLDEN=1 regenerates them).
+#include <sys/stat.h>
+
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "analyzer/analysis/analyze.h"
+#include "analyzer/report/render.h"
 #include "common/bundle/bundle_format.h"
 #include "tests/analyzer/golden_report.h"
 #include "tests/test_support.h"
@@ -23,16 +27,22 @@ struct Replayed {
   report::Report report;
 };
 
+// Collects `root` into `bundle` with `memsift-collect --root` and the extra options.
+void collect(const fs::path& root, uint64_t page_size, const fs::path& bundle,
+             const std::string& extra = "") {
+  auto c = test::run((test::binDir() / "memsift-collect").string() + " -q --no-nice --root " +
+                     root.string() + " --page-size " + std::to_string(page_size) + " -o " +
+                     bundle.string() + " " + extra);
+  INFO(c.out);
+  REQUIRE(c.exit_code == 0);
+}
+
 Replayed replay(const std::string& case_name, uint64_t page_size, const test::TempDir& dir) {
   auto gen = test::run((test::binDir() / "memsift-testgen").string() + " " + case_name + " " +
                        (dir / "root").string() + " --expect " + (dir / "expected.json").string());
   INFO(gen.out);
   REQUIRE(gen.exit_code == 0);
-  auto collect = test::run((test::binDir() / "memsift-collect").string() + " -q --no-nice --root " +
-                           (dir / "root").string() + " --page-size " + std::to_string(page_size) +
-                           " -o " + (dir / "b.tar.zst").string());
-  INFO(collect.out);
-  REQUIRE(collect.exit_code == 0);
+  collect(dir / "root", page_size, dir / "b.tar.zst");
   Replayed r;
   r.case_name = case_name;
   r.expected = nlohmann::json::parse(test::readFile(dir / "expected.json"));
@@ -249,6 +259,214 @@ TEST_CASE("case ppc64le-mthp: leaked mTHP folios of three sizes on a 64 KiB-page
     nr_anon |=
         e.source.member == "sys/kernel/mm/transparent_hugepage/hugepages-256kB/stats/nr_anon";
   CHECK(nr_anon);
+}
+
+TEST_CASE("case s390x-pinned-anon: a big-endian bundle read on a little-endian machine",
+          "[golden]") {
+  test::TempDir dir;
+  Replayed r = replay("s390x-pinned-anon", 4096, dir);
+  checkAgainstExpectations(r);
+  CHECK(r.report.host.arch == "s390x");
+  CHECK(r.report.host.byte_order == "big");
+  REQUIRE(r.report.findings.size() == 1);
+  const report::Finding& f = r.report.findings.front();
+  CHECK(f.id == "unmapped-anon");
+  CHECK(f.bytes == ByteCount(1ull << 30));
+  REQUIRE(f.cgroups.size() == 1);
+  CHECK(f.cgroups[0].path == "/system.slice/mq-broker.service");
+  // The byte order came from the tree's architecture, and the manifest says so.
+  analysis::BundleData data = analysis::loadBundle((dir / "b.tar.zst").string());
+  CHECK(data.manifest["host"]["byte_order_source"] == "proc/sys/kernel/arch");
+  CHECK(!data.byte_order_suspect);
+}
+
+TEST_CASE("case arm64-16k-thp: 64 leaked 32 MiB THPs on a 16 KiB-page host", "[golden]") {
+  test::TempDir dir;
+  Replayed r = replay("arm64-16k-thp", 16384, dir);
+  checkAgainstExpectations(r);
+  CHECK(r.report.host.page_size == 16384);
+  REQUIRE(!r.report.findings.empty());
+  const report::Finding& f = r.report.findings.front();
+  CHECK(f.id == "unmapped-anon-thp");
+  CHECK(f.thp_count == uint64_t{64});
+  CHECK(f.thp_bytes == ByteCount(32ull << 20));
+  CHECK(!f.thp_below_pmd);
+  REQUIRE(f.cgroups.size() == 1);
+  CHECK(f.cgroups[0].path == "/machine.slice/vm-storage01.scope");
+}
+
+namespace {
+
+// Copies the generated root to `to` with its three page-frame tables byte-swapped: the same
+// system as a kernel of the other byte order would have written it.
+void copySwapped(const fs::path& from, const fs::path& to) {
+  fs::copy(from, to, fs::copy_options::recursive | fs::copy_options::copy_symlinks);
+  for (const char* t : {"kpageflags", "kpagecount", "kpagecgroup"}) {
+    fs::path p = to / "proc" / t;
+    fs::copy_file(from / "proc" / t, p, fs::copy_options::overwrite_existing);
+    std::string bytes = test::readFile(p);
+    for (size_t i = 0; i + 8 <= bytes.size(); i += 8)
+      std::reverse(bytes.begin() + static_cast<long>(i), bytes.begin() + static_cast<long>(i + 8));
+    test::writeFile(p, bytes);
+  }
+}
+
+// A copied tree's cgroup directories have new inodes; the original's, as --cgroup-inodes FILE
+// wants them ("INODE<TAB>/PATH", what find -printf '%i\t%p\n' prints on the original).
+void writeCgroupInodes(const fs::path& root, const fs::path& file) {
+  std::string out;
+  auto line = [&](const fs::path& p) {
+    struct stat st;
+    REQUIRE(::stat(p.c_str(), &st) == 0);
+    out += std::to_string(st.st_ino) + "\t/" + fs::relative(p, root).string() + "\n";
+  };
+  line(root / "sys/fs/cgroup");
+  for (const auto& e : fs::recursive_directory_iterator(root / "sys/fs/cgroup"))
+    if (e.is_directory()) line(e.path());
+  test::writeFile(file, out);
+}
+
+std::string textReport(report::Report r) {
+  r.host.collected_at.clear();
+  r.host.byte_order.clear();
+  std::string out;
+  report::renderReport(r, report::Format::kText, out);
+  return out;
+}
+
+std::string memsiftOut(const std::string& args) {
+  auto r = test::run((test::binDir() / "memsift").string() + " " + args);
+  INFO(r.out);
+  CHECK(r.exit_code == 0);
+  return r.out;
+}
+
+// The same data written in both byte orders: equal reports and page-types output.
+void checkBothOrders(const std::string& case_name, uint64_t page_size,
+                     const std::string& swapped_order) {
+  test::TempDir dir;
+  Replayed native = replay(case_name, page_size, dir);
+  // The copy has new cgroup inodes: --cgroup-inodes gives it the original's.
+  copySwapped(dir / "root", dir / "swapped");
+  writeCgroupInodes(dir / "root", dir / "inodes.tsv");
+  collect(dir / "swapped", page_size, dir / "s.tar.zst",
+          "--byte-order " + swapped_order + " --cgroup-inodes " + (dir / "inodes.tsv").string());
+  analysis::BundleData data = analysis::loadBundle((dir / "s.tar.zst").string());
+  CHECK(data.manifest["host"]["byte_order"] == swapped_order);
+  CHECK(data.manifest["host"]["byte_order_source"] == "--byte-order");
+  CHECK(data.byte_swap != analysis::loadBundle((dir / "b.tar.zst").string()).byte_swap);
+  report::Report swapped = analysis::analyze(data);
+  CHECK(swapped.host.byte_order == swapped_order);
+  CHECK(textReport(swapped) == textReport(native.report));
+  const std::string a = (dir / "b.tar.zst").string(), b = (dir / "s.tar.zst").string();
+  for (const char* opts : {"", "-r", "-C -M -N", "-l -b anonymous"}) {
+    INFO("page-types " << opts);
+    CHECK(memsiftOut(std::string("page-types ").append(opts).append(" ").append(b)) ==
+          memsiftOut(std::string("page-types ").append(opts).append(" ").append(a)));
+  }
+  // extract gives the tables back as the kernel wrote them: in the bundle's byte order.
+  memsiftOut("extract " + b + " " + (dir / "x").string());
+  for (const char* t : {"kpageflags", "kpagecount", "kpagecgroup"}) {
+    INFO(t);
+    CHECK(test::readFile(dir / "x/proc" / t) == test::readFile(dir / "swapped/proc" / t));
+  }
+}
+
+}  // namespace
+
+TEST_CASE("a big-endian bundle reads like the same data little-endian: report, page-types") {
+  // s390x's tables rewritten little-endian, and x86_64's rewritten big-endian: both directions
+  // whatever the machine running the test.
+  checkBothOrders("s390x-pinned-anon", 4096, "little");
+  checkBothOrders("pinned-anon-v2", 4096, "big");
+}
+
+TEST_CASE("the wrong byte order: the report says so first and draws no frame-based conclusion") {
+  test::TempDir dir;
+  Replayed right = replay("s390x-pinned-anon", 4096, dir);
+  // What a new user got before --byte-order: the s390x tree labelled little-endian.
+  collect(dir / "root", 4096, dir / "wrong.tar.zst", "--byte-order little");
+  analysis::BundleData data = analysis::loadBundle((dir / "wrong.tar.zst").string());
+  REQUIRE(data.byte_order_suspect);
+  CHECK(data.byte_order_suspect->undefined_frames * 10 >
+        data.byte_order_suspect->flagged_frames * 9);
+  CHECK(data.byte_order_suspect->swapped_fit > 0.99);
+  CHECK(!data.census);
+  report::Report r = analysis::analyze(data);
+  REQUIRE(!r.findings.empty());
+  const report::Finding& f = r.findings.front();
+  CHECK(f.id == "byte-order-suspect");
+  CHECK(f.severity == report::Severity::kCritical);
+  CHECK_THAT(f.summary, Catch::Contains("probably not little-endian"));
+  REQUIRE(!f.next_steps.empty());
+  CHECK_THAT(f.next_steps.front(), Catch::Contains("--byte-order big"));
+  // No frame-based finding: no bogus zombie cgroup, no "other" frames, no unmapped memory.
+  for (const report::Finding& x : r.findings) {
+    CAPTURE(x.id);
+    CHECK(x.id != "zombie-memcg");
+    CHECK(x.id != "unmapped-anon");
+    CHECK(x.id != "unaccounted-kernel-memory");
+  }
+  CHECK(!r.frames);
+  REQUIRE(!r.collection.limitations.empty());
+  CHECK_THAT(r.collection.limitations.front(), Catch::Contains("probably not little-endian"));
+  // The counters still reconcile as in the right reading.
+  CHECK(r.ledger.mem_total == right.report.ledger.mem_total);
+  std::string text = memsiftOut(std::string("report ").append((dir / "wrong.tar.zst").string()));
+  REQUIRE(text.find("[CRITICAL] byte-order-suspect") != std::string::npos);
+  CHECK(text.find("[CRITICAL] byte-order-suspect") < text.find("MEMORY LEDGER"));
+}
+
+TEST_CASE("--cgroup-inodes: a copied tree's frames keep their cgroups") {
+  test::TempDir dir;
+  Replayed original = replay("s390x-pinned-anon", 4096, dir);
+  const report::Finding* want = findingById(original.report, "unmapped-anon");
+  REQUIRE(want != nullptr);
+  REQUIRE(want->cgroups.size() == 1);
+  fs::copy(dir / "root", dir / "copy",
+           fs::copy_options::recursive | fs::copy_options::copy_symlinks);
+  // Without the file the copy's own inodes match nothing kpagecgroup holds.
+  collect(dir / "copy", 4096, dir / "plain.tar.zst");
+  report::Report plain = analysis::analyze(analysis::loadBundle((dir / "plain.tar.zst").string()));
+  const report::Finding* lost = findingById(plain, "unmapped-anon");
+  REQUIRE(lost != nullptr);
+  REQUIRE(lost->cgroups.size() == 1);
+  CHECK(lost->cgroups[0].path != want->cgroups[0].path);
+  // With it, the finding names the service again; a directory the file does not list gets
+  // inode 0 and a source entry, and takes no frames.
+  writeCgroupInodes(dir / "root", dir / "inodes.tsv");
+  std::string lines = test::readFile(dir / "inodes.tsv");
+  const std::string drop = "/sys/fs/cgroup/init.scope\n";
+  size_t at = lines.find(drop);
+  REQUIRE(at != std::string::npos);
+  lines.erase(lines.rfind('\n', at) + 1, at + drop.size() - lines.rfind('\n', at) - 1);
+  test::writeFile(dir / "inodes.tsv", lines);
+  collect(dir / "copy", 4096, dir / "fixed.tar.zst",
+          std::string("--cgroup-inodes ").append((dir / "inodes.tsv").string()));
+  analysis::BundleData data = analysis::loadBundle((dir / "fixed.tar.zst").string());
+  CHECK_THAT(data.manifest["memory_cgroups"]["inodes_from"].get<std::string>(),
+             Catch::StartsWith("--cgroup-inodes "));
+  report::Report fixed = analysis::analyze(data);
+  const report::Finding* found = findingById(fixed, "unmapped-anon");
+  REQUIRE(found != nullptr);
+  REQUIRE(found->cgroups.size() == 1);
+  CHECK(found->cgroups[0].path == want->cgroups[0].path);
+  CHECK(found->cgroups[0].inode == want->cgroups[0].inode);
+  bool init_scope = false;
+  for (const auto& m : fixed.collection.missing)
+    init_scope |= m.path == "sys/fs/cgroup/init.scope" &&
+                  m.detail.find("--cgroup-inodes") != std::string::npos;
+  CHECK(init_scope);
+  for (const auto& row : fixed.cgroups)
+    if (row.path == "/init.scope") CHECK(row.inode == 0);
+  // A malformed file is refused with exit 3, naming the line.
+  test::writeFile(dir / "bad.tsv", "12\t/sys/fs/cgroup\nnot-a-number\t/x\n");
+  auto bad = test::run((test::binDir() / "memsift-collect").string() + " -q --no-nice --root " +
+                       (dir / "copy").string() + " --cgroup-inodes " + (dir / "bad.tsv").string() +
+                       " -o " + (dir / "bad.tar.zst").string());
+  CHECK(bad.exit_code == 3);
+  CHECK_THAT(bad.out, Catch::Contains("line 2"));
+  CHECK(!fs::exists(dir / "bad.tar.zst"));
 }
 
 TEST_CASE("a truncated bundle: the report says where it broke, analyses what is intact, exits 4") {

@@ -3,6 +3,7 @@
 // frame scanner, meminfo, processes, cgroup directories) and must agree with its expected.json.
 #include <sys/stat.h>
 
+#include <bit>
 #include <catch2/catch.hpp>
 #include <cstdint>
 #include <filesystem>
@@ -44,12 +45,21 @@ std::unique_ptr<Generated> generate(const std::string& name, const std::string& 
   return g;
 }
 
-std::vector<uint64_t> readTable(const fs::path& p) {
+// A table as its values: `big_endian` says how the generated kernel wrote it (s390x).
+std::vector<uint64_t> readTable(const fs::path& p, bool big_endian = false) {
   std::string s = test::readFile(p);
   REQUIRE(s.size() % 8 == 0);
   std::vector<uint64_t> v(s.size() / 8);
   std::memcpy(v.data(), s.data(), s.size());
+  if (big_endian != (std::endian::native == std::endian::big)) {
+    for (uint64_t& x : v)
+      x = __builtin_bswap64(x);
+  }
   return v;
+}
+
+bool bigEndian(const json& expect) {
+  return expect["host"]["byte_order"] == "big";
 }
 
 // "Key:   123 kB" lines (meminfo, status, smaps_rollup) or "key 123" lines (vmstat); lines
@@ -120,9 +130,9 @@ frames::FrameCensus checkTables(const Generated& g) {
   // File sizes: one u64 per frame, the three tables of the same length.
   for (const char* f : {"kpageflags", "kpagecount", "kpagecgroup"})
     CHECK(fs::file_size(g.root / "proc" / f) == end * 8);
-  const std::vector<uint64_t> flags = readTable(g.root / "proc/kpageflags");
-  const std::vector<uint64_t> counts = readTable(g.root / "proc/kpagecount");
-  const std::vector<uint64_t> cgroups = readTable(g.root / "proc/kpagecgroup");
+  const std::vector<uint64_t> flags = readTable(g.root / "proc/kpageflags", bigEndian(x));
+  const std::vector<uint64_t> counts = readTable(g.root / "proc/kpagecount", bigEndian(x));
+  const std::vector<uint64_t> cgroups = readTable(g.root / "proc/kpagecgroup", bigEndian(x));
 
   // The raw flags histogram, recounted from the file.
   std::map<uint64_t, uint64_t> hist;
@@ -540,5 +550,70 @@ TEST_CASE("testgen ppc64le-mthp: 64 KiB pages, leaked mTHP folios of three order
   CHECK(ru.at("AnonHugePages") == 0);
   const auto mi = readCounters(g->root / "proc/meminfo");
   CHECK(mi.at("Hugepagesize") == 2048);
+  CHECK(sumRssAnonKib(*g) == mi.at("AnonPages"));
+}
+
+TEST_CASE("testgen s390x-pinned-anon: big-endian tables, 1 MiB THPs, pinned 4 KiB anon pages") {
+  auto g = generate("s390x-pinned-anon");
+  const json& x = g->expect;
+  CHECK(x["host"]["arch"] == "s390x");
+  CHECK(x["host"]["byte_order"] == "big");
+  CHECK(x["host"]["page_size"] == 4096);
+  CHECK(test::readFile(g->root / "proc/sys/kernel/arch") == "s390x\n");
+  // checkTables() reads the tables big-endian: its histogram and census only match that way.
+  const frames::FrameCensus c = checkTables(*g);
+  checkMeminfo(*g, c);
+  using frames::FrameCategory;
+  // Big-endian on disk: the first frame is the kernel's reserved memory (bit 32), whose bytes
+  // are 00 00 00 01 00 00 00 00.
+  const std::string raw = test::readFile(g->root / "proc/kpageflags");
+  CHECK(raw.substr(0, 8) == std::string("\0\0\0\1\0\0\0\0", 8));
+  // PMD THPs are 1 MiB (256 pages): hpage_pmd_size, Hugepagesize and the mapped THPs.
+  CHECK(test::readFile(g->root / "sys/kernel/mm/transparent_hugepage/hpage_pmd_size") ==
+        "1048576\n");
+  const auto mi = readCounters(g->root / "proc/meminfo");
+  CHECK(mi.at("Hugepagesize") == 1024);
+  CHECK(mi.count("DirectMap1M") == 1);
+  REQUIRE(c[FrameCategory::kAnonThpMapped].compound_sizes.size() == 1);
+  CHECK(c[FrameCategory::kAnonThpMapped].compound_sizes[0].first == 256);
+  // One node, memory from PFN 0, no hole; 256 MiB memory blocks.
+  CHECK(c[FrameCategory::kHole].pages.value() == 0);
+  CHECK(test::readFile(g->root / "sys/devices/system/memory/block_size_bytes") == "10000000\n");
+  CHECK(c[FrameCategory::kAnonUnmapped].pages.value() == 262144);
+  checkCategoryFinding(*g, c, "unmapped-anon");
+  CHECK(x["findings"][0]["cgroups"][0]["path"] == "/system.slice/mq-broker.service");
+  CHECK(sumRssAnonKib(*g) == mi.at("AnonPages"));
+}
+
+TEST_CASE("testgen arm64-16k-thp: 16 KiB pages, 64 leaked 32 MiB THPs, RAM from 1 GiB") {
+  auto g = generate("arm64-16k-thp");
+  const json& x = g->expect;
+  CHECK(x["host"]["arch"] == "aarch64");
+  CHECK(x["host"]["byte_order"] == "little");
+  CHECK(x["host"]["page_size"] == 16384);
+  const frames::FrameCensus c = checkTables(*g);
+  checkMeminfo(*g, c);
+  using frames::FrameCategory;
+  const auto& leak = c[FrameCategory::kAnonThpUnmapped];
+  CHECK(leak.compounds == 64);
+  REQUIRE(leak.compound_sizes.size() == 1);
+  CHECK(leak.compound_sizes[0].first == 2048);
+  CHECK(test::readFile(g->root / "sys/kernel/mm/transparent_hugepage/hpage_pmd_size") ==
+        "33554432\n");
+  const auto mi = readCounters(g->root / "proc/meminfo");
+  CHECK(mi.at("Hugepagesize") == 32768);
+  // The PFNs below 1 GiB are a hole (all-zero), outside every memory block.
+  CHECK(c[FrameCategory::kHole].pages.value() == 0x10000);
+  const std::vector<uint64_t> flags = readTable(g->root / "proc/kpageflags");
+  CHECK(flags[0] == 0);
+  CHECK(flags[0xffff] == 0);
+  CHECK(flags[0x10000] == kpf::bit(kpf::kReserved));
+  CHECK(test::readFile(g->root / "sys/devices/system/memory/block_size_bytes") == "8000000\n");
+  const json& f = x["findings"][0];
+  CHECK(f["id"] == "unmapped-anon-thp");
+  CHECK(f["thp_count"] == 64);
+  CHECK(f["thp_bytes"] == uint64_t{32} << 20);
+  CHECK(f["cgroups"][0]["path"] == "/machine.slice/vm-storage01.scope");
+  checkCategoryFinding(*g, c, "unmapped-anon-thp");
   CHECK(sumRssAnonKib(*g) == mi.at("AnonPages"));
 }

@@ -89,5 +89,20 @@ TEST_CASE("the help (--help) lists the options and the exit codes") {
   CHECK(r.out.find("stray") == std::string::npos);
 }
 
+TEST_CASE("--byte-order and --cgroup-inodes describe a tree read with --root") {
+  CollectOptions o;
+  CHECK(parse({"--root", "/r", "--byte-order", "big", "--cgroup-inodes", "/r.inodes"}, o) ==
+        CliAction::kCollect);
+  CHECK(o.byte_order == "big");
+  CHECK(o.cgroup_inodes == "/r.inodes");
+  CHECK(optionsJson(o).at("byte_order") == "big");
+  CHECK(optionsJson(CollectOptions{}).at("byte_order") == nullptr);
+  CHECK_THAT(usageError({"--root", "/r", "--byte-order", "middle"}),
+             Catch::Contains("say big or little"));
+  // A live host's tables are in its own byte order: nothing to state.
+  CHECK_THAT(usageError({"--byte-order", "big"}), Catch::Contains("--root"));
+  CHECK_THAT(usageError({"--cgroup-inodes", "f"}), Catch::Contains("--root"));
+}
+
 }  // namespace
 }  // namespace memsift::collector

@@ -206,8 +206,9 @@ TEST_CASE("collection completes inside a 32 MiB memory cgroup") {
   // collector: a killed run there says nothing about memsift (it failed CI by chance twice). The
   // normal build's collector is the static binary that customers run, and it is checked here.
   if (kSanitizerBuild) {
-    skipTest("the 32 MiB cap measures ASan's own memory in the sanitizer build; the normal build "
-             "checks it");
+    skipTest(
+        "the 32 MiB cap measures ASan's own memory in the sanitizer build; the normal build "
+        "checks it");
   }
   std::string cg;
   std::string limit_file;

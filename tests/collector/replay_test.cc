@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 #include <fstream>
 
+#include "collector/host_facts.h"
 #include "common/bundle/bundle_format.h"
 #include "tests/collector/collector_test_util.h"
 
@@ -344,6 +345,76 @@ TEST_CASE("-o onto an existing file is refused without --force (exit 2), replace
   CHECK_THAT(r.out, Catch::Contains("unexpected argument 'out.tar.zst'"));
   for (const auto& e : fs::directory_iterator(tmp.path()))
     CHECK(e.path().filename().string().rfind("memsift-", 0) == std::string::npos);
+}
+
+TEST_CASE("byte order of the names the kernel gives architectures") {
+  CHECK(collector::byteOrderOfArch("s390x") == "big");
+  CHECK(collector::byteOrderOfArch("ppc64") == "big");
+  CHECK(collector::byteOrderOfArch("ppc64le") == "little");
+  CHECK(collector::byteOrderOfArch("aarch64") == "little");
+  CHECK(collector::byteOrderOfArch("x86_64") == "little");
+  CHECK(collector::byteOrderOfArch("mips").empty());  // both orders use the name
+  CHECK(collector::byteOrderOfArch("").empty());
+}
+
+TEST_CASE("--root: the byte order comes from --byte-order, else the tree's arch, else assumed") {
+  TempDir tmp;
+  fs::path root = tmp / "root";
+  makeReplayRoot(root, 100);
+  auto manifestOf = [&](const std::string& args, std::string* log = nullptr) {
+    fs::path out = tmp / "b.tar.zst";
+    fs::remove(out);
+    std::string l = runCollector("--root " + shellQuote(root.string()) + " -o " +
+                                 shellQuote(out.string()) + " " + args);
+    if (log) *log = l;
+    return extractBundle(out, tmp / "x").manifest;
+  };
+  auto host = [](const nlohmann::json& m) {
+    return m.at("host").at("byte_order").get<std::string>() + " from " +
+           m.at("host").at("byte_order_source").get<std::string>();
+  };
+  // The tree says x86_64; the analysing machine's order is not taken on trust.
+  CHECK(host(manifestOf("-q")) == "little from proc/sys/kernel/arch");
+  writeFile(root / "proc/sys/kernel/arch", "s390x\n");
+  CHECK(host(manifestOf("-q")) == "big from proc/sys/kernel/arch");
+  nlohmann::json m = manifestOf("-q --byte-order little");
+  CHECK(host(m) == "little from --byte-order");
+  CHECK(m.at("options").at("byte_order") == "little");
+  // No arch file (kernels before 5.x): this machine's order, said in the manifest and on stderr.
+  fs::remove(root / "proc/sys/kernel/arch");
+  std::string log;
+  m = manifestOf("", &log);
+  CHECK(m.at("host").at("byte_order_source") == "assumed: this machine's");
+  CHECK_THAT(log, Catch::Contains("--byte-order big|little"));
+  CHECK(host(manifestOf("-q --byte-order big")) == "big from --byte-order");
+}
+
+TEST_CASE("--cgroup-inodes replaces the copy's directory inodes in cgroups.tsv") {
+  TempDir tmp;
+  fs::path root = tmp / "root";
+  makeReplayRoot(root, 100);
+  // The memory hierarchy's root and one child listed; the rest is not.
+  writeFile(tmp / "inodes",
+            "1\t/sys/fs/cgroup/memory/\n4242\t/sys/fs/cgroup/memory/app\n"
+            "77\t/sys/fs/cgroup/elsewhere\n");
+  fs::path out = tmp / "b.tar.zst";
+  std::string log =
+      runCollector("--root " + shellQuote(root.string()) + " --cgroup-inodes " +
+                   shellQuote((tmp / "inodes").string()) + " -o " + shellQuote(out.string()));
+  CHECK_THAT(log, Catch::Contains("1 of the 3 paths in --cgroup-inodes name no memory cgroup"));
+  ExtractedBundle b = extractBundle(out, tmp / "x");
+  std::string map = b.text("cgroups.tsv");
+  CHECK(map.find("0\t1\t/\n") != std::string::npos);
+  CHECK(map.find("0\t4242\t/app\n") != std::string::npos);
+  CHECK(map.find(std::string("\t").append(
+            std::to_string(inodeOf(root / "sys/fs/cgroup/memory/app")))) == std::string::npos);
+  CHECK(b.manifest.at("memory_cgroups")
+            .at("inodes_from")
+            .get<std::string>()
+            .rfind("--cgroup-inodes ", 0) == 0);
+  // Every other directory: inode 0 and a source entry.
+  CHECK(map.find("\t0\t/") != std::string::npos);
+  CHECK(!b.sources("absent").empty());
 }
 
 }  // namespace
