@@ -7,6 +7,7 @@
 #include "analyzer/cli/commands.h"
 #include "common/error.h"
 #include "common/exit_codes.h"
+#include "common/text/terminal_text.h"
 #include "memsift/version.h"
 
 namespace memsift::cli {
@@ -58,14 +59,16 @@ int runCli(int argc, char** argv) {
     try {
       return c.run(Args(argv + 2, argv + argc));
     } catch (const Error& e) {
-      std::fprintf(stderr, "memsift %s: %s\n", argv[1], e.what());
+      // Messages name members and paths from the bundle: made safe to print first.
+      std::fprintf(stderr, "memsift %s: %s\n", argv[1], printable(e.what()).c_str());
       return exitCodeFor(e.kind());
     } catch (const std::exception& e) {
-      std::fprintf(stderr, "memsift %s: internal error: %s\n", argv[1], e.what());
+      std::fprintf(stderr, "memsift %s: internal error: %s\n", argv[1],
+                   printable(e.what()).c_str());
       return kExitInternal;
     }
   }
-  std::fprintf(stderr, "memsift: unknown command '%s'\n\n", argv[1]);
+  std::fprintf(stderr, "memsift: unknown command '%s'\n\n", printable(argv[1]).c_str());
   printUsage(stderr);
   return kExitUsage;
 }
