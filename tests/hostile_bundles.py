@@ -296,9 +296,9 @@ def extract_file_then_dir(b, scale):
 
 
 def extract_long_name(b, scale):
-    """8: a 4,000-byte pax name (each component 250 bytes: past PATH_MAX, not NAME_MAX)."""
+    """8: a 4,000-byte pax name, one component of 3,998 bytes: past NAME_MAX (255)."""
     b.add_json("manifest.json", manifest())
-    name = "/".join(["d" * 250] * 16)[:4000]
+    name = "x/" + "d" * 3998
     b.add(name, b"long")
     b.add("proc/meminfo", b"MemTotal: 1024 kB\n")
     b.index()

@@ -25,7 +25,7 @@ fs::path hostile(const test::TempDir& dir, const std::string& attack) {
 // what reading a bundle needs. ASan reserves terabytes of shadow memory: no bound there.
 constexpr int kLimitMiB = 512;
 
-test::CommandResult memsift(const std::string& args, bool bounded = false) {
+test::CommandResult runMemsift(const std::string& args, bool bounded = false) {
   std::string cmd = (test::binDir() / "memsift").string() + " " + args;
   if (bounded && !test::kSanitizerBuild)
     cmd = "ulimit -v " + std::to_string(kLimitMiB * 1024) + " && " + cmd;
@@ -44,13 +44,14 @@ TEST_CASE("deeply nested JSON in manifest.json is refused (exit 3), never a stac
     fs::path b = hostile(dir, attack);
     for (std::string cmd :
          {"report", "report -f json", "report -f html", "info", "list", "page-types"}) {
-      auto r = memsift(cmd + " " + b.string());
+      auto r = runMemsift(cmd + " " + b.string());
       INFO(attack << ": " << cmd << ": " << r.out);
       CHECK(r.exit_code == 3);
       CHECK_THAT(r.out, Catch::Contains("manifest.json is not a JSON object (nested deeper than "
                                         "64 levels)"));
     }
-    auto r = memsift("extract " + b.string() + " " + (dir / (std::string(attack) + "-x")).string());
+    auto r =
+        runMemsift("extract " + b.string() + " " + (dir / (std::string(attack) + "-x")).string());
     INFO(r.out);
     CHECK(r.exit_code == 3);
   }
@@ -60,12 +61,12 @@ TEST_CASE("deeply nested JSON in index.json is damage (exit 4), never a stack ov
   test::TempDir dir;
   fs::path b = hostile(dir, "deep-index");
   for (std::string cmd : {"report", "report -f markdown", "info", "list"}) {
-    auto r = memsift(cmd + " " + b.string());
+    auto r = runMemsift(cmd + " " + b.string());
     INFO(cmd << ": " << r.out);
     CHECK(r.exit_code == 4);
     CHECK_THAT(r.out, Catch::Contains("index.json is not a JSON object (nested deeper than 64"));
   }
-  auto r = memsift("extract " + b.string() + " " + (dir / "x").string());
+  auto r = runMemsift("extract " + b.string() + " " + (dir / "x").string());
   INFO(r.out);
   CHECK(r.exit_code == 4);
   CHECK(fs::exists(dir / "x/proc/meminfo"));
@@ -75,7 +76,7 @@ TEST_CASE("a manifest with page size 0 is refused (exit 3) naming the field, not
   test::TempDir dir;
   fs::path b = hostile(dir, "page-size-0");
   for (std::string cmd : {"report", "page-types", "info", "list"}) {
-    auto r = memsift(cmd + " " + b.string());
+    auto r = runMemsift(cmd + " " + b.string());
     INFO(cmd << ": " << r.out);
     CHECK(r.exit_code == 3);
     CHECK_THAT(r.out, Catch::Contains("manifest.json's host.page_size is 0; expected a power of "
@@ -95,7 +96,7 @@ TEST_CASE("manifest values out of range are refused (exit 3) naming the field") 
   for (const auto& [attack, message] : cases) {
     fs::path b = hostile(dir, attack);
     for (std::string cmd : {"report", "info"}) {
-      auto r = memsift(cmd + " " + b.string());
+      auto r = runMemsift(cmd + " " + b.string());
       INFO(attack << ": " << cmd << ": " << r.out);
       CHECK(r.exit_code == 3);
       CHECK_THAT(r.out, Catch::Contains(message));
@@ -106,12 +107,12 @@ TEST_CASE("manifest values out of range are refused (exit 3) naming the field") 
 TEST_CASE("a pax size= record past 4 GiB is refused like a header's (the check follows pax)") {
   test::TempDir dir;
   fs::path b = hostile(dir, "pax-size");
-  auto r = memsift("list " + b.string());
+  auto r = runMemsift("list " + b.string());
   INFO(r.out);
   CHECK(r.exit_code == 4);
   CHECK(r.out.find("proc/huge\n") == std::string::npos);  // not listed as a member
   CHECK_THAT(r.out, Catch::Contains("bundle corrupt: member proc/huge claims 5368709120 bytes"));
-  r = memsift("extract " + b.string() + " " + (dir / "x").string());
+  r = runMemsift("extract " + b.string() + " " + (dir / "x").string());
   INFO(r.out);
   CHECK(r.exit_code == 4);
   CHECK(!fs::exists(dir / "x/proc/huge"));
@@ -120,7 +121,7 @@ TEST_CASE("a pax size= record past 4 GiB is refused like a header's (the check f
 TEST_CASE("a header claiming a 4 GiB meminfo allocates nothing for it (truncation, exit 4)") {
   test::TempDir dir;
   fs::path b = hostile(dir, "claim-4g-meminfo");
-  auto r = memsift("report " + b.string(), /*bounded=*/true);
+  auto r = runMemsift("report " + b.string(), /*bounded=*/true);
   INFO(r.out);
   CHECK(r.exit_code == 4);
   CHECK_THAT(r.out, Catch::Contains("bundle truncated in member proc/meminfo at byte 18"));
@@ -129,7 +130,7 @@ TEST_CASE("a header claiming a 4 GiB meminfo allocates nothing for it (truncatio
 TEST_CASE("text members of compressed zeros are cut at their kind's cap and the cut reported") {
   test::TempDir dir;
   fs::path b = hostile(dir, "zero-text-bombs");
-  auto r = memsift("report " + b.string(), /*bounded=*/true);
+  auto r = runMemsift("report " + b.string(), /*bounded=*/true);
   INFO(r.out);
   CHECK(r.exit_code == 4);
   CHECK_THAT(r.out, Catch::Contains("member proc/meminfo has 268435456 bytes, more than a meminfo "
@@ -141,7 +142,7 @@ TEST_CASE("text members of compressed zeros are cut at their kind's cap and the 
 TEST_CASE("smaps parts and cgroup.procs of zeros stream by in bounded memory") {
   test::TempDir dir;
   fs::path b = hostile(dir, "zero-smaps");
-  auto r = memsift("report " + b.string(), /*bounded=*/true);
+  auto r = runMemsift("report " + b.string(), /*bounded=*/true);
   INFO(r.out.substr(0, 4000));
   CHECK(r.exit_code == 4);  // the index's checksums are not real
   // Parsed as it streamed by: its malformed lines are reported (a hundred at most).
@@ -152,7 +153,7 @@ TEST_CASE("an index.json far larger than its members need is refused unread (exi
   test::TempDir dir;
   fs::path b = hostile(dir, "huge-index");
   for (std::string cmd : {"report", "info", "list"}) {
-    auto r = memsift(cmd + " " + b.string(), /*bounded=*/true);
+    auto r = runMemsift(cmd + " " + b.string(), /*bounded=*/true);
     INFO(cmd << ": " << r.out.substr(0, 4000));
     CHECK(r.exit_code == 4);
     CHECK_THAT(r.out, Catch::Contains("bundle corrupt: index.json claims"));
@@ -166,17 +167,17 @@ TEST_CASE("member names and paths never reach the terminal raw, in any command")
   for (std::string cmd : {"report", "info", "list", "extract"}) {
     std::string args = cmd + " " + b.string();
     if (cmd == "extract") args += " " + (dir / "x").string();
-    auto r = memsift(args);
+    auto r = runMemsift(args);
     INFO(cmd << ": " << r.out);
     CHECK(r.exit_code == 4);
     CHECK(!hasRawControl(r.out));
     CHECK(r.out.find("\nmemsift report: all good") == std::string::npos);
   }
-  auto r = memsift("list " + b.string());
+  auto r = runMemsift("list " + b.string());
   CHECK_THAT(r.out, Catch::Contains("x/\\x1b[2J\\x1b[Hcleared"));
   CHECK_THAT(r.out, Catch::Contains("x/forged\\x0amemsift report: all good"));
   CHECK_THAT(r.out, Catch::Contains("member y/\\x1b[31mred-missing is listed in index.json"));
-  r = memsift("info " + b.string());
+  r = runMemsift("info " + b.string());
   CHECK_THAT(r.out, Catch::Contains("evil\\x1b]0;pwned\\x07host"));
   CHECK_THAT(r.out, Catch::Contains("proc/\\x1b[2J"));
 }
@@ -184,7 +185,7 @@ TEST_CASE("member names and paths never reach the terminal raw, in any command")
 TEST_CASE("extract: a member whose path the file system refuses is named, exit 4 (not 1)") {
   test::TempDir dir;
   fs::path b = hostile(dir, "extract-file-then-dir");
-  auto r = memsift("extract " + b.string() + " " + (dir / "x").string());
+  auto r = runMemsift("extract " + b.string() + " " + (dir / "x").string());
   INFO(r.out);
   CHECK(r.exit_code == 4);
   CHECK_THAT(r.out, Catch::Contains("member a/b not extracted: Not a directory"));
@@ -193,7 +194,7 @@ TEST_CASE("extract: a member whose path the file system refuses is named, exit 4
   CHECK(test::readFile(dir / "x/proc/meminfo") == "MemTotal: 1024 kB\n");
 
   b = hostile(dir, "extract-long-name");
-  r = memsift("extract " + b.string() + " " + (dir / "y").string());
+  r = runMemsift("extract " + b.string() + " " + (dir / "y").string());
   INFO(r.out);
   CHECK(r.exit_code == 4);
   CHECK_THAT(r.out, Catch::Contains("not extracted: File name too long"));
