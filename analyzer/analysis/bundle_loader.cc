@@ -11,6 +11,7 @@
 #include "analyzer/analysis/page_chunk_assembler.h"
 #include "analyzer/frames/frame_scanner.h"
 #include "common/bundle/bundle_reader.h"
+#include "common/bundle/text_caps.h"
 #include "common/error.h"
 #include "common/json/json_field.h"
 #include "common/parse/line_reader.h"
@@ -125,12 +126,25 @@ class Loader {
       }
       flushChunk();
       if (!wanted(m.name)) continue;
+      if (streamed(reader, m.name, buf)) continue;
+      // What each kind of member may hold (bundle::keptTextCap): a zstd bomb of a 4 GiB
+      // "meminfo" is cut at 64 KiB, and the cut is damage the report names.
+      bundle::TextCap cap = bundle::keptTextCap(m.name);
+      bool cut = false;
       // A damaged member is left out; next() goes on after the damage where it can.
-      if (!reader.readAll(buf, bundle::kMaxMemberBytes)) continue;
+      if (!reader.readAll(buf, cap.bytes, &cut)) continue;
+      if (cut && cap.cut_is_damage) noteCut(m, cap);
+      if (!keep(m.name, buf.size())) continue;
       member(m.name, buf);
+      limitIssues();
     }
     flushChunk();
     flushSmaps();
+    limitIssues();
+    if (issues_dropped_ > 0) {
+      d_.damage.push_back(std::to_string(issues_dropped_) + " more malformed lines (past " +
+                          std::to_string(kMaxIssues) + ") not listed");
+    }
     if (scanner_) d_.census = scanner_->finish();
     if (d_.census && (d_.byte_order_suspect = frames::byteOrderSuspect(*d_.census))) {
       d_.census.reset();  // frame-based conclusions stand down (analyze.cc says why)
@@ -176,6 +190,101 @@ class Loader {
       hierarchies_.push_back({number("id", 0), number("version", 1), mp});
     }
   }
+
+  // Text kept over the whole bundle (system files, command lines): a bundle of a million
+  // members each within its cap must not add up to gigabytes either.
+  static constexpr uint64_t kMaxKeptTextBytes = 96ull << 20;
+  // Malformed lines listed over the whole bundle (each member's parse lists at most 100).
+  static constexpr size_t kMaxIssues = 2000;
+
+  bool keep(const std::string& name, uint64_t bytes) {
+    if (kept_bytes_ + bytes <= kMaxKeptTextBytes) {
+      kept_bytes_ += bytes;
+      return true;
+    }
+    if (!kept_full_) {
+      d_.damage.push_back("more than " + std::to_string(kMaxKeptTextBytes >> 20) +
+                          " MiB of text members to keep: " + name +
+                          " and the text members after it are left out");
+    }
+    kept_full_ = true;
+    return false;
+  }
+
+  void noteCut(const bundle::MemberInfo& m, const bundle::TextCap& cap) {
+    d_.damage.push_back("member " + m.name + " has " + std::to_string(m.size) +
+                        " bytes, more than a " + std::string(cap.kind) + " can hold (" +
+                        std::to_string(cap.bytes) + "): only its first " +
+                        std::to_string(cap.bytes) + " bytes are read");
+  }
+
+  void limitIssues() {
+    if (d_.issues.size() <= kMaxIssues) return;
+    issues_dropped_ += d_.issues.size() - kMaxIssues;
+    d_.issues.resize(kMaxIssues);
+  }
+
+  // Members read as they stream by instead of whole: smaps (summed a block of VMAs at a time,
+  // across its .partN members) and cgroup.procs (only its lines are counted). True if handled.
+  bool streamed(bundle::BundleReader& reader, const std::string& name, std::string& buf) {
+    if (auto p = parseProcMember(name); p && p->file == "smaps") {
+      if (p->part == 1) {
+        flushSmaps();
+        smaps_pid_ = p->pid;
+        smaps_issues_.emplace("proc/" + std::to_string(p->pid) + "/smaps", d_.issues);
+      } else if (smaps_pid_ != p->pid) {
+        return true;  // a continuation without its start
+      }
+      bool cut = false;
+      if (!reader.readAll(buf, bundle::kMaxTextMemberBytes, &cut)) {
+        if (reader.memberCorrupt()) smaps_carry_.clear();  // may be wrong: dropped
+        buf.clear();
+      }
+      if (cut) noteCut(reader.current(), bundle::keptTextCap(name));
+      smaps_carry_ += buf;
+      sumSmaps(/*all=*/false);
+      limitIssues();
+      return true;
+    }
+    if (auto c = cgroupFile(name); c && c->file == "cgroup.procs") {
+      uint64_t lines = 0;
+      std::array<std::byte, 64 * 1024> block;
+      for (size_t n; (n = reader.read(block)) > 0;)
+        lines +=
+            static_cast<uint64_t>(std::count(block.begin(), block.begin() + n, std::byte{'\n'}));
+      if (reader.memberCorrupt()) return true;
+      CgroupData& cg = cgroupDir(*c);
+      cg.tasks = lines;
+      return true;
+    }
+    return false;
+  }
+
+  // Sums the complete VMAs of smaps_carry_ (all of it with `all`); keeps the last, maybe
+  // incomplete one for the next part. A VMA starts with its maps line, whose first byte is a
+  // lower-case hex digit of its address; every other line starts with an upper-case key.
+  void sumSmaps(bool all) {
+    size_t end = smaps_carry_.size();
+    if (!all) {
+      end = 0;
+      for (size_t nl = smaps_carry_.rfind('\n'); nl != std::string::npos && nl > 0;
+           nl = smaps_carry_.rfind('\n', nl - 1)) {
+        char c = nl + 1 < smaps_carry_.size() ? smaps_carry_[nl + 1] : '\0';
+        if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')) {
+          end = nl + 1;
+          break;
+        }
+      }
+      // A VMA is a few hundred bytes: a carry this long is garbage, summed (and reported) now.
+      if (smaps_carry_.size() - end > kMaxSmapsCarry) end = smaps_carry_.size();
+    }
+    if (end == 0) return;
+    smaps_totals_ +=
+        parse::parseSmapsTotals(std::string_view(smaps_carry_).substr(0, end), *smaps_issues_)
+            .counters;
+    smaps_carry_.erase(0, end);
+  }
+  static constexpr size_t kMaxSmapsCarry = 1 << 20;
 
   bool wanted(std::string_view name) const {
     if (isKeptSystemText(name)) return true;
@@ -242,16 +351,6 @@ class Loader {
   }
 
   void processMember(const ProcMember& m, const std::string& text) {
-    if (m.file == "smaps") {
-      if (m.part == 1) {
-        flushSmaps();
-        smaps_pid_ = m.pid;
-        smaps_text_ = text;
-      } else if (smaps_pid_ == m.pid) {
-        smaps_text_ += text;
-      }
-      return;
-    }
     flushSmaps();
     ProcessData& p = process(m.pid);
     std::string member = "proc/" + std::to_string(m.pid) + "/" + std::string(m.file);
@@ -303,14 +402,14 @@ class Loader {
   // smaps is only summed when the process has no smaps_rollup (kernels before 4.14).
   void flushSmaps() {
     if (smaps_pid_ == 0) return;
+    sumSmaps(/*all=*/true);
     ProcessData& p = process(smaps_pid_);
     p.has_smaps = true;
-    if (!p.has_rollup) {
-      parse::IssueSink sink("proc/" + std::to_string(smaps_pid_) + "/smaps", d_.issues);
-      applySmaps(p, parse::parseSmapsTotals(smaps_text_, sink).counters);
-    }
+    if (!p.has_rollup) applySmaps(p, smaps_totals_);
     smaps_pid_ = 0;
-    smaps_text_.clear();
+    smaps_carry_.clear();
+    smaps_totals_ = {};
+    smaps_issues_.reset();
   }
 
   void finishProcesses() {
@@ -321,11 +420,16 @@ class Loader {
 
   // --- cgroups -------------------------------------------------------------------------------
 
-  void cgroupMember(const CgroupFile& f, const std::string& text) {
+  CgroupData& cgroupDir(const CgroupFile& f) {
     CgroupData& c = cgroup_dirs_[std::string(f.dir)];
     c.hierarchy = f.hierarchy->id;
     c.version = f.hierarchy->version;
     c.member = std::string(f.dir);
+    return c;
+  }
+
+  void cgroupMember(const CgroupFile& f, const std::string& text) {
+    CgroupData& c = cgroupDir(f);
     std::string member = std::string(f.dir) + "/" + std::string(f.file);
     if (f.file == "memory.stat") {
       parse::IssueSink sink(member, d_.issues);
@@ -348,8 +452,6 @@ class Loader {
       uint64_t v;
       // v1 "unlimited" is PAGE_COUNTER_MAX pages in bytes (~2^63); v2 writes "max".
       if (parseInt(trim(text), v) && v < (uint64_t{1} << 62)) c.limit = ByteCount(v);
-    } else if (f.file == "cgroup.procs") {
-      c.tasks = static_cast<uint64_t>(std::count(text.begin(), text.end(), '\n'));
     }
   }
 
@@ -462,8 +564,14 @@ class Loader {
   std::vector<Hierarchy> hierarchies_;
   std::map<std::string, CgroupData, std::less<>> cgroup_dirs_;
   std::map<int, size_t> process_index_;
+  // smaps of one process, summed as its parts stream by.
   int smaps_pid_ = 0;
-  std::string smaps_text_;
+  std::string smaps_carry_;  // the text of VMAs not summed yet
+  parse::SmapsCounters smaps_totals_;
+  std::optional<parse::IssueSink> smaps_issues_;
+  uint64_t kept_bytes_ = 0;
+  bool kept_full_ = false;
+  size_t issues_dropped_ = 0;
 
   std::optional<PageChunkAssembler> assembler_;
   bool layout_built_ = false;

@@ -11,6 +11,7 @@
 #include "analyzer/cli/commands.h"
 #include "common/error.h"
 #include "common/exit_codes.h"
+#include "common/text/terminal_text.h"
 #include "memsift/version.h"
 
 namespace memsift::cli {
@@ -105,10 +106,12 @@ int runCli(int argc, char** argv) {
     try {
       return c.run(Args(argv + 2, argv + argc));
     } catch (const Error& e) {
-      std::fprintf(stderr, "memsift %s: %s\n", argv[1], e.what());
+      // Messages name members and paths from the bundle: made safe to print first.
+      std::fprintf(stderr, "memsift %s: %s\n", argv[1], printable(e.what()).c_str());
       return exitCodeFor(e.kind());
     } catch (const std::exception& e) {
-      std::fprintf(stderr, "memsift %s: internal error: %s\n", argv[1], e.what());
+      std::fprintf(stderr, "memsift %s: internal error: %s\n", argv[1],
+                   printable(e.what()).c_str());
       return kExitInternal;
     }
   }
@@ -119,11 +122,11 @@ int runCli(int argc, char** argv) {
   for (const Command& c : kCommands)
     commands.append(commands.empty() ? "" : ", ").append(c.name);
   if (!near.empty()) {
-    std::fprintf(stderr, "memsift: unknown command '%s'; did you mean '%s'?\n", argv[1],
-                 std::string(near).c_str());
+    std::fprintf(stderr, "memsift: unknown command '%s'; did you mean '%s'?\n",
+                 printable(argv[1]).c_str(), std::string(near).c_str());
   } else {
     std::fprintf(stderr, "memsift: unknown command '%s' (commands: %s; see memsift --help)\n",
-                 argv[1], commands.c_str());
+                 printable(argv[1]).c_str(), commands.c_str());
   }
   return kExitUsage;
 }

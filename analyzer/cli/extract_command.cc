@@ -7,7 +7,9 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include "analyzer/cli/args.h"
@@ -15,28 +17,46 @@
 #include "common/bundle/bundle_reader.h"
 #include "common/error.h"
 #include "common/exit_codes.h"
+#include "common/text/terminal_text.h"
 
 namespace memsift::cli {
 namespace {
 
 namespace fs = std::filesystem;
 
+// Errors that a member's name causes, not the output: another member is a file where this one
+// needs a folder ("Not a directory", "File exists") or a folder where it is a file ("Is a
+// directory"), or the name is too long for the file system. Such a member is left out and named
+// (exit 4, the input is at fault); any other error (disk full, permissions on DIR) is the
+// output's (exit 5).
+bool causedByName(int err) {
+  return err == ENOTDIR || err == EEXIST || err == EISDIR || err == ENAMETOOLONG || err == ELOOP;
+}
+
 class FileWriter {
  public:
+  // Opens `path`; on an error caused by the member's name returns with !ok() and err() set.
   FileWriter(const fs::path& path, bool append) : path_(path) {
-    fs::create_directories(path.parent_path());
+    std::error_code ec;
+    fs::create_directories(path.parent_path(), ec);
+    if (ec) {
+      fail(ec.value(), "cannot create the folders of");
+      return;
+    }
     int flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | (append ? 0 : O_TRUNC);
     fd_ = ::open(path.c_str(), flags, 0644);
-    if (fd_ < 0) throwOutput(errnoMessage("cannot create " + path.string(), errno));
+    if (fd_ < 0) fail(errno, "cannot create");
   }
   ~FileWriter() {
     if (fd_ >= 0) ::close(fd_);
   }
+  bool ok() const { return fd_ >= 0; }
+  int err() const { return err_; }
   void pwriteAll(std::span<const std::byte> data, uint64_t offset) {
     while (!data.empty()) {
       ssize_t n = ::pwrite(fd_, data.data(), data.size(), static_cast<off_t>(offset));
       if (n < 0 && errno == EINTR) continue;
-      if (n < 0) throwOutput(errnoMessage("cannot write " + path_.string(), errno));
+      if (n < 0) throwOutput(errnoMessage("cannot write " + printable(path_.string()), errno));
       data = data.subspan(static_cast<size_t>(n));
       offset += static_cast<uint64_t>(n);
     }
@@ -44,8 +64,14 @@ class FileWriter {
   uint64_t size() const { return static_cast<uint64_t>(::lseek(fd_, 0, SEEK_END)); }
 
  private:
+  void fail(int err, const char* what) {
+    if (!causedByName(err))
+      throwOutput(errnoMessage(std::string(what) + " " + printable(path_.string()), err));
+    err_ = err;
+  }
   fs::path path_;
   int fd_ = -1;
+  int err_ = 0;
 };
 
 // "proc/1/smaps.part3" -> {"proc/1/smaps", 3}; {name, 1} for anything else.
@@ -79,10 +105,18 @@ int runExtract(const Args& args) {
 
   bundle::InputFile input(vm["bundle"].as<std::string>());
   bundle::BundleReader reader(input);
-  {
-    std::string text = reader.manifest().dump(2) + "\n";
-    FileWriter(dir / "manifest.json", false).pwriteAll(std::as_bytes(std::span(text)), 0);
-  }
+  // Written as they are in the bundle (so their checksums still hold), not re-serialized.
+  FileWriter(dir / "manifest.json", false)
+      .pwriteAll(std::as_bytes(std::span(reader.manifestText())), 0);
+  std::optional<FileWriter> index_out;
+  uint64_t index_offset = 0;
+  reader.setIndexSink([&](std::span<const std::byte> bytes) {
+    if (!index_out) index_out.emplace(dir / "index.json", false);
+    if (!index_out->ok()) return;  // a member took the name: the index is still checked
+    index_out->pwriteAll(bytes, index_offset);
+    index_offset += bytes.size();
+  });
+  std::vector<std::string> left_out;  // members whose names the file system refused
   std::vector<std::byte> buf(1 << 20);
   std::string previous;  // last text source, for joining its .partN continuations
   while (reader.next()) {
@@ -105,20 +139,26 @@ int runExtract(const Args& args) {
       }
     }
     FileWriter out(target, append);
+    if (!out.ok()) {
+      left_out.push_back("member " + m.name + " not extracted: " + std::strerror(out.err()) +
+                         (out.err() == ENAMETOOLONG ? "" : " (another member has that path)"));
+      continue;
+    }
     if (append && !m.page_chunk) offset = out.size();
     for (size_t n; (n = reader.read(buf)) > 0; offset += n) {
       out.pwriteAll(std::span(buf.data(), n), offset);
     }
   }
-  if (reader.index().is_object()) {
-    std::string text = reader.index().dump(1) + "\n";
-    FileWriter(dir / "index.json", false).pwriteAll(std::as_bytes(std::span(text)), 0);
+  // Member names, paths and messages from the bundle are made safe to print first.
+  if (reader.damage()) {
+    std::fprintf(stderr, "memsift extract: %s\n", printable(*reader.damage()).c_str());
   }
-  if (reader.damage()) std::fprintf(stderr, "memsift extract: %s\n", reader.damage()->c_str());
-  for (const std::string& p : reader.problems()) {
-    std::fprintf(stderr, "memsift extract: %s\n", p.c_str());
-  }
-  return reader.damage() || !reader.problems().empty() ? kExitPartial : kExitOk;
+  for (const std::string& p : reader.problems())
+    std::fprintf(stderr, "memsift extract: %s\n", printable(p).c_str());
+  for (const std::string& p : left_out)
+    std::fprintf(stderr, "memsift extract: %s\n", printable(p).c_str());
+  bool damaged = reader.damage() || !reader.problems().empty() || !left_out.empty();
+  return damaged ? kExitPartial : kExitOk;
 }
 
 }  // namespace memsift::cli

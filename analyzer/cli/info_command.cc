@@ -8,12 +8,16 @@
 #include "common/bundle/bundle_reader.h"
 #include "common/exit_codes.h"
 #include "common/json/json_field.h"
+#include "common/text/terminal_text.h"
 
 namespace memsift::cli {
 namespace {
 
+// A value from the bundle, safe to print (see printable()).
 std::string scalar(const nlohmann::json& v) {
-  return v.is_string() ? v.get<std::string>() : v.dump();
+  return printable(v.is_string()
+                       ? v.get<std::string>()
+                       : v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 // Prints an object's scalar fields as "  key: value", nested objects flattened with dots.
@@ -22,7 +26,7 @@ void printFields(const nlohmann::json& object, const std::string& prefix = "") {
     if (value.is_object()) {
       printFields(value, prefix + key + ".");
     } else {
-      std::printf("  %-24s %s\n", (prefix + key).c_str(), scalar(value).c_str());
+      std::printf("  %-24s %s\n", printable(prefix + key).c_str(), scalar(value).c_str());
     }
   }
 }
@@ -49,7 +53,7 @@ int runInfo(const Args& args) {
       table_frames[std::string(bundle::pageTableName(m.page_chunk->table))] += m.size / 8;
   }
 
-  std::printf("bundle %s: format %d.%d\n", vm["bundle"].as<std::string>().c_str(),
+  std::printf("bundle %s: format %d.%d\n", printable(vm["bundle"].as<std::string>()).c_str(),
               reader.formatMajor(), reader.formatMinor());
   if (manifest.contains("tool")) printFields(jsonField(manifest, "tool"), "tool.");
   if (manifest.contains("host")) {
@@ -94,9 +98,9 @@ int runInfo(const Args& args) {
     if (without_address_space > 0)
       std::printf("  %s\n", report::noAddressSpaceSentence(without_address_space).c_str());
   }
-  if (reader.damage()) std::printf("damage: %s\n", reader.damage()->c_str());
+  if (reader.damage()) std::printf("damage: %s\n", printable(*reader.damage()).c_str());
   for (const std::string& p : reader.problems())
-    std::printf("problem: %s\n", p.c_str());
+    std::printf("problem: %s\n", printable(p).c_str());
   bool intact = !reader.damage() && reader.problems().empty();
   return intact && collection_complete ? kExitOk : kExitPartial;
 }

@@ -5,6 +5,7 @@
 #include "analyzer/cli/commands.h"
 #include "common/bundle/bundle_reader.h"
 #include "common/exit_codes.h"
+#include "common/text/terminal_text.h"
 
 namespace memsift::cli {
 
@@ -20,13 +21,15 @@ int runList(const Args& args) {
   std::printf("%12llu  %s\n", static_cast<unsigned long long>(reader.manifestBytes()),
               "manifest.json");
   while (reader.next()) {
+    // Names come from the bundle: made safe to print (an ESC in a name would reach the terminal).
     std::printf("%12llu  %s\n", static_cast<unsigned long long>(reader.current().size),
-                reader.current().name.c_str());
+                printable(reader.current().name).c_str());
   }
   bool damaged = reader.damage().has_value() || !reader.problems().empty();
-  if (reader.damage()) std::fprintf(stderr, "memsift list: %s\n", reader.damage()->c_str());
+  if (reader.damage())
+    std::fprintf(stderr, "memsift list: %s\n", printable(*reader.damage()).c_str());
   for (const std::string& p : reader.problems())
-    std::fprintf(stderr, "memsift list: %s\n", p.c_str());
+    std::fprintf(stderr, "memsift list: %s\n", printable(p).c_str());
   return damaged ? kExitPartial : kExitOk;
 }
 

@@ -17,6 +17,7 @@
 #include "common/json/json_field.h"
 #include "common/kpf.h"
 #include "common/parse/mountinfo.h"
+#include "common/text/terminal_text.h"
 
 namespace memsift::cli {
 
@@ -195,7 +196,7 @@ int runPageTypes(const Args& args) {
   if (damage.empty()) return code;
   // The output above counts what was intact; say what was not, as `memsift report` does.
   for (const std::string& d : damage)
-    std::fprintf(stderr, "memsift page-types: %s\n", d.c_str());
+    std::fprintf(stderr, "memsift page-types: %s\n", printable(d).c_str());
   std::fprintf(stderr,
                "memsift page-types: the bundle is damaged: the counts above leave out what was "
                "lost\n");

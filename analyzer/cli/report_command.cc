@@ -8,6 +8,7 @@
 #include "analyzer/report/render.h"
 #include "common/bundle/byte_stream.h"
 #include "common/exit_codes.h"
+#include "common/text/terminal_text.h"
 
 namespace memsift::cli {
 
@@ -44,7 +45,7 @@ int runReport(const Args& args) {
   out.write(std::as_bytes(std::span(text)));
   out.commit();
   for (const std::string& d : r.collection.damage)
-    std::fprintf(stderr, "memsift report: %s\n", d.c_str());
+    std::fprintf(stderr, "memsift report: %s\n", printable(d).c_str());
   // A report that says PARTIAL exits 4 like one from a damaged bundle: whatever reads the exit
   // code must not take it for a whole answer.
   return r.collection.complete && !r.collection.partial ? kExitOk : kExitPartial;

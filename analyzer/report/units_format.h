@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "analyzer/report/report.h"
+#include "common/text/terminal_text.h"
 #include "common/units.h"
 
 namespace memsift::report {
@@ -35,10 +36,7 @@ std::string formatPageSize(uint64_t bytes);
 // Seconds as the largest two units: "45s", "12m 5s", "3h 20m", "12d 3h".
 std::string formatDuration(double seconds);
 
-// Makes a string from the host safe to print in a terminal or a plain-text file: control
-// characters (ESC, CR, newlines, ...) and bytes that are not valid UTF-8 become "\xNN", so a
-// process name cannot move the cursor, recolor the terminal or break a table's lines.
-std::string printable(std::string_view s);
+// printable() (common/text/terminal_text.h) makes a string from the host safe to print.
 // The width of an already printable() string in terminal columns (UTF-8 code points).
 size_t displayWidth(std::string_view s);
 // Shortens a printable() string to at most `width` columns, ending it with "..." when cut.

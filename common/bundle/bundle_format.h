@@ -45,6 +45,8 @@ inline constexpr size_t kTextPartBytes = 4 * 1024 * 1024;
 
 // Reader sanity caps: a member header claiming more than this is damage, not data.
 inline constexpr uint64_t kMaxMemberBytes = 1ull << 32;
+// The most text the writer puts in one member (a longer source continues in NAME.part2, ...).
+inline constexpr uint64_t kMaxTextMemberBytes = kTextPartBytes;
 inline constexpr uint64_t kMaxManifestBytes = 1 << 20;
 inline constexpr uint64_t kMaxIndexBytes = 1ull << 30;
 

@@ -3,14 +3,18 @@
 #include "common/bundle/bundle_reader.h"
 
 #include <array>
+#include <charconv>
+#include <functional>
+#include <iterator>
 #include <unordered_map>
-#include <unordered_set>
 
 #include "common/bundle/file_kind.h"
+#include "common/bundle/manifest_check.h"
 #include "common/bundle/tar.h"
 #include "common/bundle/zstd_stream.h"
 #include "common/error.h"
 #include "common/hash/xxhash64.h"
+#include "common/json/bounded_json.h"
 #include "common/json/json_field.h"
 #include "memsift/version.h"
 
@@ -20,7 +24,43 @@ namespace {
 struct SeenMember {
   uint64_t size;
   uint64_t hash;
+  bool listed = false;  // index.json names it
 };
+
+// One entry of index.json's member list, while it is parsed.
+struct Entry {
+  std::string name, name_bytes, xxh64;
+  std::optional<uint64_t> size;
+  bool has_name = false, has_name_bytes = false, has_xxh64 = false;
+  bool nested = false;  // an array or object inside the entry: malformed
+};
+
+// What parsed JSON may take in memory (BoundedJsonBuilder's count): a manifest is a few KiB; the
+// index without its member list holds the sources not captured (a few hundred bytes each).
+constexpr uint64_t kMaxManifestMemory = 32ull << 20;
+constexpr uint64_t kMaxIndexMemory = 64ull << 20;
+// index.json's size allowance (see indexAllowance()).
+constexpr uint64_t kIndexBaseBytes = 1ull << 20;
+constexpr uint64_t kIndexBytesPerMember = 1024;
+// A lost frame ends at the first member boundary after 8 MiB: at most 8 MiB / 512-byte headers.
+constexpr uint64_t kMembersPerLostFrame = (8ull << 20) / tar::kBlock + 1;
+constexpr uint64_t kMaxCountedResumes = 64;
+// Missing members named in one problem line; the rest are counted.
+constexpr size_t kNamedMissing = 3;
+
+// "ff fe" written as "fffe" (index.json's name_bytes) back to bytes; nullopt if not hex.
+std::optional<std::string> decodeHexName(std::string_view hex) {
+  if (hex.empty() || hex.size() % 2 != 0) return std::nullopt;
+  std::string out;
+  out.reserve(hex.size() / 2);
+  for (size_t i = 0; i < hex.size(); i += 2) {
+    unsigned v = 0;
+    auto [p, ec] = std::from_chars(hex.data() + i, hex.data() + i + 2, v, 16);
+    if (ec != std::errc() || p != hex.data() + i + 2) return std::nullopt;
+    out += static_cast<char>(v);
+  }
+  return out;
+}
 }  // namespace
 
 struct BundleReader::Impl {
@@ -31,7 +71,13 @@ struct BundleReader::Impl {
   ZstdDecoder zstd;
   bool hash_members = true;
   nlohmann::json manifest;
-  nlohmann::json index;
+  std::string manifest_text;  // as it is in the bundle
+  nlohmann::json index;       // without its member list, which is checked as it streams by
+  std::function<void(std::span<const std::byte>)> index_sink;
+  std::vector<std::string> missing_names;  // the first kNamedMissing members listed, not seen
+  uint64_t missing_count = 0;
+  uint64_t index_entries = 0;
+  bool index_malformed_reported = false;
   int major = 0, minor = 0;
   uint64_t manifest_bytes = 0;
 
@@ -48,9 +94,10 @@ struct BundleReader::Impl {
   std::string scratch;
   bool resumable = false;  // the last damage allows resume()
   uint64_t resumes = 0;
-  bool member_corrupt = false;              // the current member was cut by corrupt data
-  std::array<bool, 3> skip_tables{};        // page tables the caller does not want
-  std::unordered_set<std::string> skipped;  // members whose frames were skipped unread
+  bool member_corrupt = false;        // the current member was cut by corrupt data
+  std::array<bool, 3> skip_tables{};  // page tables the caller does not want
+  // Members whose frames were skipped unread, and whether index.json lists them.
+  std::unordered_map<std::string, bool> skipped;
 
   bool unwanted(const std::optional<PageChunkName>& chunk) const {
     return chunk && skip_tables[static_cast<size_t>(chunk->table)];
@@ -60,7 +107,7 @@ struct BundleReader::Impl {
   void noteSkipped() {
     for (MemberHint& h : zstd.takeSkippedMembers()) {
       last_name = h.member;
-      skipped.insert(std::move(h.member));
+      skipped.emplace(std::move(h.member), false);
     }
   }
 
@@ -146,7 +193,7 @@ struct BundleReader::Impl {
     while (member_left > 0 && !ended)
       readMember(buf);
     if (ended) return false;
-    if (member.name != kIndexName) seen[member.name] = {member.size, hash.digest()};
+    if (member.name != kIndexName) seen[member.name] = {member.size, hash.digest(), false};
     have_member = false;
     size_t pad = tar::paddingFor(member.size);
     if (readRaw(buf, pad) != pad) {
@@ -154,6 +201,14 @@ struct BundleReader::Impl {
       return false;
     }
     return true;
+  }
+
+  // A header claiming more than any member may hold is damage, refused before anything is read.
+  bool sizeAllowed(const tar::Header& h) {
+    if (h.size <= kMaxMemberBytes) return true;
+    setDamage("bundle corrupt: member " + h.name + " claims " + std::to_string(h.size) + " bytes",
+              Resume::kYes);
+    return false;
   }
 
   // Reads headers until a regular file member; fills `member`. False at the end or on damage.
@@ -203,12 +258,7 @@ struct BundleReader::Impl {
         case tar::DecodeResult::kHeader:
           break;
       }
-      if (h.size > kMaxMemberBytes) {
-        setDamage(
-            "bundle corrupt: member " + h.name + " claims " + std::to_string(h.size) + " bytes",
-            Resume::kYes);
-        return false;
-      }
+      if (!sizeAllowed(h)) return false;
       if (h.type == tar::EntryType::kPaxExtended || h.type == tar::EntryType::kGnuLongName ||
           h.type == tar::EntryType::kPaxGlobal) {
         if (h.size > (1 << 20)) {
@@ -238,6 +288,8 @@ struct BundleReader::Impl {
       if (pax_size) h.size = *pax_size;
       long_name.reset();
       pax_size.reset();
+      // Checked again now that a pax "size=" record may have replaced the header's size.
+      if (!sizeAllowed(h)) return false;
       // GNU tar writes "./" prefixes when archiving a directory.
       while (h.name.starts_with("./"))
         h.name.erase(0, 2);
@@ -272,73 +324,319 @@ struct BundleReader::Impl {
     }
   }
 
-  bool readJsonMember(nlohmann::json& out, uint64_t cap) {
-    if (member.size > cap) {
+  // Reads the rest of the current member into `out`, at most `cap` bytes. The buffer grows as
+  // data arrives: a header's claim alone (4 GiB in a 751-byte bundle) allocates nothing. Returns
+  // false on damage; `cut` says the member holds more than `cap` (the rest is skipped and hashed
+  // by next()).
+  bool readUpTo(std::string& out, uint64_t cap, bool& cut) {
+    out.clear();
+    cut = member_left > cap;
+    uint64_t want = std::min(member_left, cap);
+    constexpr size_t kStep = 64 * 1024;
+    while (want > 0) {
+      size_t n = static_cast<size_t>(std::min<uint64_t>(want, kStep));
+      size_t old = out.size();
+      out.resize(old + n);
+      size_t got = readMember(std::as_writable_bytes(std::span(out).subspan(old)));
+      out.resize(old + got);
+      if (got < n) return false;
+      want -= n;
+    }
+    return true;
+  }
+
+  // manifest.json: at most kMaxManifestBytes, parsed with bounded depth; its text is kept.
+  bool readManifest() {
+    if (member.size > kMaxManifestBytes) {
       setDamage("bundle corrupt: " + member.name + " claims " + std::to_string(member.size) +
-                " bytes (at most " + std::to_string(cap) + " expected)");
+                " bytes (at most " + std::to_string(kMaxManifestBytes) + " expected)");
       return false;
     }
-    std::string text(member.size, '\0');
-    if (readMember(std::as_writable_bytes(std::span(text))) != text.size()) return false;
-    out = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-    if (out.is_discarded() || !out.is_object()) {
-      out = nlohmann::json();
-      setDamage("bundle corrupt: " + member.name + " is not a JSON object");
+    bool cut = false;
+    if (!readUpTo(manifest_text, kMaxManifestBytes, cut)) return false;
+    std::optional<std::string> why =
+        parseBoundedJson(manifest_text, manifest, kMaxManifestMemory, kMaxJsonDepth);
+    if (why || !manifest.is_object()) {
+      manifest = nlohmann::json();
+      setDamage("bundle corrupt: " + member.name + " is not a JSON object" +
+                (why ? " (" + *why + ")" : std::string()));
       return false;
     }
     return closeMember();
   }
 
-  void verifyAgainstIndex() {
-    const nlohmann::json& list = jsonField(index, "members");
-    if (!list.is_array()) {
+  // index.json may be as large as the bundle's member list makes plausible: a member entry and
+  // its share of the sources take a few hundred bytes, so kIndexBytesPerMember per member read
+  // (and per member a lost frame can have held, after each resync) bounds it, not the 1 GiB
+  // hard cap alone. A 510 MB index in a bundle of four members is refused unread.
+  uint64_t indexAllowance() const {
+    uint64_t present = seen.size() + skipped.size() + 1;
+    uint64_t lost = kMembersPerLostFrame * std::min<uint64_t>(resumes, kMaxCountedResumes);
+    return std::min(kMaxIndexBytes, kIndexBaseBytes + kIndexBytesPerMember * (present + lost));
+  }
+
+  // index.json, parsed as it streams by (never held whole): its member list is checked entry by
+  // entry against the members seen; the rest (completion, sources, statistics) is kept as JSON,
+  // bounded in depth and size.
+  bool readIndex() {
+    uint64_t allowed = indexAllowance();
+    if (member.size > allowed) {
+      setDamage("bundle corrupt: index.json claims " + std::to_string(member.size) +
+                    " bytes, more than the " + std::to_string(allowed) + " a bundle of " +
+                    std::to_string(seen.size() + skipped.size()) + " members can need",
+                Resume::kNo);
+      return false;
+    }
+    IndexParser parser(*this);
+    MemberBytes bytes(*this);
+    bool ok = nlohmann::json::sax_parse(bytes.begin(), bytes.end(), &parser,
+                                        nlohmann::json::input_format_t::json, /*strict=*/true);
+    if (ended) {  // the stream broke inside the index: damage already says where
+      index = nlohmann::json();
+      return false;
+    }
+    if (!ok || !parser.error().empty() || !index.is_object()) {
+      index = nlohmann::json();
+      setDamage("bundle corrupt: index.json is not a JSON object" +
+                    (parser.error().empty() ? std::string() : " (" + parser.error() + ")"),
+                Resume::kNo);
+      return false;
+    }
+    finishIndexCheck(parser.listSeen());
+    return closeMember();
+  }
+
+  // The current member's bytes as an input iterator for nlohmann's SAX parser, read a block at a
+  // time (and handed to index_sink, which memsift extract uses to write index.json as it was).
+  class MemberBytes {
+   public:
+    explicit MemberBytes(Impl& d) : d_(d) {}
+    struct Iterator {
+      using iterator_category = std::input_iterator_tag;
+      using value_type = char;
+      using difference_type = std::ptrdiff_t;
+      using pointer = const char*;
+      using reference = const char&;
+      MemberBytes* src = nullptr;  // null: the end
+      const char& operator*() const { return src->buf_[src->pos_]; }
+      Iterator& operator++() {
+        ++src->pos_;
+        return *this;
+      }
+      bool operator==(const Iterator& o) const { return atEnd() == o.atEnd(); }
+      bool operator!=(const Iterator& o) const { return !(*this == o); }
+      bool atEnd() const { return src == nullptr || !src->fill(); }
+    };
+    Iterator begin() { return Iterator{this}; }
+    Iterator end() { return Iterator{}; }
+
+   private:
+    // True while a byte is available.
+    bool fill() {
+      if (pos_ < len_) return true;
+      pos_ = 0;
+      len_ = d_.readMember(std::as_writable_bytes(std::span(buf_)));
+      if (len_ > 0 && d_.index_sink) d_.index_sink(std::as_bytes(std::span(buf_.data(), len_)));
+      return len_ > 0;
+    }
+    Impl& d_;
+    std::array<char, 64 * 1024> buf_;
+    size_t pos_ = 0, len_ = 0;
+  };
+
+  // SAX handler for index.json: entries of the top-level "members" array are checked one at a
+  // time (a name, its size and XXH64, held only until the entry ends); every other event goes to
+  // a bounded JSON builder that makes `index` without the list.
+  class IndexParser {
+   public:
+    using json = nlohmann::json;
+    explicit IndexParser(Impl& d) : d_(d), dom_(d.index, kMaxJsonDepth, kMaxIndexMemory) {}
+
+    bool null() {
+      return scalar([&] { return dom_.null(); });
+    }
+    bool boolean(bool v) {
+      return scalar([&] { return dom_.boolean(v); });
+    }
+    bool number_integer(json::number_integer_t v) {
+      return scalar([&] { return dom_.number_integer(v); });
+    }
+    bool number_unsigned(json::number_unsigned_t v) {
+      if (inEntryField() && key_ == "size") entry_.size = v;
+      return scalar([&] { return dom_.number_unsigned(v); });
+    }
+    bool number_float(json::number_float_t v, const json::string_t& s) {
+      return scalar([&] { return dom_.number_float(v, s); });
+    }
+    bool string(json::string_t& v) {
+      if (inEntryField()) {
+        if (key_ == "name") entry_.name = std::move(v), entry_.has_name = true;
+        if (key_ == "name_bytes") entry_.name_bytes = std::move(v), entry_.has_name_bytes = true;
+        if (key_ == "xxh64") entry_.xxh64 = std::move(v), entry_.has_xxh64 = true;
+        return true;
+      }
+      return scalar([&] { return dom_.string(v); });
+    }
+    bool binary(json::binary_t& v) {
+      return scalar([&] { return dom_.binary(v); });
+    }
+    bool key(json::string_t& k) {
+      if (in_list_) {
+        if (depth_ == kEntryDepth) key_ = std::move(k);
+        return true;
+      }
+      if (depth_ == 1 && k == "members" && !list_seen_) {
+        pending_list_ = true;  // taken by the value if it is an array
+        return true;
+      }
+      return dom_.key(k);
+    }
+    bool start_object(std::size_t n) {
+      if (!open()) return false;
+      if (pending_list_ && !keepMembersKey()) return false;
+      if (in_list_) {
+        if (depth_ == kEntryDepth) entry_ = Entry{}, key_.clear();
+        if (depth_ > kEntryDepth) entry_.nested = true;
+        return true;
+      }
+      return dom_.start_object(n);
+    }
+    bool end_object() {
+      --depth_;
+      if (in_list_) {
+        if (depth_ == kEntryDepth - 1) d_.checkIndexEntry(entry_);
+        return true;
+      }
+      return dom_.end_object();
+    }
+    bool start_array(std::size_t n) {
+      if (!open()) return false;
+      if (pending_list_ && depth_ == kEntryDepth - 1) {
+        pending_list_ = false;
+        in_list_ = list_seen_ = true;
+        return true;
+      }
+      if (in_list_) {
+        if (depth_ == kEntryDepth) d_.malformedIndexEntry();
+        if (depth_ > kEntryDepth) entry_.nested = true;
+        return true;
+      }
+      return dom_.start_array(n);
+    }
+    bool end_array() {
+      --depth_;
+      if (in_list_) {
+        if (depth_ == 1) in_list_ = false;
+        return true;
+      }
+      return dom_.end_array();
+    }
+    bool parse_error(std::size_t position, const std::string& token,
+                     const nlohmann::detail::exception& ex) {
+      return dom_.parse_error(position, token, ex);
+    }
+    const std::string& error() const { return error_.empty() ? dom_.error() : error_; }
+    bool listSeen() const { return list_seen_; }
+
+   private:
+    static constexpr size_t kEntryDepth = 3;  // root object, "members" array, entry object
+    bool inEntryField() const { return in_list_ && depth_ == kEntryDepth; }
+    bool open() {
+      if (++depth_ <= kMaxJsonDepth) return true;
+      error_ = "nested deeper than " + std::to_string(kMaxJsonDepth) + " levels";
+      return false;
+    }
+    // A scalar: part of an entry, a malformed entry, or (outside the list) kept. A "members"
+    // key whose value is not an array goes to the kept value, as it was written.
+    template <typename F>
+    bool scalar(F keep) {
+      if (in_list_) {
+        if (depth_ == kEntryDepth - 1) d_.malformedIndexEntry();
+        return true;
+      }
+      if (pending_list_ && !keepMembersKey()) return false;
+      return keep();
+    }
+    bool keepMembersKey() {
+      pending_list_ = false;
+      std::string k = "members";
+      return dom_.key(k);
+    }
+    Impl& d_;
+    BoundedJsonBuilder dom_;
+    size_t depth_ = 0;
+    bool pending_list_ = false, in_list_ = false, list_seen_ = false;
+    std::string key_;
+    Entry entry_;
+    std::string error_;
+  };
+
+  void malformedIndexEntry() {
+    if (!index_malformed_reported) problems.push_back("index.json has a malformed member entry");
+    index_malformed_reported = true;
+  }
+
+  // One entry of index.json's member list against the member seen (or skipped) under its name.
+  void checkIndexEntry(Entry& e) {
+    ++index_entries;
+    if (e.nested || !e.has_name || !e.size || !e.has_xxh64) {
+      malformedIndexEntry();
+      return;
+    }
+    // A name that is not UTF-8 is written lossily in "name" and exactly, hex-encoded, in
+    // "name_bytes" (docs/bundle-format.md); older bundles have only "name".
+    if (e.has_name_bytes) {
+      std::optional<std::string> raw = decodeHexName(e.name_bytes);
+      if (!raw) {
+        malformedIndexEntry();
+        return;
+      }
+      e.name = std::move(*raw);
+    }
+    auto it = seen.find(e.name);
+    if (it == seen.end()) {
+      auto sk = skipped.find(e.name);
+      if (sk != skipped.end()) {
+        sk->second = true;
+      } else {
+        if (missing_names.size() < kNamedMissing) missing_names.push_back(e.name);
+        ++missing_count;
+      }
+      return;
+    }
+    it->second.listed = true;
+    std::string got = xxh64Hex(it->second.hash);
+    if (*e.size != it->second.size) {
+      problems.push_back("member " + e.name + " has " + std::to_string(it->second.size) +
+                         " bytes, index.json says " + std::to_string(*e.size));
+    } else if (hash_members && e.xxh64 != got) {
+      problems.push_back("checksum mismatch in member " + e.name + ": index.json says xxh64 " +
+                         e.xxh64 + ", content hashes to " + got);
+    }
+  }
+
+  // After the whole list: what it names that never came, and what came that it does not name.
+  void finishIndexCheck(bool list_seen) {
+    if (!list_seen) {
       problems.push_back("index.json has no member list: checksums not verified");
       return;
     }
-    std::unordered_map<std::string_view, bool> listed;
-    std::vector<std::string_view> missing;
-    for (const nlohmann::json& m : list) {
-      if (!m.is_object() || !jsonField(m, "name").is_string() ||
-          !jsonField(m, "size").is_number_unsigned() || !jsonField(m, "xxh64").is_string()) {
-        problems.push_back("index.json has a malformed member entry");
-        continue;
-      }
-      const std::string& name = jsonField(m, "name").get_ref<const std::string&>();
-      listed[name] = true;
-      auto it = seen.find(name);
-      if (it == seen.end()) {
-        if (!skipped.contains(name)) missing.push_back(name);
-        continue;
-      }
-      uint64_t size = jsonField(m, "size").get<uint64_t>();
-      const std::string& want = jsonField(m, "xxh64").get_ref<const std::string&>();
-      std::string got = xxh64Hex(it->second.hash);
-      if (size != it->second.size) {
-        problems.push_back("member " + name + " has " + std::to_string(it->second.size) +
-                           " bytes, index.json says " + std::to_string(size));
-      } else if (hash_members && want != got) {
-        problems.push_back("checksum mismatch in member " + name + ": index.json says xxh64 " +
-                           want + ", content hashes to " + got);
-      }
-    }
     // After a resync whole frames of members are lost: one line for them, not one each.
-    constexpr size_t kNamed = 3;
-    if (missing.size() > kNamed) {
+    if (missing_count > kNamedMissing) {
       std::string names;
-      for (size_t i = 0; i < kNamed; ++i)
-        names += std::string(i ? ", " : "") + std::string(missing[i]);
-      problems.push_back(std::to_string(missing.size()) +
+      for (size_t i = 0; i < missing_names.size(); ++i)
+        names.append(i ? ", " : "").append(missing_names[i]);
+      problems.push_back(std::to_string(missing_count) +
                          " members listed in index.json are missing: " + names + ", ...");
     } else {
-      for (std::string_view name : missing)
-        problems.push_back("member " + std::string(name) + " is listed in index.json but missing");
+      for (const std::string& name : missing_names)
+        problems.push_back("member " + name + " is listed in index.json but missing");
     }
-    for (const auto& [name, _] : seen) {
-      if (!listed.contains(name))
-        problems.push_back("member " + name + " is not listed in index.json");
+    for (const auto& [name, m] : seen) {
+      if (!m.listed) problems.push_back("member " + name + " is not listed in index.json");
     }
-    for (const std::string& name : skipped) {
-      if (!listed.contains(name))
+    for (const auto& [name, listed] : skipped) {
+      if (!listed)
         problems.push_back("member " + name + " (skipped unread) is not listed in index.json");
     }
   }
@@ -367,20 +665,23 @@ BundleReader::BundleReader(ByteSource& source, bool hash_members)
                "', expected manifest.json");
   }
   d.manifest_bytes = d.member.size;
-  if (!d.readJsonMember(d.manifest, kMaxManifestBytes)) {
+  if (!d.readManifest()) {
     throwInput("not a memsift bundle: " + d.damage.value_or("unreadable manifest.json"));
   }
-  const nlohmann::json& format = jsonField(d.manifest, "format");
-  if (!format.is_object() || !jsonField(format, "major").is_number_integer() ||
-      !jsonField(format, "minor").is_number_integer()) {
-    throwInput("not a memsift bundle: manifest.json has no format version");
+  if (std::optional<std::string> problem = formatProblem(d.manifest)) {
+    throwInput("not a memsift bundle: manifest.json's " + *problem);
   }
-  d.major = jsonField(format, "major").get<int>();
-  d.minor = jsonField(format, "minor").get<int>();
+  const nlohmann::json& format = jsonField(d.manifest, "format");
+  // In range (formatProblem): no truncation.
+  d.major = static_cast<int>(jsonField(format, "major").get<uint64_t>());
+  d.minor = static_cast<int>(jsonField(format, "minor").get<uint64_t>());
   if (d.major > kBundleFormatMajor) {
     throwInput("bundle format " + std::to_string(d.major) + "." + std::to_string(d.minor) +
                " is newer than this memsift reads (" + std::to_string(kBundleFormatMajor) + "." +
                std::to_string(kBundleFormatMinor) + "); use a newer memsift");
+  }
+  if (std::optional<std::string> problem = manifestProblem(d.manifest)) {
+    throwInput("unusable bundle: manifest.json's " + *problem);
   }
 }
 
@@ -423,8 +724,7 @@ bool BundleReader::next() {
     if (!d.readHeader()) continue;
     if (d.unwanted(d.member.page_chunk)) continue;  // read and dropped (no hint to skip it)
     if (d.member.name != kIndexName) return true;
-    if (!d.readJsonMember(d.index, kMaxIndexBytes)) continue;
-    d.verifyAgainstIndex();
+    if (!d.readIndex()) continue;
     // Whatever follows index.json should be the end of the archive; a member after it is odd but
     // still returned.
   }
@@ -446,15 +746,11 @@ size_t BundleReader::read(std::span<std::byte> data) {
   return impl_->readMember(data);
 }
 
-bool BundleReader::readAll(std::string& out, uint64_t cap) {
-  Impl& d = *impl_;
-  if (d.member_left > cap) {
-    d.setDamage("bundle corrupt: member " + d.member.name + " claims " +
-                std::to_string(d.member.size) + " bytes, more than " + std::to_string(cap));
-    return false;
-  }
-  out.resize(static_cast<size_t>(d.member_left));
-  return d.readMember(std::as_writable_bytes(std::span(out))) == out.size();
+bool BundleReader::readAll(std::string& out, uint64_t cap, bool* cut) {
+  bool was_cut = false;
+  bool ok = impl_->readUpTo(out, cap, was_cut);
+  if (cut) *cut = was_cut;
+  return ok;
 }
 
 bool BundleReader::complete() const {
@@ -468,6 +764,15 @@ const std::vector<std::string>& BundleReader::problems() const {
 }
 const nlohmann::json& BundleReader::index() const {
   return impl_->index;
+}
+uint64_t BundleReader::indexEntries() const {
+  return impl_->index_entries;
+}
+const std::string& BundleReader::manifestText() const {
+  return impl_->manifest_text;
+}
+void BundleReader::setIndexSink(std::function<void(std::span<const std::byte>)> sink) {
+  impl_->index_sink = std::move(sink);
 }
 
 }  // namespace memsift::bundle

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -72,9 +73,11 @@ class BundleReader {
   // The current member was cut by corrupt data (not by the stream's end): what was read of it
   // may be wrong too, and should be dropped. A member cut by truncation is intact up to the cut.
   bool memberCorrupt() const;
-  // Reads the rest of the current member into `out` (replacing it). False on damage. Members
-  // larger than `cap` are refused as damage before anything is allocated.
-  bool readAll(std::string& out, uint64_t cap = kMaxMemberBytes);
+  // Reads the rest of the current member into `out` (replacing it), at most `cap` bytes. The
+  // buffer grows as data arrives, never from the size a header claims. False on damage. A member
+  // larger than `cap` gives its first `cap` bytes and sets `*cut` (the caller says what was cut;
+  // next() skips the rest, hashed). The default cap is the most text the writer puts in a member.
+  bool readAll(std::string& out, uint64_t cap = kMaxTextMemberBytes, bool* cut = nullptr);
 
   // After next() returned false: true if the stream ended cleanly with index.json.
   bool complete() const;
@@ -86,8 +89,16 @@ class BundleReader {
   const std::vector<std::string>& problems() const;
   // How many times reading resumed at a later zstd frame after corrupt data.
   uint64_t resumes() const;
-  // index.json, once read (null before the end or if it never came).
+  // index.json, once read (null before the end or if it never came), without its "members" list:
+  // that is checked entry by entry as it streams by (index.json may be large) and not kept.
   const nlohmann::json& index() const;
+  // Entries in index.json's member list.
+  uint64_t indexEntries() const;
+  // manifest.json as it is in the bundle (at most kMaxManifestBytes).
+  const std::string& manifestText() const;
+  // Receives index.json's bytes as they are read (memsift extract writes them). Call before the
+  // first next().
+  void setIndexSink(std::function<void(std::span<const std::byte>)> sink);
 
  private:
   struct Impl;

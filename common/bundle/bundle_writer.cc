@@ -11,6 +11,7 @@
 #include "common/bundle/zstd_stream.h"
 #include "common/error.h"
 #include "common/hash/xxhash64.h"
+#include "common/text/terminal_text.h"
 #include "memsift/version.h"
 
 namespace memsift::bundle {
@@ -164,11 +165,25 @@ void BundleWriter::recordSource(std::string_view member, SourceStatus status,
 
 namespace {
 
-// JSON string literal for a member or source name (names are UTF-8 from the host; nlohmann
-// escapes what JSON needs).
+// JSON string literal for a member or source name (nlohmann escapes what JSON needs). JSON holds
+// only Unicode: bytes that are not UTF-8 become U+FFFD here, so such a name is recorded exactly
+// beside it (hexBytes, "name_bytes").
 void appendJsonString(std::string& out, std::string_view s) {
   out +=
       nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+// "\xff\xfe" -> "fffe": a name as it is on the host, whatever its bytes.
+std::string hexBytes(std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(2 * s.size());
+  for (char c : s) {
+    auto b = static_cast<unsigned char>(c);
+    out += kHex[b >> 4];
+    out += kHex[b & 15];
+  }
+  return out;
 }
 
 }  // namespace
@@ -184,6 +199,7 @@ void BundleWriter::finish(bool complete, const nlohmann::json& extra) {
   nlohmann::json sources = nlohmann::json::array();
   for (const SourceRecord& s : d.sources) {
     nlohmann::json j = {{"path", s.member}, {"status", sourceStatusName(s.status)}};
+    if (!validUtf8(s.member)) j["path_bytes"] = hexBytes(s.member);
     if (!s.detail.empty()) j["detail"] = s.detail;
     sources.push_back(std::move(j));
   }
@@ -198,7 +214,9 @@ void BundleWriter::finish(bool complete, const nlohmann::json& extra) {
     const MemberRecord& m = d.members[i];
     line.clear();
     line += i == 0 ? "\n  {\"name\": " : ",\n  {\"name\": ";
-    appendJsonString(line, std::string_view(d.names).substr(m.name_offset, m.name_length));
+    std::string_view name = std::string_view(d.names).substr(m.name_offset, m.name_length);
+    appendJsonString(line, name);
+    if (!validUtf8(name)) line.append(", \"name_bytes\": \"").append(hexBytes(name)) += '"';
     line += ", \"size\": " + std::to_string(m.size) + ", \"xxh64\": \"" + xxh64Hex(m.hash) + "\"}";
     return line;
   };

@@ -60,7 +60,11 @@ TEST_CASE("memsift extract reassembles page tables and joins text parts") {
   REQUIRE(flags.size() == (kPageChunkFrames + 1000) * 8);
   CHECK(flags == frames(kPageChunkFrames, 0) + frames(1000, kPageChunkFrames));
   CHECK(!std::filesystem::exists(dir / "x/proc/kpagecgroup"));
-  CHECK(std::filesystem::exists(dir / "x/index.json"));
+  // manifest.json and index.json as they are in the bundle, not re-serialized.
+  for (const char* member : {"manifest.json", "index.json"}) {
+    auto tar = test::run("tar --zstd -xOf " + bundle.string() + " " + member);
+    CHECK(test::readFile(dir / "x" / member) == tar.out);
+  }
 
   // Never into a directory that already has something in it.
   auto again = test::run(memsiftCmd("extract " + bundle.string() + " " + (dir / "x").string()));
@@ -169,17 +173,14 @@ TEST_CASE("subcommand help names arguments and values, not Boost's placeholders"
   CHECK(r.out.find(" arg") == std::string::npos);
 }
 
-TEST_CASE("a manifest with fields missing or of the wrong type is read as absent, never a crash") {
+TEST_CASE("a manifest with fields missing is read with defaults, never a crash") {
   test::TempDir dir;
   auto path = dir / "odd.tar.zst";
   {
     OutputFile out(path);
     BundleWriter w(out, {});
-    // No "host"; memory_cgroups with a string where a number belongs and a hierarchy whose id
-    // is text: what a hand-edited or foreign bundle may hold.
-    w.writeManifest({{"memory_cgroups",
-                      {{"kpagecgroup_hierarchy", "zero"},
-                       {"hierarchies", {{{"mount_point", "/sys/fs/cgroup"}, {"id", "a"}}, 7}}}}});
+    // No "host", no hierarchies: what a hand-made or foreign bundle may lack.
+    w.writeManifest({{"memory_cgroups", nlohmann::json::object()}});
     w.addMember("proc/meminfo", "MemTotal: 1024 kB\nMemFree: 512 kB\n");
     std::string flags = frames(16, 0);
     w.addPageChunk(PageTable::kFlags, Pfn(0), std::as_bytes(std::span(flags)));
@@ -196,4 +197,42 @@ TEST_CASE("a manifest with fields missing or of the wrong type is read as absent
   INFO(r.out);
   REQUIRE(r.exit_code == 4);
   CHECK(r.out.find("\"hostname\": \"\"") != std::string::npos);
+}
+
+TEST_CASE("a manifest field of the wrong type or range is refused (exit 3), naming it") {
+  test::TempDir dir;
+  // A string where a number belongs, an id that is text, a version that does not exist, a
+  // hierarchy that is not an object: what a hand-edited or hostile bundle may hold. Read as
+  // absent before, which hid the damage (and 2^32+1 was truncated to 1).
+  const std::pair<nlohmann::json, std::string> cases[] = {
+      {{{"memory_cgroups", {{"kpagecgroup_hierarchy", "zero"}}}},
+       "memory_cgroups.kpagecgroup_hierarchy is \"zero\"; expected an integer from 0 to 1023"},
+      {{{"memory_cgroups", {{"hierarchies", {{{"mount_point", "/sys/fs/cgroup"}, {"id", "a"}}}}}}},
+       "memory_cgroups.hierarchies[0].id is \"a\""},
+      {{{"memory_cgroups", {{"hierarchies", {{{"id", 0}, {"version", 3}}}}}}},
+       "memory_cgroups.hierarchies[0].version is 3; expected an integer from 1 to 2"},
+      {{{"memory_cgroups", {{"hierarchies", {7}}}}}, "memory_cgroups.hierarchies[0] is 7"},
+      {{{"memory_cgroups", {{"kpagecgroup_hierarchy", 4294967297ull}}}},
+       "memory_cgroups.kpagecgroup_hierarchy is 4294967297"},
+      {{{"host", {{"page_size", 65536}, {"hostname", 12}}}},
+       "host.hostname is 12; expected a string"},
+      {{{"host", "box"}}, "host is \"box\"; expected an object"},
+  };
+  for (const auto& [manifest, message] : cases) {
+    auto path = dir / "odd.tar.zst";
+    {
+      OutputFile out(path);
+      BundleWriter w(out, {});
+      w.writeManifest(manifest);
+      w.addMember("proc/meminfo", "MemTotal: 1024 kB\nMemFree: 512 kB\n");
+      w.finish(true);
+      out.commit();
+    }
+    for (const char* cmd : {"report", "info", "list"}) {
+      auto r = test::run(memsiftCmd(std::string(cmd) + " " + path.string()));
+      INFO(cmd << ": " << manifest.dump() << ": " << r.out);
+      CHECK(r.exit_code == 3);
+      CHECK_THAT(r.out, Catch::Contains("unusable bundle: manifest.json's " + message));
+    }
+  }
 }

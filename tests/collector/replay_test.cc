@@ -417,5 +417,36 @@ TEST_CASE("--cgroup-inodes replaces the copy's directory inodes in cgroups.tsv")
   CHECK(!b.sources("absent").empty());
 }
 
+TEST_CASE("a cgroup named with bytes that are not UTF-8 makes a genuine bundle, read exactly") {
+  // A cgroup directory is named by whoever creates it; Linux allows any byte but '/' and NUL.
+  // index.json records such names exactly (name_bytes), so the reader finds every member: the
+  // bundle was read as damaged before ("members listed in index.json are missing", exit 4).
+  TempDir tmp;
+  fs::path root = tmp / "root";
+  makeReplayRoot(root, 100);
+  const std::string odd = "\xff\xfe";
+  fs::path cg = root / "sys/fs/cgroup/memory" / odd;
+  fs::create_directories(cg);
+  for (const auto& e : fs::directory_iterator(root / "sys/fs/cgroup/memory/app"))
+    fs::copy(e.path(), cg / e.path().filename());
+
+  fs::path out = tmp / "b.tar.zst";
+  runCollector("-q --root " + shellQuote(root.string()) + " -o " + shellQuote(out.string()));
+  CHECK(verifyWithReader(out).empty());
+  ExtractedBundle b = extractBundle(out, tmp / "x");
+  CHECK(b.has("sys/fs/cgroup/memory/" + odd + "/memory.stat"));
+  CHECK(b.text("cgroups.tsv").find("\t/" + odd + "\n") != std::string::npos);
+
+  for (const char* cmd : {"list", "info", "report"}) {
+    CommandResult r = run((binDir() / "memsift").string() + " " + cmd + " " + out.string());
+    INFO(cmd << ": " << r.out);
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("listed in index.json") == std::string::npos);
+  }
+  // Shown escaped, never raw.
+  CommandResult r = run((binDir() / "memsift").string() + " list " + out.string());
+  CHECK(r.out.find("sys/fs/cgroup/memory/\\xff\\xfe/memory.stat") != std::string::npos);
+}
+
 }  // namespace
 }  // namespace memsift::test

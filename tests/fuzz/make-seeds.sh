@@ -42,4 +42,22 @@ for t in kpageflags kpagecount kpagecgroup; do
 done
 "$build/bin/memsift-collect" -q --no-nice --root "$tmp/root" -o "$corpus/bundle_reader/seed-minimal.tar.zst"
 zstd -q -dc "$corpus/bundle_reader/seed-minimal.tar.zst" >"$corpus/analyze/seed-minimal.tar"
+
+# The hostile bundles of issue 17 (tests/hostile_bundles.py): the small ones, compressed for the
+# reader and as tar for the analysis. The zstd bombs and the huge index stay out of the analyze
+# corpus (hundreds of MiB as tar); the reader gets the text bombs (25 KB compressed), whose
+# replay shows that reading them stays within the caps.
+small="deep-manifest-array deep-manifest-object deep-index page-size-0 page-size-3 page-size-2p40
+  page-size-max byte-order-middle major-2p32p1 pax-size claim-4g-meminfo terminal-names
+  extract-file-then-dir extract-long-name"
+# shellcheck disable=SC2086
+python3 "$here/tests/hostile_bundles.py" "$tmp/hostile" --tar $small
+python3 "$here/tests/hostile_bundles.py" "$tmp/hostile" zero-text-bombs
+for name in $small zero-text-bombs; do
+  cp "$tmp/hostile/$name.tar.zst" "$corpus/bundle_reader/seed-hostile-$name.tar.zst"
+  # As tar only within the fuzzer's -max_len (scripts/fuzz): the 600 KB of nested objects is not.
+  if [ -f "$tmp/hostile/$name.tar" ] && [ "$(wc -c <"$tmp/hostile/$name.tar")" -le 300000 ]; then
+    cp "$tmp/hostile/$name.tar" "$corpus/analyze/seed-hostile-$name.tar"
+  fi
+done
 ls -la "$corpus"/*
