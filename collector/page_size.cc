@@ -114,7 +114,10 @@ uint64_t readNumber(const SystemRoot& root, const std::string& rel) {
 }
 
 void architectureClues(const SystemRoot& root, std::vector<PageSizeClue>& out) {
-  auto [arch, arch_source] = architecture(root);
+  // Named, not a structured binding: lambdas below capture it (clang 14 cannot capture those).
+  const std::pair<std::string, std::string> found = architecture(root);
+  const std::string& arch = found.first;
+  const std::string& arch_source = found.second;
   if (arch.empty()) return;
   const std::string said = arch_source + " " + arch;
   // One page size only: arch/x86, arch/s390 and arch/riscv (Sv39/48/57) have 4 KiB pages.

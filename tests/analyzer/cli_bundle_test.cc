@@ -123,7 +123,7 @@ TEST_CASE("a mistyped command gets one line and a suggestion, not the whole usag
 TEST_CASE("a file that is not a bundle is named for what it is (exit 3)") {
   test::TempDir dir;
   test::writeFile(dir / "data", std::string(2048, 'x'));
-  const std::string d = "'" + dir.path().string() + "'";
+  const std::string d = std::string("'").append(dir.path().string()).append("'");
   REQUIRE(test::run("cd " + d + " && gzip -c data > b.tar.gz && xz -c data > b.xz && bzip2 -c " +
                     "data > b.bz2 && tar cf b.tar data && : > empty")
               .exit_code == 0);

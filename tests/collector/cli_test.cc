@@ -89,7 +89,7 @@ TEST_CASE("the help (--help) lists the options and the exit codes") {
   CHECK(r.out.find("stray") == std::string::npos);
 }
 
-TEST_CASE("--byte-order and --cgroup-inodes describe a tree read with --root") {
+TEST_CASE("options --byte-order and --cgroup-inodes describe a tree read with --root") {
   CollectOptions o;
   CHECK(parse({"--root", "/r", "--byte-order", "big", "--cgroup-inodes", "/r.inodes"}, o) ==
         CliAction::kCollect);

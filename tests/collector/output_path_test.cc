@@ -48,9 +48,15 @@ TEST_CASE("a symbolic link at the output name is refused, whatever it points to"
     fs::path victim = tmp / "victim";
     std::ofstream(victim) << "precious";
     fs::create_symlink(victim, tmp / "x.tar.zst");
+    // Without --force an existing name is refused anyway (exit 2); --force replaces a file, never
+    // what a link points to.
     CommandResult r = collectTo(root, shellQuote((tmp / "x.tar.zst").string()));
     INFO(r.out);
+    CHECK(r.exit_code == 2);
+    r = collectTo(root, shellQuote((tmp / "x.tar.zst").string()) + " --force");
+    INFO(r.out);
     CHECK(r.exit_code == 5);
+    CHECK(r.out.find("is a symbolic link: refusing to write through it") != std::string::npos);
     CHECK(fs::is_symlink(tmp / "x.tar.zst"));
     CHECK(readFile(victim) == "precious");
   }

@@ -319,7 +319,8 @@ TEST_CASE("a directory without proc/meminfo is not a system root: exit 3, no bun
   checkNoTemporaryFiles(tmp.path());
 }
 
-TEST_CASE("-o onto an existing file is refused without --force (exit 2), replaced with it") {
+TEST_CASE(
+    "output: -o onto an existing file is refused without --force (exit 2), replaced with it") {
   TempDir tmp;
   fs::path root = tmp / "root";
   makeReplayRoot(root, 10);
@@ -357,7 +358,9 @@ TEST_CASE("byte order of the names the kernel gives architectures") {
   CHECK(collector::byteOrderOfArch("").empty());
 }
 
-TEST_CASE("--root: the byte order comes from --byte-order, else the tree's arch, else assumed") {
+TEST_CASE(
+    "a tree read with --root: the byte order comes from --byte-order, else the tree's arch, else "
+    "assumed") {
   TempDir tmp;
   fs::path root = tmp / "root";
   makeReplayRoot(root, 100);
@@ -389,7 +392,7 @@ TEST_CASE("--root: the byte order comes from --byte-order, else the tree's arch,
   CHECK(host(manifestOf("-q --byte-order big")) == "big from --byte-order");
 }
 
-TEST_CASE("--cgroup-inodes replaces the copy's directory inodes in cgroups.tsv") {
+TEST_CASE("a copied tree: --cgroup-inodes replaces the copy's directory inodes in cgroups.tsv") {
   TempDir tmp;
   fs::path root = tmp / "root";
   makeReplayRoot(root, 100);
@@ -440,7 +443,9 @@ TEST_CASE("a cgroup named with bytes that are not UTF-8 makes a genuine bundle, 
   for (const char* cmd : {"list", "info", "report"}) {
     CommandResult r = run((binDir() / "memsift").string() + " " + cmd + " " + out.string());
     INFO(cmd << ": " << r.out);
-    CHECK(r.exit_code == 0);
+    // The minimal root's few frames cannot hold its MemTotal: the report is PARTIAL for that
+    // (page-size-mismatch, exit 4), never for damage: no member may be missing.
+    CHECK(r.exit_code == (std::string_view(cmd) == "report" ? 4 : 0));
     CHECK(r.out.find("listed in index.json") == std::string::npos);
   }
   // Shown escaped, never raw.
