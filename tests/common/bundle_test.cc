@@ -348,7 +348,10 @@ TEST_CASE("after corrupt data, reading resumes at the next zstd frame and loses 
     // One flipped byte damages one frame, so at most one member is lost or comes back changed,
     // and a member that comes back changed is named by its checksum.
     size_t intact = 0;
-    for (const auto& [name, data] : back.members) {
+    for (const auto& member : back.members) {
+      // Not a structured binding: the lambdas below capture it (clang 14 cannot).
+      const std::string& name = member.first;
+      const auto& data = member.second;
       auto it = std::find_if(s.members.begin(), s.members.end(),
                              [&](const auto& m) { return m.first == name; });
       REQUIRE(it != s.members.end());
