@@ -16,7 +16,6 @@ namespace {
 constexpr uint64_t kThpHead418 = 0x40507c | bit(kpf::kCompoundHead);  // R U D l A a b t + head
 constexpr uint64_t kThpTail418 = 0x401000 | bit(kpf::kCompoundTail);  // a t + tail, nothing else
 constexpr uint64_t kAnonMapped = 0x5868;                              // U l A M a b
-constexpr uint64_t kFileCache = 0x2c;                                 // R U l
 constexpr uint64_t kFree = bit(kpf::kBuddy);
 constexpr uint64_t kSlabAnon = 0x1080;  // slab with the bogus anonymous bit
 
