@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "common/error.h"
+#include "common/text/terminal_text.h"
 
 namespace memsift::bundle {
 
@@ -16,20 +17,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// A path as it may be printed in a message: control bytes (a hostile name could carry terminal
-// escapes) become \xNN.
+// A path as it may be printed in a message (a hostile name could carry terminal escapes).
 std::string printableName(const fs::path& p) {
-  std::string out;
-  for (unsigned char c : p.string()) {
-    if (c < 0x20 || c == 0x7f) {
-      static const char* hex = "0123456789abcdef";
-      out.append("\\x").push_back(hex[c >> 4]);
-      out.push_back(hex[c & 15]);
-    } else {
-      out.push_back(static_cast<char>(c));
-    }
-  }
-  return out;
+  return printable(p.string());
 }
 
 }  // namespace
