@@ -107,7 +107,7 @@ for a in "${arches[@]}"; do
 done
 
 if command -v lintian >/dev/null; then
-  lintian --no-tag-display-limit "$dist"/*_"$version"_*.deb >"$work/lintian" 2>&1 || true
+  lintian --tag-display-limit 0 "$dist"/*_"$version"_*.deb >"$work/lintian" 2>&1 || true
   cat "$work/lintian"
   if grep -q '^E: ' "$work/lintian"; then
     fail "lintian reports errors"
