@@ -7,6 +7,7 @@
 #include "collector/collection.h"
 #include "common/error.h"
 #include "common/exit_codes.h"
+#include "common/target_arch.h"
 #include "memsift/version.h"
 
 int main(int argc, char** argv) {
@@ -18,8 +19,8 @@ int main(int argc, char** argv) {
         std::fputs(collector::helpText().c_str(), stdout);
         return kExitOk;
       case collector::CliAction::kVersion:
-        std::printf("memsift-collect %s (bundle format %d.%d)\n", kToolVersion, kBundleFormatMajor,
-                    kBundleFormatMinor);
+        std::printf("memsift-collect %s for %s (bundle format %d.%d)\n", kToolVersion, kTargetArch,
+                    kBundleFormatMajor, kBundleFormatMinor);
         return kExitOk;
       case collector::CliAction::kCollect:
         break;

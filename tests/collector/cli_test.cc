@@ -1,7 +1,10 @@
 // The command line: options, their checks, and --help with the exit code table.
 #include "collector/cli.h"
 
+#include <sys/utsname.h>
+
 #include <catch2/catch.hpp>
+#include <string>
 #include <vector>
 
 #include "common/error.h"
@@ -102,6 +105,19 @@ TEST_CASE("options --byte-order and --cgroup-inodes describe a tree read with --
   // A live host's tables are in its own byte order: nothing to state.
   CHECK_THAT(usageError({"--byte-order", "big"}), Catch::Contains("--root"));
   CHECK_THAT(usageError({"--cgroup-inodes", "f"}), Catch::Contains("--root"));
+}
+
+// A collector is cross-built for several architectures (scripts/dist) and handed to a customer by
+// name: --version must say which architecture the binary is for, as `uname -m` names it there
+// (under qemu-user too, where uname reports the emulated machine).
+TEST_CASE("--version names the architecture the collector was built for, as uname -m does") {
+  test::CommandResult r = test::run(test::collectorPath() + " --version");
+  CHECK(r.exit_code == 0);
+  struct utsname u {};
+  REQUIRE(uname(&u) == 0);
+  INFO(r.out);
+  CHECK(r.out.rfind("memsift-collect ", 0) == 0);
+  CHECK(r.out.find(std::string(" for ") + u.machine + " ") != std::string::npos);
 }
 
 }  // namespace
