@@ -1,7 +1,6 @@
 # Shared part of the cross toolchain files (cmake/toolchain-<arch>.cmake): Debian's cross
 # compilers (g++-<triple>, with their own libc and libstdc++ in /usr/<triple>) and Debian's static
-# libzstd and Boost.Program_options of the target architecture, which .ci/install-deps unpacks
-# from libzstd-dev:<debarch> and libboost-program-options-dev:<debarch> into
+# libzstd of the target architecture, which .ci/install-deps unpacks from libzstd-dev:<debarch> into
 # /opt/memsift-cross/<debarch> (why not multiarch beside the amd64 ones: see .ci/install-deps).
 # The including file sets MEMSIFT_CROSS_TRIPLE (GNU triple), MEMSIFT_CROSS_PROCESSOR (what
 # `uname -m` prints on such a host) and MEMSIFT_CROSS_DEBARCH (Debian's architecture name).
@@ -18,8 +17,7 @@ if(NOT EXISTS ${MEMSIFT_CROSS_PREFIX}/lib/${MEMSIFT_CROSS_TRIPLE}/libzstd.a)
 endif()
 # find_library() searches <prefix>/lib/<library architecture>: the target's prefix only, never
 # the build machine's /usr/lib/x86_64-linux-gnu. zstd's headers come from the target's package
-# (before /usr/include); Boost's headers are the same files on every architecture (Multi-Arch:
-# same), so the build machine's /usr/include/boost serves.
+# (before /usr/include).
 set(CMAKE_LIBRARY_ARCHITECTURE ${MEMSIFT_CROSS_TRIPLE})
 set(CMAKE_FIND_ROOT_PATH ${MEMSIFT_CROSS_PREFIX}/..)
 set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)

@@ -8,7 +8,9 @@
 #include <array>
 #include <cerrno>
 #include <charconv>
-#include <fstream>
+#include <cstdio>
+#include <cstring>
+#include <memory>
 
 #include "common/error.h"
 
@@ -69,16 +71,20 @@ bool wanted(std::string_view name) {
 
 }  // namespace
 
-CgroupInodes readCgroupInodes(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  if (!in) throwInput(errnoMessage("cannot read --cgroup-inodes " + file.string(), errno));
+CgroupInodes readCgroupInodes(const std::string& file) {
+  // stdio, not <fstream>: the static collector stays free of the C++ stream and locale code.
+  std::unique_ptr<FILE, int (*)(FILE*)> in(std::fopen(file.c_str(), "re"), &std::fclose);
+  if (!in) throwInput(errnoMessage("cannot read --cgroup-inodes " + file, errno));
   CgroupInodes out;
   std::string line;
-  for (uint64_t n = 1; std::getline(in, line); ++n) {
+  char buffer[4096];
+  uint64_t n = 0;
+  auto take = [&]() {
+    ++n;
     if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.empty()) continue;
+    if (line.empty()) return;
     auto bad = [&](const char* why) {
-      throwInput("--cgroup-inodes " + file.string() + " line " + std::to_string(n) + ": " + why +
+      throwInput("--cgroup-inodes " + file + " line " + std::to_string(n) + ": " + why +
                  " (expected INODE<TAB>/PATH)");
     };
     size_t tab = line.find('\t');
@@ -94,8 +100,18 @@ CgroupInodes readCgroupInodes(const std::filesystem::path& file) {
     while (!path.empty() && path.back() == '/')
       path.pop_back();
     if (!out.emplace(std::move(path), ino).second) bad("a path listed twice");
+  };
+  while (std::fgets(buffer, sizeof buffer, in.get()) != nullptr) {
+    size_t len = std::strlen(buffer);
+    bool whole = len > 0 && buffer[len - 1] == '\n';
+    line.append(buffer, whole ? len - 1 : len);
+    if (whole) {
+      take();
+      line.clear();
+    }
   }
-  if (in.bad()) throwInput(errnoMessage("cannot read --cgroup-inodes " + file.string(), errno));
+  if (std::ferror(in.get())) throwInput(errnoMessage("cannot read --cgroup-inodes " + file, errno));
+  if (!line.empty()) take();
   return out;
 }
 

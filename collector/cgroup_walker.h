@@ -4,7 +4,6 @@
 // their real path. Memory grows with the depth of the tree, not its size.
 #pragma once
 
-#include <filesystem>
 #include <map>
 #include <string>
 #include <vector>
@@ -27,7 +26,7 @@ using CgroupInodes = std::map<std::string, uint64_t, std::less<>>;
 // Reads FILE: one "INODE<TAB>PATH" line per directory, PATH absolute as on the original system
 // (what `find /sys/fs/cgroup -type d -printf '%i\t%p\n'` prints there). Empty lines are skipped.
 // Throws Error(kInput) naming the file and line for an unreadable file or a malformed line.
-CgroupInodes readCgroupInodes(const std::filesystem::path& file);
+CgroupInodes readCgroupInodes(const std::string& file);
 
 class CgroupWalker {
  public:

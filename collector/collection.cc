@@ -90,9 +90,8 @@ nlohmann::json manifest(Context& c, const std::vector<CgroupHierarchy>& hierarch
   // Where cgroups.tsv's inode numbers come from: stat(2) of the directories read, or the file
   // that gives a copied tree its original system's numbers.
   cgroups["inodes_from"] =
-      c.cgroup_inodes
-          ? std::string("--cgroup-inodes ").append(validUtf8(c.options.cgroup_inodes.string()))
-          : std::string("st_ino");
+      c.cgroup_inodes ? std::string("--cgroup-inodes ").append(validUtf8(c.options.cgroup_inodes))
+                      : std::string("st_ino");
   cgroups["kpagecgroup_hierarchy"] =
       page_hierarchy >= 0 ? nlohmann::json(page_hierarchy) : nlohmann::json(nullptr);
   return {
@@ -202,11 +201,11 @@ void requireSystemRoot(const SystemRoot& root) {
   int err = 0;
   UniqueFd meminfo = root.open("proc/meminfo", 0, err);
   if (meminfo.valid()) return;
-  std::string path = (root.dir() / "proc/meminfo").string();
+  std::string path = root.dir() + "/proc/meminfo";
   if (root.isHost()) {
     throwInput(errnoMessage("cannot read " + path + " (is /proc mounted?)", err));
   }
-  throwInput(errnoMessage(root.dir().string() + " is not a system root: " + path, err) +
+  throwInput(errnoMessage(root.dir() + " is not a system root: " + path, err) +
              " (a --root directory stands for / of the system collected: at least "
              "proc/meminfo must be beneath it)");
 }
@@ -270,7 +269,7 @@ int runCollection(const CollectOptions& o) {
     throwUsage("refusing to write a bundle to a terminal: use -o FILE or redirect the output");
   }
   bundle::OutputFile file(target);
-  StopControl::setTemporaryPath(file.temporaryPath().string());
+  StopControl::setTemporaryPath(file.temporaryPath());
   bundle::BundleWriterOptions wo;
   wo.zstd_level = o.level;
   wo.mtime = host.start_time;
@@ -305,7 +304,7 @@ int runCollection(const CollectOptions& o) {
   }
   StopControl::setTemporaryPath("");
   progress.clear();
-  if (!o.quiet) printSummary(stderr, target, figures, o.root != "/" ? o.root.string() : "");
+  if (!o.quiet) printSummary(stderr, target, figures, o.root != "/" ? o.root : "");
   return exitCodeFor(stop);
 }
 

@@ -2,7 +2,6 @@
 #pragma once
 
 #include <cstdint>
-#include <filesystem>
 #include <optional>
 #include <string>
 
@@ -13,7 +12,7 @@ namespace memsift::collector {
 struct CollectOptions {
   std::string output;                 // -o: a path, "-" for stdout, empty for the default name
   bool force = false;                 // --force: replace an existing output file
-  std::filesystem::path root = "/";   // --root
+  std::string root = "/";   // --root
   std::optional<uint64_t> page_size;  // --page-size
   bool page_tables = true;            // --no-page-frames (old spelling: --no-page-tables)
   bool smaps = true;                  // --no-smaps
@@ -29,7 +28,7 @@ struct CollectOptions {
   std::string byte_order;
   // --cgroup-inodes: "INODE<TAB>PATH" lines giving the memory cgroup directories' inode numbers
   // on the system the tree was copied from (what its kpagecgroup holds). Empty: st_ino.
-  std::filesystem::path cgroup_inodes;
+  std::string cgroup_inodes;
 };
 
 // As recorded in manifest.json under "options".

@@ -194,7 +194,7 @@ PageSizeFact determinePageSize(const SystemRoot& root, std::optional<uint64_t> g
     }
     return {*given, "--page-size"};
   }
-  const std::string dir = root.dir().string();
+  const std::string dir = root.dir();
   if (clues.empty()) {
     throwUsage("nothing beneath " + dir +
                " says its page size (no KernelPageSize in proc/PID/smaps, no "

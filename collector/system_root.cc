@@ -2,6 +2,7 @@
 #include "collector/system_root.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -19,12 +20,14 @@ UniqueFd openAt(int dirfd, const char* name, int flags, int& err) {
   return UniqueFd(fd);
 }
 
-SystemRoot::SystemRoot(const std::filesystem::path& dir) : dir_(dir) {
+SystemRoot::SystemRoot(const std::string& dir) : dir_(dir) {
   int err = 0;
   fd_ = openAt(AT_FDCWD, dir.c_str(), O_DIRECTORY, err);
-  if (!fd_.valid()) throwInput(errnoMessage("cannot open the system root " + dir.string(), err));
-  std::error_code ec;
-  host_ = std::filesystem::equivalent(dir, "/", ec);
+  if (!fd_.valid()) throwInput(errnoMessage("cannot open the system root " + dir, err));
+  struct stat mine {
+  }, slash{};
+  host_ = ::fstat(fd_.get(), &mine) == 0 && ::stat("/", &slash) == 0 &&
+          mine.st_dev == slash.st_dev && mine.st_ino == slash.st_ino;
 }
 
 UniqueFd SystemRoot::open(const std::string& rel, int flags, int& err) const {

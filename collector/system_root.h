@@ -5,7 +5,6 @@
 #include <dirent.h>
 #include <sys/stat.h>
 
-#include <filesystem>
 #include <string>
 #include <string_view>
 
@@ -20,9 +19,9 @@ UniqueFd openAt(int dirfd, const char* name, int flags, int& err);
 class SystemRoot {
  public:
   // Throws Error(kInput) if `dir` is not a readable directory.
-  explicit SystemRoot(const std::filesystem::path& dir);
+  explicit SystemRoot(const std::string& dir);
 
-  const std::filesystem::path& dir() const { return dir_; }
+  const std::string& dir() const { return dir_; }
   // True when reading the live host ("/"): host facts may then fall back to uname(2).
   bool isHost() const { return host_; }
   int fd() const { return fd_.get(); }
@@ -33,7 +32,7 @@ class SystemRoot {
   UniqueFd openDir(const std::string& rel, int& err) const;
 
  private:
-  std::filesystem::path dir_;
+  std::string dir_;
   UniqueFd fd_;
   bool host_ = false;
 };

@@ -13,18 +13,16 @@
 
 namespace memsift::bundle {
 
-namespace fs = std::filesystem;
-
 namespace {
 
 // A path as it may be printed in a message (a hostile name could carry terminal escapes).
-std::string printableName(const fs::path& p) {
-  return printable(p.string());
+std::string printableName(const std::string& p) {
+  return printable(p);
 }
 
 }  // namespace
 
-OutputFile::OutputFile(const fs::path& target) : target_(target) {
+OutputFile::OutputFile(const std::string& target) : target_(target) {
   if (target == "-") {
     in_place_ = true;
     fd_ = STDOUT_FILENO;
@@ -63,11 +61,12 @@ OutputFile::OutputFile(const fs::path& target) : target_(target) {
   // A regular file or a new name: written beside the target and renamed over it when complete, so
   // that the final rename stays within one file system and is atomic. rename() replaces a name and
   // follows no link, and O_EXCL refuses a temporary name that already exists (even as a link).
-  fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
-  temp_ = dir / std::string(".")
-                    .append(target.filename().string())
-                    .append(".tmp-")
-                    .append(std::to_string(getpid()));
+  // Plain strings rather than std::filesystem: the static collector links this file, and
+  // std::filesystem brings the C++ locale machinery with it (a fifth of the binary).
+  size_t slash = target.rfind('/');
+  std::string dir = slash == std::string::npos ? "." : target.substr(0, slash == 0 ? 1 : slash);
+  std::string name = slash == std::string::npos ? target : target.substr(slash + 1);
+  temp_ = dir + (dir.ends_with('/') ? "." : "/.") + name + ".tmp-" + std::to_string(getpid());
   fd_ = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (fd_ < 0) throwOutput(errnoMessage("cannot create " + printableName(temp_), errno));
 }
@@ -77,7 +76,7 @@ OutputFile::~OutputFile() {
 }
 
 void OutputFile::write(std::span<const std::byte> data) {
-  if (fd_ < 0) throwOutput("write to " + target_.string() + " after it was closed");
+  if (fd_ < 0) throwOutput("write to " + target_ + " after it was closed");
   const std::byte* p = data.data();
   size_t left = data.size();
   while (left > 0) {
@@ -103,19 +102,19 @@ void OutputFile::commit() {
   if (::fsync(fd_) != 0 && errno != EINVAL) {
     int err = errno;
     abandon();
-    throwOutput(errnoMessage("cannot write " + target_.string(), err));
+    throwOutput(errnoMessage("cannot write " + target_, err));
   }
   if (::close(fd_) != 0) {
     int err = errno;
     fd_ = -1;
     abandon();
-    throwOutput(errnoMessage("cannot write " + target_.string(), err));
+    throwOutput(errnoMessage("cannot write " + target_, err));
   }
   fd_ = -1;
   if (::rename(temp_.c_str(), target_.c_str()) != 0) {
     int err = errno;
     abandon();
-    throwOutput(errnoMessage("cannot rename " + temp_.string() + " to " + target_.string(), err));
+    throwOutput(errnoMessage("cannot rename " + temp_ + " to " + target_, err));
   }
   committed_ = true;
 }
@@ -132,14 +131,14 @@ void OutputFile::abandon() {
   }
 }
 
-InputFile::InputFile(const fs::path& path) : path_(path) {
+InputFile::InputFile(const std::string& path) : path_(path) {
   if (path == "-") {
     fd_ = STDIN_FILENO;
     owned_ = false;
     return;
   }
   fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd_ < 0) throwInput(errnoMessage("cannot open " + path.string(), errno));
+  if (fd_ < 0) throwInput(errnoMessage("cannot open " + path, errno));
 }
 
 InputFile::~InputFile() {
@@ -150,7 +149,7 @@ size_t InputFile::read(std::span<std::byte> data) {
   for (;;) {
     ssize_t n = ::read(fd_, data.data(), data.size());
     if (n >= 0) return static_cast<size_t>(n);
-    if (errno != EINTR) throwInput(errnoMessage("cannot read " + path_.string(), errno));
+    if (errno != EINTR) throwInput(errnoMessage("cannot read " + path_, errno));
   }
 }
 

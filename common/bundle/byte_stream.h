@@ -3,7 +3,6 @@
 #pragma once
 
 #include <cstddef>
-#include <filesystem>
 #include <span>
 #include <string>
 
@@ -30,7 +29,7 @@ class ByteSource {
 // a folder at the target is refused (Error kOutput): the collector runs as root.
 class OutputFile : public ByteSink {
  public:
-  explicit OutputFile(const std::filesystem::path& target);
+  explicit OutputFile(const std::string& target);
   ~OutputFile() override;
   OutputFile(const OutputFile&) = delete;
   OutputFile& operator=(const OutputFile&) = delete;
@@ -40,12 +39,12 @@ class OutputFile : public ByteSink {
   void commit();
   // Removes the temporary file now (idempotent); used on errors and signals.
   void abandon();
-  const std::filesystem::path& target() const { return target_; }
-  const std::filesystem::path& temporaryPath() const { return temp_; }
+  const std::string& target() const { return target_; }
+  const std::string& temporaryPath() const { return temp_; }
 
  private:
-  std::filesystem::path target_;
-  std::filesystem::path temp_;
+  std::string target_;
+  std::string temp_;
   int fd_ = -1;
   bool in_place_ = false;  // stdout, a character device or a FIFO: written in place
   bool owns_fd_ = false;   // a device opened here (closed on destruction)
@@ -55,14 +54,14 @@ class OutputFile : public ByteSink {
 // Reads a file, or standard input for "-". Throws Error(kInput) if it cannot be opened.
 class InputFile : public ByteSource {
  public:
-  explicit InputFile(const std::filesystem::path& path);
+  explicit InputFile(const std::string& path);
   ~InputFile() override;
   InputFile(const InputFile&) = delete;
   InputFile& operator=(const InputFile&) = delete;
   size_t read(std::span<std::byte> data) override;
 
  private:
-  std::filesystem::path path_;
+  std::string path_;
   int fd_ = -1;
   bool owned_ = true;
 };

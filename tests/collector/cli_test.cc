@@ -79,6 +79,26 @@ TEST_CASE("bad options are usage errors that say what is wrong") {
             .starts_with("unexpected argument 'b.tar.zst'"));
 }
 
+TEST_CASE("option spellings: --name=value, -oVALUE, unique prefixes, the last one given wins") {
+  CollectOptions o;
+  CHECK(parse({"--level=7", "-obundle.tar.zst", "--max-s", "1.5", "--max-p=3", "--level", "9"},
+              o) == CliAction::kCollect);
+  CHECK(o.level == 9);
+  CHECK(o.output == "bundle.tar.zst");
+  CHECK(o.max_seconds == 1.5);
+  CHECK(o.max_pids == 3u);
+  CHECK(usageError({"--no"}) == "option '--no' is ambiguous (see memsift-collect --help)");
+  CHECK(usageError({"--level"}) == "option '--level' needs a value (see memsift-collect --help)");
+  CHECK(usageError({"--quiet=yes"}) ==
+        "option '--quiet' takes no value (see memsift-collect --help)");
+  CHECK(usageError({"-x"}) == "unrecognised option '-x' (see memsift-collect --help)");
+  CHECK(usageError({"--max-pids", "12k"}) ==
+        "the argument ('12k') for option '--max-pids' is invalid (see memsift-collect --help)");
+  CHECK(usageError({"--max-seconds", "nan"}) == "--max-seconds must be a positive number");
+  // After "--" every word is a bare word, refused like any other.
+  CHECK(usageError({"--", "--root"}).starts_with("unexpected argument '--root'"));
+}
+
 TEST_CASE("the help (--help) lists the options and the exit codes") {
   test::CommandResult r = test::run(test::collectorPath() + " --help");
   CHECK(r.exit_code == 0);
@@ -110,7 +130,9 @@ TEST_CASE("options --byte-order and --cgroup-inodes describe a tree read with --
 // A collector is cross-built for several architectures (scripts/dist) and handed to a customer by
 // name: --version must say which architecture the binary is for, as `uname -m` names it there
 // (under qemu-user too, where uname reports the emulated machine).
-TEST_CASE("--version names the architecture the collector was built for, as uname -m does") {
+TEST_CASE(
+    "the version line (--version) names the architecture the collector was built for, as uname -m "
+    "does") {
   test::CommandResult r = test::run(test::collectorPath() + " --version");
   CHECK(r.exit_code == 0);
   struct utsname u {};
