@@ -6,10 +6,10 @@
 #include <charconv>
 #include <functional>
 #include <iterator>
-#include <unordered_map>
 
 #include "common/bundle/file_kind.h"
 #include "common/bundle/manifest_check.h"
+#include "common/bundle/member_census.h"
 #include "common/bundle/tar.h"
 #include "common/bundle/zstd_stream.h"
 #include "common/error.h"
@@ -21,12 +21,6 @@
 namespace memsift::bundle {
 
 namespace {
-struct SeenMember {
-  uint64_t size;
-  uint64_t hash;
-  bool listed = false;  // index.json names it
-};
-
 // One entry of index.json's member list, while it is parsed.
 struct Entry {
   std::string name, name_bytes, xxh64;
@@ -45,8 +39,6 @@ constexpr uint64_t kIndexBytesPerMember = 1024;
 // A lost frame ends at the first member boundary after 8 MiB: at most 8 MiB / 512-byte headers.
 constexpr uint64_t kMembersPerLostFrame = (8ull << 20) / tar::kBlock + 1;
 constexpr uint64_t kMaxCountedResumes = 64;
-// Missing members named in one problem line; the rest are counted.
-constexpr size_t kNamedMissing = 3;
 
 // "ff fe" written as "fffe" (index.json's name_bytes) back to bytes; nullopt if not hex.
 std::optional<std::string> decodeHexName(std::string_view hex) {
@@ -74,8 +66,6 @@ struct BundleReader::Impl {
   std::string manifest_text;  // as it is in the bundle
   nlohmann::json index;       // without its member list, which is checked as it streams by
   std::function<void(std::span<const std::byte>)> index_sink;
-  std::vector<std::string> missing_names;  // the first kNamedMissing members listed, not seen
-  uint64_t missing_count = 0;
   uint64_t index_entries = 0;
   bool index_malformed_reported = false;
   int major = 0, minor = 0;
@@ -90,14 +80,12 @@ struct BundleReader::Impl {
   bool clean_end = false;
   std::optional<std::string> damage;
   std::vector<std::string> problems;
-  std::unordered_map<std::string, SeenMember> seen;
+  MemberCensus census;  // the members seen or skipped, for the index check
   std::string scratch;
   bool resumable = false;  // the last damage allows resume()
   uint64_t resumes = 0;
   bool member_corrupt = false;        // the current member was cut by corrupt data
   std::array<bool, 3> skip_tables{};  // page tables the caller does not want
-  // Members whose frames were skipped unread, and whether index.json lists them.
-  std::unordered_map<std::string, bool> skipped;
 
   bool unwanted(const std::optional<PageChunkName>& chunk) const {
     return chunk && skip_tables[static_cast<size_t>(chunk->table)];
@@ -107,7 +95,7 @@ struct BundleReader::Impl {
   void noteSkipped() {
     for (MemberHint& h : zstd.takeSkippedMembers()) {
       last_name = h.member;
-      skipped.emplace(std::move(h.member), false);
+      census.skipped(h.member);
     }
   }
 
@@ -193,7 +181,7 @@ struct BundleReader::Impl {
     while (member_left > 0 && !ended)
       readMember(buf);
     if (ended) return false;
-    if (member.name != kIndexName) seen[member.name] = {member.size, hash.digest(), false};
+    if (member.name != kIndexName) census.read(member.name, member.size, hash.digest());
     have_member = false;
     size_t pad = tar::paddingFor(member.size);
     if (readRaw(buf, pad) != pad) {
@@ -370,7 +358,7 @@ struct BundleReader::Impl {
   // (and per member a lost frame can have held, after each resync) bounds it, not the 1 GiB
   // hard cap alone. A 510 MB index in a bundle of four members is refused unread.
   uint64_t indexAllowance() const {
-    uint64_t present = seen.size() + skipped.size() + 1;
+    uint64_t present = census.present() + 1;
     uint64_t lost = kMembersPerLostFrame * std::min<uint64_t>(resumes, kMaxCountedResumes);
     return std::min(kMaxIndexBytes, kIndexBaseBytes + kIndexBytesPerMember * (present + lost));
   }
@@ -383,7 +371,7 @@ struct BundleReader::Impl {
     if (member.size > allowed) {
       setDamage("bundle corrupt: index.json claims " + std::to_string(member.size) +
                     " bytes, more than the " + std::to_string(allowed) + " a bundle of " +
-                    std::to_string(seen.size() + skipped.size()) + " members can need",
+                    std::to_string(census.present()) + " members can need",
                 Resume::kNo);
       return false;
     }
@@ -593,26 +581,7 @@ struct BundleReader::Impl {
       }
       e.name = std::move(*raw);
     }
-    auto it = seen.find(e.name);
-    if (it == seen.end()) {
-      auto sk = skipped.find(e.name);
-      if (sk != skipped.end()) {
-        sk->second = true;
-      } else {
-        if (missing_names.size() < kNamedMissing) missing_names.push_back(e.name);
-        ++missing_count;
-      }
-      return;
-    }
-    it->second.listed = true;
-    std::string got = xxh64Hex(it->second.hash);
-    if (*e.size != it->second.size) {
-      problems.push_back("member " + e.name + " has " + std::to_string(it->second.size) +
-                         " bytes, index.json says " + std::to_string(*e.size));
-    } else if (hash_members && e.xxh64 != got) {
-      problems.push_back("checksum mismatch in member " + e.name + ": index.json says xxh64 " +
-                         e.xxh64 + ", content hashes to " + got);
-    }
+    census.checkEntry(e.name, *e.size, e.xxh64, hash_members, problems);
   }
 
   // After the whole list: what it names that never came, and what came that it does not name.
@@ -621,24 +590,7 @@ struct BundleReader::Impl {
       problems.push_back("index.json has no member list: checksums not verified");
       return;
     }
-    // After a resync whole frames of members are lost: one line for them, not one each.
-    if (missing_count > kNamedMissing) {
-      std::string names;
-      for (size_t i = 0; i < missing_names.size(); ++i)
-        names.append(i ? ", " : "").append(missing_names[i]);
-      problems.push_back(std::to_string(missing_count) +
-                         " members listed in index.json are missing: " + names + ", ...");
-    } else {
-      for (const std::string& name : missing_names)
-        problems.push_back("member " + name + " is listed in index.json but missing");
-    }
-    for (const auto& [name, m] : seen) {
-      if (!m.listed) problems.push_back("member " + name + " is not listed in index.json");
-    }
-    for (const auto& [name, listed] : skipped) {
-      if (!listed)
-        problems.push_back("member " + name + " (skipped unread) is not listed in index.json");
-    }
+    census.finish(problems);
   }
 };
 
@@ -696,7 +648,7 @@ void BundleReader::skipPageTables(std::span<const PageTable> tables) {
 }
 
 uint64_t BundleReader::skippedMembers() const {
-  return impl_->skipped.size();
+  return impl_->census.skippedCount();
 }
 
 uint64_t BundleReader::decompressedBytes() const {

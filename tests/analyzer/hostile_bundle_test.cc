@@ -1,6 +1,7 @@
 // Hostile and broken bundles (issue 17): each attack is built by tests/hostile_bundles.py (Python's
 // tarfile and the zstd command) and given to every memsift command, which must refuse or report
 // it with a documented exit code, in bounded memory, and print nothing raw from it.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
 
@@ -158,6 +159,20 @@ TEST_CASE("an index.json far larger than its members need is refused unread (exi
     CHECK(r.exit_code == 4);
     CHECK_THAT(r.out, Catch::Contains("bundle corrupt: index.json claims"));
     CHECK_THAT(r.out, Catch::Contains("a bundle of 2 members can need"));
+  }
+}
+
+TEST_CASE("tens of thousands of unlisted empty members: a bounded list of problems") {
+  test::TempDir dir;
+  fs::path b = hostile(dir, "many-tiny-members");
+  for (std::string cmd : {"report -f json -o " + (dir / "r.json").string(), std::string("info")}) {
+    auto r = runMemsift(cmd + " " + b.string(), /*bounded=*/true);
+    INFO(cmd << ": " << r.out.substr(0, 4000));
+    CHECK(r.exit_code == 4);
+    CHECK_THAT(r.out, Catch::Contains("member junk/00000000 is not listed in index.json"));
+    CHECK_THAT(r.out, Catch::Contains("more members are not listed in index.json"));
+    // One line per member was 50,002 lines; now the first few and a count.
+    CHECK(std::count(r.out.begin(), r.out.end(), '\n') < 60);
   }
 }
 
