@@ -19,6 +19,19 @@ std::string jsonString(const nlohmann::json& j, const char* key) {
   return j.is_object() && j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : "";
 }
 
+// hugepage_init() (mm/huge_memory.c) creates sys/kernel/mm/transparent_hugepage only where the
+// hardware has PMD-sized pages (has_transparent_hugepage()): its absence means no THP at all.
+std::string thpAvailability(const BundleData& d) {
+  static constexpr std::string_view kDir = "sys/kernel/mm/transparent_hugepage";
+  if (d.text(std::string(kDir) + "/enabled")) return "present";
+  const nlohmann::json& sources = jsonField(d.index, "sources");
+  if (!sources.is_array()) return "";
+  for (const nlohmann::json& s : sources) {
+    if (jsonString(s, "path") == kDir) return jsonString(s, "status") == "absent" ? "absent" : "";
+  }
+  return "";
+}
+
 report::Host buildHost(const BundleData& d) {
   report::Host h;
   const nlohmann::json& host = jsonField(d.manifest, "host");
@@ -38,6 +51,7 @@ report::Host buildHost(const BundleData& d) {
     h.collector_version = jsonString(jsonField(d.manifest, "tool"), "version");
   if (d.meminfo) h.mem_total = d.meminfo->get("MemTotal").value_or(ByteCount());
   h.nodes = d.layout.known() ? d.layout.nodeCount() : 0;
+  h.thp = thpAvailability(d);
   return h;
 }
 

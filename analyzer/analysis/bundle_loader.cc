@@ -506,6 +506,22 @@ class Loader {
     uint64_t bytes = 0;
     if (blocks && block_size && parseInt(trim(*block_size), bytes, 16) && bytes >= d_.page_size) {
       uint64_t frames_per_block = bytes / d_.page_size;
+      // Each node's extent from its zones, to divide blocks that span nodes (pfn_layout.h).
+      std::vector<frames::PfnRange> spans;
+      if (d_.zoneinfo) {
+        for (const parse::Zone& z : d_.zoneinfo->zones) {
+          if (!z.start_pfn || z.spanned.value() == 0) continue;
+          const int n = static_cast<int>(z.node);
+          auto s = std::find_if(spans.begin(), spans.end(),
+                                [n](const frames::PfnRange& r) { return r.node == n; });
+          if (s == spans.end()) {
+            spans.push_back({*z.start_pfn, *z.start_pfn + z.spanned, n});
+          } else {
+            s->start = std::min(s->start, *z.start_pfn);
+            s->end = std::max(s->end, *z.start_pfn + z.spanned);
+          }
+        }
+      }
       parse::LineReader lines(*blocks);
       parse::Line line;
       while (lines.next(line)) {
@@ -514,7 +530,8 @@ class Loader {
         if (splitTabs(line.text, f) < 3 || !parseInt(f[0], block)) continue;  // header, bad lines
         if (f[1] != "online") continue;
         int n = parseInt(f[2], node) ? static_cast<int>(node) : 0;
-        d_.layout.add(Pfn(block * frames_per_block), Pfn((block + 1) * frames_per_block), n);
+        d_.layout.addBlock(Pfn(block * frames_per_block), Pfn((block + 1) * frames_per_block), n,
+                           spans);
       }
       d_.layout.finalize();
       if (d_.layout.known()) {

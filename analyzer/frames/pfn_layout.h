@@ -21,6 +21,9 @@ class PfnLayout {
  public:
   // Ranges may come in any order and may touch; they must not overlap.
   void add(Pfn start, Pfn end, int node);
+  // A memory block of `node` (its sysfs nodeM link), split where `node_spans` (each node's PFN
+  // extent from its zones, proc/zoneinfo) divide it between nodes without overlapping.
+  void addBlock(Pfn start, Pfn end, int node, const std::vector<PfnRange>& node_spans);
   void finalize();  // sorts and merges adjacent ranges of the same node
   bool known() const { return !ranges_.empty(); }
   const std::vector<PfnRange>& ranges() const { return ranges_; }

@@ -40,6 +40,7 @@ json hostJson(const Host& h) {
       {"collected_at", h.collected_at},
       {"collector_version", h.collector_version},
       {"nodes", h.nodes},
+      {"thp", h.thp.empty() ? json(nullptr) : json(h.thp)},
   };
 }
 

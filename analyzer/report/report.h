@@ -30,6 +30,10 @@ struct Host {
   std::string collected_at;  // ISO 8601 UTC, as the collector recorded it
   std::string collector_version;
   int nodes = 0;  // NUMA nodes seen
+  // Transparent huge pages: "present" (sys/kernel/mm/transparent_hugepage was read), "absent"
+  // (the collector found no such directory: the kernel offers no THP, e.g. s390x without EDAT,
+  // so every anonymous page is a base page), or "" when the bundle does not say.
+  std::string thp;
 };
 
 struct MissingSource {

@@ -151,6 +151,7 @@ std::string hostSentence(const Host& h, Escape escape, std::string_view em_open,
   s += em_close;
   if (h.nodes > 0)
     s += ", " + std::to_string(h.nodes) + (h.nodes == 1 ? " NUMA node" : " NUMA nodes");
+  if (h.thp == "absent") s += ", no transparent huge pages (the kernel offers none)";
   s += ". Collected " + (h.collected_at.empty() ? "at an unknown time" : escape(h.collected_at));
   if (!h.collector_version.empty()) s += " by memsift-collect " + escape(h.collector_version);
   if (h.uptime_seconds) s += ", uptime " + formatDuration(*h.uptime_seconds);

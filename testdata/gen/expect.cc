@@ -61,7 +61,7 @@ void Expectations::describe(const Host& h, const FrameTables* t) {
                 {"arch", h.facts.arch},
                 {"byte_order", h.layout.big_endian ? "big" : "little"},
                 {"page_size", ps},
-                {"era", h.era == Era::k418 ? "4.18" : "6.x"},
+                {"era", eraName(h.era)},
                 {"mem_total_bytes", h.memTotalPages() * ps},
                 {"cgroup_version", h.cgroup_version}};
   nlohmann::json nodes = nlohmann::json::array();

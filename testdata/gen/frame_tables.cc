@@ -125,6 +125,9 @@ FrameTables::~FrameTables() {
 }
 
 void FrameTables::put(uint64_t n, FrameValue v) {
+  // 6.10 to 6.14: KPF_KSM follows PAGE_MAPPING_ANON (the lab's 6.12 showed it on every anonymous
+  // page, slab pages with the bogus anonymous bit included).
+  if (ksmOnAnon(era_) && (v.flags & bit(kpf::kAnon))) v.flags |= bit(kpf::kKsm);
   tables_[0]->put(v.flags, n);
   tables_[1]->put(v.count, n);
   if (tables_[2] != nullptr) tables_[2]->put(v.cgroup, n);
@@ -159,19 +162,20 @@ void FrameTables::run(Cat cat, uint64_t n, FrameValue v) {
 void FrameTables::hole(uint64_t n) {
   if (n == 0) return;
   FrameValue v;
-  if (era_ == Era::k418) v.flags = bit(kpf::kNopage);
+  if (!zeroHoles(era_)) v.flags = bit(kpf::kNopage);
   account(Cat::kHole, pos_, n, 0);
   put(n, v);
 }
 
 uint64_t FrameTables::tailFlags(uint64_t head) const {
   head &= ~bit(kpf::kCompoundHead);
-  if (era_ == Era::k6x) {
-    // 6.x: stable_page_flags() reads the folio's flags for every page (fs/proc/page.c).
+  if (folioTails(era_)) {
+    // 6.10 on: stable_page_flags() reads the folio's flags for every page (fs/proc/page.c).
     return head | bit(kpf::kCompoundTail);
   }
-  // 4.18: a tail's own page->flags are empty; only what is looked up through the head shows
-  // (PageAnon, PageKsm, PageHuge, page_mapped, slab, and thp/zero_page for THPs).
+  // Before 6.10 (4.18, and 6.1 in the lab): a tail's own page->flags are empty; only what is looked
+  // up through the head shows (PageAnon, PageKsm, PageHuge, page_mapped, slab, and thp/zero_page
+  // for THPs).
   constexpr uint64_t kDerived = bit(kpf::kThp) | bit(kpf::kMmap) | bit(kpf::kAnon) |
                                 bit(kpf::kKsm) | bit(kpf::kHuge) | bit(kpf::kSlab) |
                                 bit(kpf::kZeroPage);
@@ -184,8 +188,9 @@ void FrameTables::compound(Cat cat, uint64_t pages, FrameValue head, uint64_t ta
   CatStats& c = cats_[static_cast<size_t>(cat)];
   ++c.compound_sizes[pages];
   put(1, head);
-  // 4.18: only the head carries page->mem_cgroup until the THP is split (mm/memcontrol.c).
-  FrameValue tail{tailFlags(head.flags), tail_count, era_ == Era::k6x ? head.cgroup : 0};
+  // Before 6.10 only the head carries the memcg until the THP is split (mm/memcontrol.c; the
+  // lab's 6.1 tails read 0).
+  FrameValue tail{tailFlags(head.flags), tail_count, folioTails(era_) ? head.cgroup : 0};
   put(pages - 1, tail);
 }
 
@@ -198,7 +203,7 @@ void FrameTables::partlyMapped(uint64_t pages, FrameValue head, uint64_t mapped_
   put(1, head);
   // KPF_MMAP is per folio: the unmapped subpages still show it; only kpagecount tells them
   // apart (kernel-facts.md).
-  FrameValue tail{tailFlags(head.flags), 1, era_ == Era::k6x ? head.cgroup : 0};
+  FrameValue tail{tailFlags(head.flags), 1, folioTails(era_) ? head.cgroup : 0};
   put(mapped_tails, tail);
   tail.count = 0;
   put(pages - 1 - mapped_tails, tail);

@@ -18,16 +18,11 @@
 #include <vector>
 
 #include "common/units.h"
+#include "testdata/gen/kernel_era.h"
 
 namespace memsift::testgen {
 
 namespace fs = std::filesystem;
-
-// What the kernel's tables look like in each era (../shared/kernel-facts.md, "Kernel eras").
-enum class Era {
-  k418,  // holes KPF_NOPAGE; THP tails carry only compound_tail plus head-derived bits; cgroup 0
-  k6x,   // holes all-zero; tails carry the folio's flags and cgroup
-};
 
 // The analyzer's frame categories (analyzer/frames/frame_category.h), by the same ids: the
 // generator says what it wrote in the analyzer's terms.
@@ -92,7 +87,7 @@ class FrameTables {
 
   // `n` frames that read the same, all in category `cat`.
   void run(Cat cat, uint64_t n, FrameValue v);
-  // A hole: KPF_NOPAGE on 4.18-era kernels, all-zero on 6.x (fs/proc/page.c).
+  // A hole: KPF_NOPAGE, or all-zero from the 2025 rework on (kernel_era.h).
   void hole(uint64_t n);
   // A compound page of `pages` frames: the head, then tails derived from it as the era's
   // stable_page_flags() does. `tail_count` is the kpagecount of each tail.

@@ -6,6 +6,7 @@
 
 #include "common/kpf.h"
 #include "testdata/gen/gen_util.h"
+#include "testdata/gen/kernel_era.h"
 
 namespace memsift::testgen {
 
@@ -172,7 +173,7 @@ uint64_t Host::memTotalPages() const {
 }
 
 void setKernelFacts(Host& h, const std::string& arch, const std::string& release, double uptime) {
-  h.era = Era::k6x;
+  h.era = eraOfRelease(release);
   h.facts.osrelease = release;
   h.facts.arch = arch;
   h.facts.version = "Linux version " + release +

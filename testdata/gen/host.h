@@ -140,7 +140,8 @@ struct Host {
   uint64_t memTotalPages() const;  // sum of managed pages
 };
 
-// The facts of a generated host on a 6.x kernel: era, release, architecture, /proc/version.
+// The facts of a generated host: release (and the era it implies, kernel_era.h), architecture,
+// /proc/version.
 void setKernelFacts(Host& h, const std::string& arch, const std::string& release, double uptime);
 
 // Writers of the text files (host_files.cc). Each writes beneath host.root.

@@ -287,8 +287,8 @@ void HostCase::write(bool with_tables, const std::map<std::string, uint64_t>& ev
   }
   if (with_tables) {
     tables_ = std::make_unique<FrameTables>(
-        o_.dir / "proc", Era::k6x, static_cast<int>(nn), &Layout::nodeOfThunk, &h_.layout,
-        o_.sparse, true, h_.layout.big_endian ? std::endian::big : std::endian::little);
+        o_.dir / "proc", h_.era, static_cast<int>(nn), &Layout::nodeOfThunk, &h_.layout, o_.sparse,
+        true, h_.layout.big_endian ? std::endian::big : std::endian::little);
     Emitter e(h_, *tables_, rng_);
     platform_.lay(h_, e, quotas, &free_);
     tables_->finish();

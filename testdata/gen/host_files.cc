@@ -188,7 +188,7 @@ void nodeStats(std::ostringstream& o, const std::string& indent, const Counters&
   line("nr_shmem_hugepages", c.shmem_thp / thp_pages);
   line("nr_anon_transparent_hugepages", c.anon_thp / thp_pages);
   // Node counters since 5.x (NR_KERNEL_STACK_KB is in kB); zone counters on 4.18.
-  if (era == Era::k6x) {
+  if (newProcFiles(era)) {
     line("nr_kernel_stack", L.kib(c.kernel_stack));
     line("nr_page_table_pages", c.page_tables);
   }
@@ -222,7 +222,7 @@ void writeVmstat(const Host& h, const std::map<std::string, uint64_t>& events) {
 void writeZoneinfo(const Host& h) {
   // mm/vmstat.c zoneinfo_show_print(); 4.18 has no boost/promo/cma lines.
   std::ostringstream o;
-  const bool new_era = h.era == Era::k6x;
+  const bool new_era = newProcFiles(h.era);
   const uint64_t thp = h.layout.pmd_pages;
   for (const Node& n : h.layout.nodes) {
     Counters nc = h.nodeCounters(static_cast<size_t>(n.id));

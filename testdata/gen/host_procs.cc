@@ -253,8 +253,8 @@ void smapsFields(std::ostringstream& o, const Vma& x, Era era, bool rollup) {
   const uint64_t dirty = x.anon_kib + x.shmem_kib;
   f("Rss", rss);
   f("Pss", rss);
-  if (era == Era::k6x) f("Pss_Dirty", dirty);
-  if (rollup && era == Era::k6x) {
+  if (newProcFiles(era)) f("Pss_Dirty", dirty);
+  if (rollup && newProcFiles(era)) {
     f("Pss_Anon", x.anon_kib);
     f("Pss_File", x.file_kib);
     f("Pss_Shmem", x.shmem_kib);
@@ -265,11 +265,11 @@ void smapsFields(std::ostringstream& o, const Vma& x, Era era, bool rollup) {
   f("Private_Dirty", dirty);
   f("Referenced", rss);
   f("Anonymous", x.anon_kib);
-  if (era == Era::k6x) f("KSM", 0);
+  if (newProcFiles(era)) f("KSM", 0);
   f("LazyFree", 0);
   f("AnonHugePages", x.thp_kib);
   f("ShmemPmdMapped", 0);
-  if (era == Era::k6x) f("FilePmdMapped", 0);
+  if (newProcFiles(era)) f("FilePmdMapped", 0);
   f("Shared_Hugetlb", 0);
   f("Private_Hugetlb", 0);
   f("Swap", 0);
@@ -298,7 +298,7 @@ void writeProcesses(const Host& h) {
       s << "KernelPageSize:  " << padded(pk, 8) << " kB\n"
         << "MMUPageSize:     " << padded(pk, 8) << " kB\n";
       smapsFields(s, x, h.era, false);
-      if (h.era == Era::k6x) s << "THPeligible:    " << padded(x.thp_kib ? 1 : 0, 8) << "\n";
+      if (newProcFiles(h.era)) s << "THPeligible:    " << padded(x.thp_kib ? 1 : 0, 8) << "\n";
       s << "VmFlags: rd " << (x.perms[1] == 'w' ? "wr " : "") << (x.perms[2] == 'x' ? "ex " : "")
         << "mr mw me " << (x.perms[1] == 'w' ? "ac " : "") << (x.locked_kib ? "lo " : "")
         << (x.thp_kib ? "hg " : "") << "\n";

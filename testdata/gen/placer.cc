@@ -34,7 +34,7 @@ void Emitter::freePages(const Kind& k, uint64_t n) {
     if (pfn != 0) order = std::min<unsigned>(order, static_cast<unsigned>(std::countr_zero(pfn)));
     order = std::min<unsigned>(order, static_cast<unsigned>(std::bit_width(n) - 1));
     const uint64_t block = uint64_t{1} << order;
-    if (h_.era == Era::k418) {
+    if (buddyMapcount(h_.era)) {
       t_.run(Cat::kFree, 1, {k.flags, 0xffffffffffffff80ULL, 0});
       t_.run(Cat::kFree, block - 1, {k.flags, 0, 0});
     } else {

@@ -93,7 +93,7 @@ lab_pkg_version() {
 lab_pkg_fetch() {
   local f
   f=$(lab_resolved "$1/deb-$2" lab_pkg_fetch_uncached "$1" "$2") || return 1
-  [ -f "$f" ] || { rm -f "$LAB_CACHE/resolved/$1/deb-$2"; f=$(lab_resolved "$1/deb-$2" lab_pkg_fetch_uncached "$1" "$2"); }
+  [ -f "$f" ] || { rm -f "$LAB_CACHE/resolved/$1/deb-$2"; f=$(lab_resolved "$1/deb-$2" lab_pkg_fetch_uncached "$1" "$2") || return 1; }
   echo "$f"
 }
 lab_pkg_fetch_uncached() {

@@ -31,6 +31,13 @@ lab_check_report() {
       "\(.id) \(.bytes / 1048576 * 100 | floor / 100)MiB" +
       (if .thp_bytes then " thp=\(.thp_bytes / 1024)KiB" else "" end)] | join(", ")' "$json")
   [ "$ids" = "$want_ids" ] || { LAB_FAIL="findings above info are [$ids], expected [$want_ids]"; return 1; }
+  # The report says whether the kernel offered THP at all (host.thp), rather than leave the reader
+  # looking for THPs on a kernel without them.
+  local thp_state want_thp=present
+  thp_state=$(jq -r '.host.thp' "$json")
+  [ "$K_THP" = yes ] || want_thp=absent
+  [ "$thp_state" = "$want_thp" ] || { LAB_FAIL="report's host.thp is $thp_state, the guest's THP is $want_thp"; return 1; }
+  [ "$K_THP" = yes ] || LAB_FINDINGS="$LAB_FINDINGS (no THP: the report says the kernel offers none)"
   if [ "$K_THP" = yes ]; then
     lab_finding_check "$json" unmapped-anon-thp /lab/thp-leak "$last" "$LAB_THP_MIB" || return 1
     total=$(jq '[.findings[] | select(.id == "unmapped-anon-thp") | .bytes] | add' "$json")

@@ -13,7 +13,7 @@ LAB_PT_SOURCE=linux-source-6.1
 # lab_page_types_source -> the folder holding the extracted tools/ and include/uapi of the source.
 lab_page_types_source() {
   local deb dir tarball
-  deb=$(lab_pkg_fetch bookworm "$LAB_PT_SOURCE")
+  deb=$(lab_pkg_fetch bookworm "$LAB_PT_SOURCE") || exit 1
   dir="$LAB_CACHE/page-types/src-$(basename "$deb" .deb)"
   if [ ! -f "$dir/.done" ]; then
     rm -rf "$dir"
@@ -33,7 +33,7 @@ lab_page_types_source() {
 # lab_page_types_bin -> a static page-types for K_ARCH (built once per source and architecture).
 lab_page_types_bin() {
   local src bin pt
-  src=$(lab_page_types_source)
+  src=$(lab_page_types_source) || exit 1
   bin="$(dirname "$src")/page-types-$K_ARCH"
   if [ ! -x "$bin" ]; then
     # tools/vm in 6.1, tools/mm from 6.3 on.
@@ -61,7 +61,7 @@ lab_page_types_drop_old_columns() {
 # differ); returns 1 (LAB_FAIL set) when any output differs.
 lab_page_types_compare() {
   local pt run=() ex="$W/extract" start pages n=0 same=0 narrowed=0 diffs=""
-  pt=$(lab_page_types_bin)
+  pt=$(lab_page_types_bin) || exit 1
   [ -n "$K_QEMU_USER" ] && run=("$K_QEMU_USER")
   rm -rf "$ex"
   "$LAB_BUILD/bin/memsift" extract "$W/bundle.tar.zst" "$ex" >/dev/null ||

@@ -36,9 +36,9 @@ lab_boot_kernel() {
     LAB_SKIP="no static memsift-collect for $K_MACHINE (scripts/dist builds dist/memsift-collect-$K_MACHINE)"
     exit 0
   fi
-  pkg=$(lab_kernel_package "$K_SUITE" "$K_FLAVOUR" "$K_DEBARCH")
+  pkg=$(lab_kernel_package "$K_SUITE" "$K_FLAVOUR" "$K_DEBARCH") || exit 1
   [ -n "$pkg" ] || lab_die "$K_NAME: no kernel package for $K_FLAVOUR in $K_SUITE"
-  deb=$(lab_pkg_fetch "$K_SUITE" "$pkg:$K_DEBARCH")
+  deb=$(lab_pkg_fetch "$K_SUITE" "$pkg:$K_DEBARCH") || exit 1
   kdir="$LAB_CACHE/unpacked/$(basename "$deb" .deb)"
   lab_unpack "$deb" "$kdir" './boot/*'
   kernel=$(find "$kdir/boot" -maxdepth 1 \( -name 'vmlinuz-*' -o -name 'vmlinux-*' \) | sort | head -n1)
@@ -46,7 +46,7 @@ lab_boot_kernel() {
   K_RELEASE=$(basename "$kernel" | sed 's/^vmlinu[xz]-//')
   K_CONFIG="$kdir/boot/config-$K_RELEASE"
 
-  deb=$(lab_pkg_fetch bookworm "busybox-static:$K_DEBARCH")
+  deb=$(lab_pkg_fetch bookworm "busybox-static:$K_DEBARCH") || exit 1
   bbdir="$LAB_CACHE/unpacked/$(basename "$deb" .deb)"
   lab_unpack "$deb" "$bbdir" './bin/busybox'
 
