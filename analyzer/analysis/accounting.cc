@@ -4,7 +4,7 @@
 #include <algorithm>
 
 #include "analyzer/analysis/analyze.h"
-#include "analyzer/report/units_format.h"
+#include "analyzer/model/format.h"
 #include "common/json/json_field.h"
 
 namespace memsift::analysis {

@@ -6,7 +6,7 @@
 #include <functional>
 #include <unordered_map>
 
-#include "analyzer/report/units_format.h"
+#include "analyzer/model/format.h"
 #include "common/json/json_field.h"
 
 namespace memsift::analysis {

@@ -3,7 +3,7 @@
 #pragma once
 
 #include "analyzer/analysis/bundle_data.h"
-#include "analyzer/report/report.h"
+#include "analyzer/model/report.h"
 
 #include <optional>
 #include <string>

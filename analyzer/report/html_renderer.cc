@@ -6,7 +6,7 @@
 #include <cstdio>
 #include <map>
 
-#include "analyzer/report/units_format.h"
+#include "analyzer/report/wording.h"
 
 namespace memsift::report {
 namespace {

@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "analyzer/report/units_format.h"
+#include "analyzer/report/wording.h"
 
 namespace memsift::report {
 namespace {
@@ -37,10 +37,6 @@ std::string source(const Source& s) {
   if (s.member.empty() && s.field.empty()) return "";
   if (s.field.empty()) return code(s.member);
   return code(s.member) + " field " + code(s.field);
-}
-
-std::string percentOf(uint64_t part, uint64_t whole) {
-  return formatPercent(shareOf(part, whole));
 }
 
 std::string nodeName(int node) {

@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "analyzer/report/units_format.h"
+#include "analyzer/report/wording.h"
 
 namespace memsift::report {
 namespace {

@@ -10,7 +10,7 @@
 #include "analyzer/analysis/analyze.h"
 #include "analyzer/report/json_renderer.h"
 #include "analyzer/report/render.h"
-#include "analyzer/report/units_format.h"
+#include "analyzer/report/wording.h"
 #include "tests/analyzer/golden_report.h"
 #include "tests/test_support.h"
 

@@ -6,7 +6,7 @@
 #include <cctype>
 
 #include "analyzer/report/html_renderer.h"
-#include "analyzer/report/units_format.h"
+#include "analyzer/report/wording.h"
 #include "tests/analyzer/sample_report.h"
 
 using namespace memsift;

@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cinttypes>
 #include <cstdio>
+#include "analyzer/report/wording.h"
 #include "common/json/json_field.h"
 
 namespace memsift::analysis::findings {

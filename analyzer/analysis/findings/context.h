@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "analyzer/analysis/bundle_data.h"
-#include "analyzer/report/report.h"
-#include "analyzer/report/units_format.h"
+#include "analyzer/model/format.h"
+#include "analyzer/model/report.h"
 
 namespace memsift::analysis::findings {
 
@@ -21,14 +21,10 @@ using report::Finding;
 using report::formatBytes;
 using report::formatCount;
 using report::formatPfn;
+using report::percentOf;
 using report::Severity;
 
 inline const std::string kThpSysfs = "sys/kernel/mm/transparent_hugepage";
-
-// "12.5%": part of a whole.
-inline std::string percentOf(uint64_t part, uint64_t whole) {
-  return report::formatPercent(report::shareOf(part, whole));
-}
 
 struct Context {
   const BundleData& d;

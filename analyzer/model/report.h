@@ -1,6 +1,7 @@
 // The report model: everything memsift concluded about one bundle, as plain data. Analysis fills
 // it; each renderer (text, JSON, Markdown, HTML) only reads it. Byte amounts are ByteCount; page
-// amounts PageCount; every figure that comes from the bundle names its source.
+// amounts PageCount; every figure that comes from the bundle names its source. The model holds
+// no layout: how its figures are written is format.h, the sentences around them report/wording.h.
 #pragma once
 
 #include <cstdint>
