@@ -39,10 +39,6 @@ std::string source(const Source& s) {
   return code(s.member) + " field " + code(s.field);
 }
 
-std::string nodeName(int node) {
-  return node < 0 ? std::string("outside known nodes") : "node " + std::to_string(node);
-}
-
 // A pipe table. Cells are already escaped; alignment is given per column.
 void table(std::string& out, const std::vector<std::pair<std::string, bool>>& columns,
            const std::vector<std::vector<std::string>>& rows) {

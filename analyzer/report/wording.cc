@@ -131,6 +131,10 @@ std::string framesClassified(const FrameSummary& f) {
   return s;
 }
 
+std::string nodeName(int node) {
+  return node < 0 ? std::string("outside known nodes") : "node " + std::to_string(node);
+}
+
 std::string zoneName(const ZoneFree& z) {
   return "node " + std::to_string(z.node) + " " + z.zone;
 }

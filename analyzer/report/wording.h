@@ -50,6 +50,8 @@ std::string driftSentence(ByteCount drift);
 // The page-frame section's opening clause: "6,553,600 frames classified", plus ", N missing from
 // the tables" when chunks were lost; each format adds its own ending.
 std::string framesClassified(const FrameSummary& f);
+// A NUMA node in prose: "node 1", "outside known nodes" for -1.
+std::string nodeName(int node);
 // "node 0 Normal"
 std::string zoneName(const ZoneFree& z);
 
