@@ -179,8 +179,8 @@ void HtmlWriter::anon() {
 void HtmlWriter::freeMemory() {
   if (!r_.free_memory) return;
   const FreeReconciliation& f = *r_.free_memory;
-  const uint64_t page = r_.host.page_size;
-  auto bytes = [&](PageCount p) { return formatBytes(ByteCount(p.value() * page)); };
+  const PageSize page(r_.host.page_size);
+  auto bytes = [&](PageCount p) { return formatBytes(page.toBytes(p)); };
   auto scan = [&](const std::optional<PageCount>& p) { return p ? bytes(*p) : std::string("n/a"); };
   out_ += "<section id=\"free\">\n<h2>Free memory</h2>\n<p>MemFree <b>" + formatBytes(f.mem_free) +
           "</b>, by zone.</p>\n<table>\n<tr><th>zone</th><th class=\"n\">present</th><th "

@@ -38,7 +38,8 @@ void HtmlWriter::frames() {
     } else {
       // Per node, in the category's color, separated by the track's white borders.
       for (const NodeBytes& n : c.nodes) {
-        uint64_t node_pages = r_.host.page_size ? n.bytes.value() / r_.host.page_size : 0;
+        uint64_t node_pages =
+            r_.host.page_size ? PageSize(r_.host.page_size).toPages(n.bytes).value() : 0;
         segments.push_back({node_pages, categoryColor(c.id),
                             esc(c.label) + ", " + nodeName(n.node) + ": " + formatBytes(n.bytes)});
       }

@@ -221,8 +221,8 @@ void renderFree(const Report& r, std::string& out) {
   if (!r.free_memory) return;
   const FreeReconciliation& f = *r.free_memory;
   out += "### Free memory\n\nMemFree " + formatBytes(f.mem_free) + ", by zone.\n\n";
-  const uint64_t page = r.host.page_size;
-  auto bytes = [&](PageCount p) { return formatBytes(ByteCount(p.value() * page)); };
+  const PageSize page(r.host.page_size);
+  auto bytes = [&](PageCount p) { return formatBytes(page.toBytes(p)); };
   auto scan = [&](const std::optional<PageCount>& p) { return p ? bytes(*p) : std::string("n/a"); };
   std::vector<std::vector<std::string>> rows;
   for (const ZoneFree& z : f.zones)

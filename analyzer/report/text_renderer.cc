@@ -187,8 +187,8 @@ void renderFree(const Report& r, std::string& out, size_t fit) {
   heading(out, "FREE MEMORY");
   out += "MemFree " + formatBytes(f.mem_free) + " [proc/meminfo], by zone [proc/zoneinfo" +
          (f.frames_free ? std::string("; page scan") : std::string()) + "]:\n";
-  const uint64_t page = r.host.page_size;
-  auto bytes = [&](PageCount p) { return formatBytes(ByteCount(p.value() * page)); };
+  const PageSize page(r.host.page_size);
+  auto bytes = [&](PageCount p) { return formatBytes(page.toBytes(p)); };
   auto scan = [&](const std::optional<PageCount>& p) { return p ? bytes(*p) : std::string("-"); };
   Table t({{"zone"},
            {"present", true},

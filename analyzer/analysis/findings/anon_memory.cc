@@ -67,22 +67,23 @@ std::string crashStep(const Context& c, const Finding& f) {
   const std::string page_struct = "its struct page is at " + vmemmap +
                                   " + PFN x sizeof(struct page), 0x40 on common configurations";
   if (f.ranges.empty()) {
-    return "one with crash (`kmem -p PHYSADDR`, the PFN x " + formatBytes(ByteCount(c.page)) +
-           "; " + page_struct + ")";
+    return "one with crash (`kmem -p PHYSADDR`, the PFN x " +
+           formatBytes(ByteCount(c.page.bytes())) + "; " + page_struct + ")";
   }
-  const uint64_t pfn = f.ranges.front().start.value();
+  // The physical address: the frames below this one, in bytes.
+  const ByteCount phys_addr = c.page.toBytes(f.ranges.front().start - Pfn(0));
   char phys[32];
-  std::snprintf(phys, sizeof phys, "%#" PRIx64, pfn * c.page);
+  std::snprintf(phys, sizeof phys, "%#" PRIx64, phys_addr.value());
   return "the first with crash (`kmem -p " + std::string(phys) + "`: the physical address of PFN " +
-         formatPfn(f.ranges.front().start) + ", PFN x " + formatBytes(ByteCount(c.page)) + "; " +
-         page_struct + ")";
+         formatPfn(f.ranges.front().start) + ", PFN x " + formatBytes(ByteCount(c.page.bytes())) +
+         "; " + page_struct + ")";
 }
 
 }  // namespace
 
 void unmappedAnonThp(Context& c) {
   const CategoryCensus& cat = (*c.d.census)[FrameCategory::kAnonThpUnmapped];
-  uint64_t bytes = cat.pages.value() * c.page;
+  uint64_t bytes = c.page.toBytes(cat.pages).value();
   if (!c.significant(bytes)) return;
   Finding f = categoryFinding(c, "unmapped-anon-thp", cat.pages, FrameCategory::kAnonThpUnmapped);
   f.thp_count = cat.compounds;
@@ -111,7 +112,7 @@ void unmappedAnonThp(Context& c) {
               whereSentence(f);
   std::string shape = f.thp_sizes.size() == 1
                           ? " compound pages of " + formatBytes(*f.thp_bytes) + " (" +
-                                formatCount(f.thp_bytes->value() / c.page) + " frames each)"
+                                formatCount(c.page.toPages(*f.thp_bytes).value()) + " frames each)"
                           : " compound pages (" + sizesList(f.thp_sizes) + ")";
   f.evidence.push_back({"page scan: " + formatCount(cat.compounds) + shape +
                             " whose head is anonymous and on the LRU without the mmap flag, and "
@@ -143,7 +144,7 @@ void unmappedAnonThp(Context& c) {
 
 void unmappedAnon(Context& c) {
   const CategoryCensus& cat = (*c.d.census)[FrameCategory::kAnonUnmapped];
-  uint64_t bytes = cat.pages.value() * c.page;
+  uint64_t bytes = c.page.toBytes(cat.pages).value();
   if (!c.significant(bytes)) return;
   Finding f = categoryFinding(c, "unmapped-anon", cat.pages, FrameCategory::kAnonUnmapped);
   f.summary = formatCount(cat.pages.value()) + " anonymous base pages (" + formatBytes(f.bytes) +
@@ -158,7 +159,7 @@ void unmappedAnon(Context& c) {
 
 void partlyMappedThp(Context& c) {
   const CategoryCensus& cat = (*c.d.census)[FrameCategory::kAnonThpPartlyMapped];
-  uint64_t bytes = cat.unmapped_subpages.value() * c.page;
+  uint64_t bytes = c.page.toBytes(cat.unmapped_subpages).value();
   if (!c.significant(bytes)) return;
   Finding f = categoryFinding(c, "partly-unmapped-thp", cat.unmapped_subpages,
                               FrameCategory::kAnonThpPartlyMapped);
@@ -186,7 +187,7 @@ void partlyMappedThp(Context& c) {
 void shmemUnmapped(Context& c) {
   if (!c.d.census) return;
   const CategoryCensus& cat = (*c.d.census)[FrameCategory::kShmemUnmapped];
-  uint64_t bytes = cat.pages.value() * c.page;
+  uint64_t bytes = c.page.toBytes(cat.pages).value();
   if (bytes * 100 < c.total * 10) return;
   Finding f = categoryFinding(c, "shmem-unmapped", cat.pages, FrameCategory::kShmemUnmapped);
   f.summary = formatBytes(f.bytes) + " of shmem/tmpfs memory (" + percentOf(bytes, c.total) +
@@ -217,7 +218,7 @@ void unexplainedAnonLru(Context& c, const report::Report& r) {
     // A scan with an unknown number of frames missing cannot tell what it did not see.
     if (a.frames_lost_unknown) return;
     // Frames lost to damage may hold unmapped anonymous memory the scan did not see.
-    lost = a.frames_lost ? a.frames_lost->value() * c.page : 0;
+    lost = a.frames_lost ? c.page.toBytes(*a.frames_lost).value() : 0;
     // The scan found the unmapped memory itself: the counters only corroborate it.
     uint64_t bound = std::max<uint64_t>(gap / 10, a.drift ? a.drift->value() * 2 : 0);
     if (gap <= scan + lost + bound) return;
@@ -228,7 +229,7 @@ void unexplainedAnonLru(Context& c, const report::Report& r) {
   f.id = c.d.census ? "anon-lru-unexplained" : "unmapped-anon-counters";
   f.severity = c.severity(gap);
   f.bytes = ByteCount(gap);
-  f.pages = ByteCount(gap).value() / c.page ? PageCount(gap / c.page) : PageCount();
+  f.pages = c.page.toPages(f.bytes);
   f.summary =
       formatBytes(ByteCount(gap)) + " (" + percentOf(gap, c.total) +
       " of MemTotal) of anonymous memory is on the LRU lists but is neither mapped "
@@ -319,7 +320,7 @@ void countersDisagree(Context& c, const report::Report& r) {
   if (c.d.collector_rss) bound += c.d.collector_rss->value();
   // Frames lost to damage or truncation were not scanned: when the scan falls short, they may
   // hold the difference, up to their size; only what they cannot hold is a disagreement.
-  const uint64_t lost = r.anon.frames_lost ? r.anon.frames_lost->value() * c.page : 0;
+  const uint64_t lost = r.anon.frames_lost ? c.page.toBytes(*r.anon.frames_lost).value() : 0;
   const uint64_t held = counted > scanned ? std::min(diff, lost) : 0;
   const uint64_t raw = diff;
   diff -= held;
@@ -328,7 +329,7 @@ void countersDisagree(Context& c, const report::Report& r) {
   f.id = "counters-disagree";
   f.severity = Severity::kWarning;
   f.bytes = ByteCount(diff);
-  f.pages = PageCount(diff / c.page);
+  f.pages = c.page.toPages(f.bytes);
   f.summary = "The anonymous LRU counters (" + formatBytes(r.anon.lru_anon) +
               ") and the page scan (" + formatBytes(*r.anon.frames_lru_anon) + ") disagree by " +
               formatBytes(ByteCount(raw)) + ", more than the counters moved during collection" +

@@ -46,10 +46,9 @@ void zombieCgroups(Context& c) {
       if (g && (g->path == "/" || !g->tasks || *g->tasks > 0)) continue;
       Charged ch = chargedFrames(per);
       if (ch.pages == 0) continue;
-      where.push_back(
-          {g ? g->path : "@" + std::to_string(inode), inode, ByteCount(ch.pages * c.page)});
-      bytes += ch.pages * c.page;
-      *page_cache_bytes += ch.page_cache * c.page;
+      where.push_back({g ? g->path : "@" + std::to_string(inode), inode, c.pagesToBytes(ch.pages)});
+      bytes += c.pagesToBytes(ch.pages).value();
+      *page_cache_bytes += c.pagesToBytes(ch.page_cache).value();
     }
   } else {
     for (const CgroupData& g : c.d.cgroups) {
@@ -73,7 +72,7 @@ void zombieCgroups(Context& c) {
   Finding f;
   f.id = "zombie-memcg";
   f.bytes = ByteCount(bytes);
-  f.pages = PageCount(bytes / c.page);
+  f.pages = c.page.toPages(f.bytes);
   f.cgroups = where;
   f.summary = formatBytes(f.bytes) + " (" + percentOf(bytes, c.total) +
               " of MemTotal) is charged to memory cgroups without tasks: memory of removed or "

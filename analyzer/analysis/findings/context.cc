@@ -53,7 +53,7 @@ void placeCategories(const Context& c, Finding& f, std::initializer_list<FrameCa
 Finding categoryFinding(const Context& c, std::string id, PageCount pages, FrameCategory cat) {
   Finding f;
   f.id = std::move(id);
-  f.bytes = ByteCount(pages.value() * c.page);
+  f.bytes = c.page.toBytes(pages);
   f.severity = c.severity(f.bytes.value());
   f.pages = pages;
   placeCategories(c, f, {cat});

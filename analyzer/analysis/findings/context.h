@@ -29,10 +29,11 @@ inline const std::string kThpSysfs = "sys/kernel/mm/transparent_hugepage";
 struct Context {
   const BundleData& d;
   uint64_t total;  // MemTotal in bytes (or scanned memory when meminfo is missing)
-  uint64_t page;
+  PageSize page;
   std::vector<Finding> out;
 
-  ByteCount pagesToBytes(uint64_t pages) const { return ByteCount(pages * page); }
+  // Pages as the page scan counts them (plain integers in its per-category arrays), in bytes.
+  ByteCount pagesToBytes(uint64_t pages) const { return page.toBytes(PageCount(pages)); }
   std::optional<ByteCount> meminfo(std::string_view key) const {
     return d.meminfo ? d.meminfo->get(key) : std::nullopt;
   }

@@ -85,7 +85,7 @@ void numaImbalance(Context& c) {
         if (z.node == n.node) free_pages += z.free.value();
       }
       f.evidence.push_back({"node " + std::to_string(n.node) + ": " +
-                                formatBytes(ByteCount(free_pages * c.page)) + " free",
+                                formatBytes(c.pagesToBytes(free_pages)) + " free",
                             {"proc/zoneinfo", "pages free"}});
     }
   }

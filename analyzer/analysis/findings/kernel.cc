@@ -16,7 +16,7 @@ void meminfoFinding(Context& c, const char* id, const char* field, const char* w
   f.id = id;
   f.severity = c.severity(v->value());
   f.bytes = *v;
-  f.pages = PageCount(v->value() / c.page);
+  f.pages = c.page.toPages(*v);
   f.summary = std::string(what) + " use " + formatBytes(*v) + " (" +
               percentOf(v->value(), c.total) + " of MemTotal).";
   f.evidence.push_back({std::string(field) + " " + formatBytes(*v), {"proc/meminfo", field}});
@@ -40,16 +40,15 @@ void slabUnreclaimable(Context& c) {
   if (!caches.empty()) {
     std::string& summary = c.out.back().summary;
     summary.pop_back();  // the full stop
-    summary += ", " + formatBytes(ByteCount(caches[0]->pages().value() * c.page)) + " of it in " +
+    summary += ", " + formatBytes(c.page.toBytes(caches[0]->pages())) + " of it in " +
                std::string(caches[0]->name) + ".";
   }
   for (size_t i = 0; i < std::min<size_t>(5, caches.size()); ++i) {
-    c.out.back().evidence.push_back(
-        {"slab cache " + std::string(caches[i]->name) + ": " +
-             formatBytes(ByteCount(caches[i]->pages().value() * c.page)) + " in " +
-             formatCount(caches[i]->num_slabs) + " slabs, " + formatCount(caches[i]->active_objs) +
-             " objects",
-         {"proc/slabinfo", std::string(caches[i]->name)}});
+    c.out.back().evidence.push_back({"slab cache " + std::string(caches[i]->name) + ": " +
+                                         formatBytes(c.page.toBytes(caches[i]->pages())) + " in " +
+                                         formatCount(caches[i]->num_slabs) + " slabs, " +
+                                         formatCount(caches[i]->active_objs) + " objects",
+                                     {"proc/slabinfo", std::string(caches[i]->name)}});
   }
 }
 
@@ -66,7 +65,7 @@ void hugetlbUnused(Context& c) {
   f.id = "hugetlb-unused";
   f.severity = c.severity(bytes);
   f.bytes = ByteCount(bytes);
-  f.pages = PageCount(bytes / c.page);
+  f.pages = c.page.toPages(f.bytes);
   f.summary = formatCount(*free_pages) + " of " + formatCount(*total_pages) + " HugeTLB pages (" +
               formatBytes(f.bytes) + ", " + percentOf(bytes, c.total) +
               " of MemTotal) are reserved in the pool but unused" +
@@ -78,7 +77,7 @@ void hugetlbUnused(Context& c) {
                         {"proc/meminfo", "HugePages_Total, HugePages_Free, HugePages_Rsvd"}});
   if (c.d.census) {
     const CategoryCensus& cat = (*c.d.census)[FrameCategory::kHugetlbUnmapped];
-    f.evidence.push_back({"page scan: " + formatBytes(ByteCount(cat.pages.value() * c.page)) +
+    f.evidence.push_back({"page scan: " + formatBytes(c.page.toBytes(cat.pages)) +
                               " of hugetlb frames are mapped by nobody",
                           {"pageframes", "kpageflags, kpagecount"}});
     placeCategories(c, f, {FrameCategory::kHugetlbUnmapped});
@@ -133,7 +132,7 @@ void kernelOverheads(Context& c) {
     f.id = "vmalloc";
     f.severity = c.severity(vmalloc.value());
     f.bytes = vmalloc;
-    f.pages = PageCount(vmalloc.value() / c.page);
+    f.pages = c.page.toPages(vmalloc);
     f.summary = "Vmalloc allocations other than kernel stacks use " + formatBytes(vmalloc) + " (" +
                 percentOf(vmalloc.value(), c.total) + " of MemTotal).";
     f.evidence.push_back({"VmallocUsed " +
@@ -152,7 +151,7 @@ void ledgerResidual(Context& c, const report::Report& r) {
   f.id = "unaccounted-kernel-memory";
   f.bytes = ByteCount(static_cast<uint64_t>(residual));
   f.severity = c.severity(f.bytes.value());
-  f.pages = PageCount(f.bytes.value() / c.page);
+  f.pages = c.page.toPages(f.bytes);
   f.summary = formatBytes(f.bytes) + " (" + percentOf(f.bytes.value(), c.total) +
               " of MemTotal) is in use but no /proc/meminfo counter accounts for it: pages "
               "allocated directly from the page allocator (drivers, alloc_pages users).";
@@ -161,10 +160,9 @@ void ledgerResidual(Context& c, const report::Report& r) {
     const CategoryCensus& un = (*c.d.census)[FrameCategory::kUnflagged];
     const CategoryCensus& other = (*c.d.census)[FrameCategory::kOther];
     const CategoryCensus& kernel = (*c.d.census)[FrameCategory::kKernel];
-    f.evidence.push_back({"page scan: " + formatBytes(ByteCount(un.pages.value() * c.page)) +
-                              " without flags, " +
-                              formatBytes(ByteCount(kernel.pages.value() * c.page)) + " kernel, " +
-                              formatBytes(ByteCount(other.pages.value() * c.page)) + " other",
+    f.evidence.push_back({"page scan: " + formatBytes(c.page.toBytes(un.pages)) +
+                              " without flags, " + formatBytes(c.page.toBytes(kernel.pages)) +
+                              " kernel, " + formatBytes(c.page.toBytes(other.pages)) + " other",
                           {"pageframes", "kpageflags"}});
   }
   f.next_steps.push_back(

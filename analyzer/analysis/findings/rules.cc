@@ -9,8 +9,9 @@ namespace memsift::analysis {
 std::vector<report::Finding> findFindings(const BundleData& d, const report::Report& r) {
   using namespace findings;
   uint64_t total = r.host.mem_total.value();
-  if (total == 0 && d.census) total = (d.census->frames.value()) * d.page_size;
-  Context c{d, std::max<uint64_t>(total, 1), d.page_size, {}};
+  const PageSize page(d.page_size);
+  if (total == 0 && d.census) total = page.toBytes(d.census->frames).value();
+  Context c{d, std::max<uint64_t>(total, 1), page, {}};
   if (d.census) {
     unmappedAnonThp(c);
     unmappedAnon(c);
