@@ -244,10 +244,7 @@ std::optional<report::FreeReconciliation> reconcileFree(const BundleData& d) {
     moved = before > after ? before - after : after - before;
   }
   const uint64_t tolerance = std::max({moved, f.mem_free.value() / 100, uint64_t{4} << 20});
-  auto abs64 = [](int64_t v) {
-    return v < 0 ? uint64_t{0} - static_cast<uint64_t>(v) : static_cast<uint64_t>(v);
-  };
-  const uint64_t beyond = abs64(f.free_beyond_zones);
+  const uint64_t beyond = report::magnitude(f.free_beyond_zones);
   const uint64_t unmanaged =
       present > managed ? page.toBytes(PageCount(present - managed)).value() : 0;
   if (beyond <= tolerance) {
@@ -261,7 +258,7 @@ std::optional<report::FreeReconciliation> reconcileFree(const BundleData& d) {
                     formatBytes(f.zones_free) + ") by " + formatBytes(ByteCount(beyond)) + ".";
     if (f.total_beyond_managed > 0 && widest) {
       s += " MemTotal likewise exceeds the pages the zones manage by " +
-           formatBytes(ByteCount(abs64(f.total_beyond_managed))) +
+           formatBytes(ByteCount(report::magnitude(f.total_beyond_managed))) +
            ": this kernel counts as total and free memory it has not yet handed to the buddy "
            "allocator (deferred struct-page initialisation: node " +
            std::to_string(widest->node) + " zone " + std::string(widest->name) + " has " +

@@ -53,11 +53,13 @@ std::string formatBytes(const std::optional<ByteCount>& bytes, std::string_view 
   return bytes ? formatBytes(*bytes) : std::string(absent);
 }
 
+uint64_t magnitude(int64_t v) {
+  return v < 0 ? uint64_t{0} - static_cast<uint64_t>(v) : static_cast<uint64_t>(v);
+}
+
 std::string formatSignedBytes(int64_t bytes) {
   if (bytes >= 0) return formatBytes(ByteCount(static_cast<uint64_t>(bytes)));
-  // Negate in unsigned arithmetic so INT64_MIN does not overflow.
-  return std::string("-").append(
-      formatBytes(ByteCount(uint64_t{0} - static_cast<uint64_t>(bytes))));
+  return std::string("-").append(formatBytes(ByteCount(magnitude(bytes))));
 }
 
 double shareOf(uint64_t part, uint64_t whole) {

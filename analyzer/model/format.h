@@ -18,6 +18,8 @@ namespace memsift::report {
 std::string formatBytes(ByteCount bytes);
 // A figure the bundle may not have: `absent` when it has not ("n/a" in prose, "-" in tables).
 std::string formatBytes(const std::optional<ByteCount>& bytes, std::string_view absent = "n/a");
+// |v| as unsigned, INT64_MIN included (negated in unsigned arithmetic, which cannot overflow).
+uint64_t magnitude(int64_t v);
 // Signed byte amounts (ledger residuals): "-1.5 GiB", "0 B", "2 MiB" (no "+" sign).
 std::string formatSignedBytes(int64_t bytes);
 // A share of a whole as a percentage with one decimal: "88.2%"; "<0.1%" for a share that is

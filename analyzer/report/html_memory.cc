@@ -9,13 +9,6 @@
 #include "analyzer/report/wording.h"
 
 namespace memsift::report::html {
-namespace {
-
-uint64_t absResidual(int64_t r) {
-  return r < 0 ? uint64_t{0} - static_cast<uint64_t>(r) : static_cast<uint64_t>(r);
-}
-
-}  // namespace
 
 void HtmlWriter::ledger() {
   const Ledger& l = r_.ledger;
@@ -73,7 +66,7 @@ void HtmlWriter::ledger() {
             num(std::clamp(mx, 120.0, 880.0)) +
             "\" y=\"14\" text-anchor=\"middle\" font-size=\"13\" font-weight=\"700\" "
             "fill=\"#7a0010\">MemTotal; the parts overshoot by " +
-            formatBytes(ByteCount(absResidual(l.residual_bytes))) + "</text>\n";
+            formatBytes(ByteCount(magnitude(l.residual_bytes))) + "</text>\n";
   }
   out_ +=
       "<text x=\"0\" y=\"96\" font-size=\"12\" fill=\"#555\">0</text><text x=\"1000\" "
@@ -93,15 +86,11 @@ void HtmlWriter::ledger() {
   }
   out_ +=
       "<tr class=\"residual\"><td><span class=\"sw\" style=\"background:#c1121f\"></span>"
-      "Residual: accounted for by nobody</td><td class=\"n\">" +
-      formatSignedBytes(l.residual_bytes) + "</td><td class=\"n\">" +
-      std::string(l.residual_bytes < 0 ? "-" : "") +
-      percent(shareOf(absResidual(l.residual_bytes), l.mem_total.value())) +
-      "</td><td>MemTotal minus the parts above</td></tr>\n</table>\n";
-  if (l.residual_bytes < 0)
-    out_ +=
-        "<p>The parts add up to more than MemTotal: some counters overlap or moved while "
-        "the collector read them.</p>\n";
+      "Residual: " +
+      std::string(kResidualWhat) + "</td><td class=\"n\">" + formatSignedBytes(l.residual_bytes) +
+      "</td><td class=\"n\">" + esc(residualShare(l)) + "</td><td>" + std::string(kResidualSource) +
+      "</td></tr>\n</table>\n";
+  if (l.residual_bytes < 0) out_ += "<p>" + std::string(kLedgerOvershoot) + "</p>\n";
   out_ += "</section>\n";
 }
 
@@ -180,23 +169,20 @@ void HtmlWriter::freeMemory() {
   if (!r_.free_memory) return;
   const FreeReconciliation& f = *r_.free_memory;
   const PageSize page(r_.host.page_size);
-  auto bytes = [&](PageCount p) { return formatBytes(page.toBytes(p)); };
-  auto scan = [&](const std::optional<PageCount>& p) { return p ? bytes(*p) : std::string("n/a"); };
   out_ += "<section id=\"free\">\n<h2>Free memory</h2>\n<p>MemFree <b>" + formatBytes(f.mem_free) +
-          "</b>, by zone.</p>\n<table>\n<tr><th>zone</th><th class=\"n\">present</th><th "
-          "class=\"n\">managed</th><th class=\"n\">free</th><th class=\"n\">free "
-          "(scan)</th><th class=\"n\">no flags (scan)</th></tr>\n";
-  auto row = [&](const std::string& name, const std::string& a, const std::string& b,
-                 const std::string& c, const std::string& d, const std::string& e) {
-    out_ += "<tr><td>" + name + "</td><td class=\"n\">" + a + "</td><td class=\"n\">" + b +
-            "</td><td class=\"n\">" + c + "</td><td class=\"n\">" + d + "</td><td class=\"n\">" +
-            e + "</td></tr>\n";
+          "</b>, by zone.</p>\n<table>\n<tr><th>zone</th>";
+  for (std::string_view c : kZoneColumns)
+    out_ += "<th class=\"n\">" + std::string(c) + "</th>";
+  out_ += "</tr>\n";
+  auto row = [&](const std::string& name, const std::vector<std::string>& cells) {
+    out_ += "<tr><td>" + name + "</td>";
+    for (const std::string& cell : cells)
+      out_ += "<td class=\"n\">" + cell + "</td>";
+    out_ += "</tr>\n";
   };
   for (const ZoneFree& z : f.zones)
-    row(esc(zoneName(z)), bytes(z.present), bytes(z.managed), bytes(z.free), scan(z.frames_free),
-        scan(z.frames_unflagged));
-  row("<b>all zones</b>", formatBytes(f.zones_present), formatBytes(f.zones_managed),
-      formatBytes(f.zones_free), formatBytes(f.frames_free), formatBytes(f.frames_unflagged));
+    row(esc(zoneName(z)), zoneCells(z, page, "n/a"));
+  row("<b>all zones</b>", zoneTotalCells(f, "n/a"));
   out_ += "</table>\n<ul>\n";
   for (const std::string& sentence : f.explanation)
     out_ += "<li>" + esc(sentence) + "</li>\n";

@@ -75,10 +75,8 @@ void HtmlWriter::header() {
           "</h1>\n<p class=\"facts\">" + hostSentence(h, htmlEscape, "<b>", "</b>") +
           "</p>\n</header>\n";
   if (r_.collection.partial || !r_.collection.complete) {
-    out_ +=
-        "<p class=\"banner\"><b>Partial report.</b> The collection is incomplete or the "
-        "bundle is damaged; some conclusions could not be drawn. See "
-        "<a href=\"#collection\">Collection</a>.</p>\n";
+    out_ += "<p class=\"banner\"><b>Partial report.</b> " + std::string(kPartialReport) +
+            " See <a href=\"#collection\">Collection</a>.</p>\n";
   }
 }
 

@@ -17,9 +17,7 @@ constexpr size_t kHtmlParseIssues = 50;
 void HtmlWriter::frames() {
   out_ += "<section id=\"frames\">\n<h2>Page frames</h2>\n";
   if (!r_.frames) {
-    out_ +=
-        "<p>No page-frame tables in this bundle: frames were not classified.</p>\n"
-        "</section>\n";
+    out_ += "<p>" + std::string(kNoFrameTables) + "</p>\n</section>\n";
     return;
   }
   const FrameSummary& f = *r_.frames;
@@ -59,8 +57,8 @@ void HtmlWriter::cgroups() {
     out_ += "<p>" + noCgroupRows(r_) + "</p>\n</section>\n";
     return;
   }
-  out_ += "<p>The " + std::to_string(r_.cgroups.size()) + " largest of " + formatCount(total) +
-          " memory cgroups, " + cgroupOrder(r_.cgroups) +
+  out_ += "<p>" + largestOf(r_.cgroups.size(), total, "memory cgroups") + ", " +
+          cgroupOrder(r_.cgroups) +
           "; each bar counts the cgroup with everything below it, red is anonymous memory "
           "nobody maps.</p>\n"
           "<div class=\"bars\">\n";
@@ -111,8 +109,8 @@ void HtmlWriter::processes() {
     out_ += "<p>" + noProcessRows(r_) + "</p>\n</section>\n";
     return;
   }
-  out_ += "<p>The " + std::to_string(r_.processes.size()) + " largest of " + formatCount(total) +
-          " processes by RSS: <span class=\"sw\" style=\"background:#4e79a7\"></span>anonymous "
+  out_ += "<p>" + largestOf(r_.processes.size(), total, "processes") +
+          " by RSS: <span class=\"sw\" style=\"background:#4e79a7\"></span>anonymous "
           "<span class=\"sw\" style=\"background:#59a14f\"></span>file <span class=\"sw\" "
           "style=\"background:#9467bd\"></span>shmem.</p>\n<div class=\"bars\">\n";
   uint64_t max = 1;
@@ -156,8 +154,7 @@ void HtmlWriter::collection() {
       std::string(c.complete ? "yes" : "no") + "</b>; analysis partial: <b>" +
       (c.partial ? "yes" : "no") + "</b>.</li>\n";
   if (c.vanished_processes > 0)
-    out_ += "<li>" + formatCount(c.vanished_processes) +
-            " processes exited while being collected (omitted, not an error).</li>\n";
+    out_ += "<li>" + vanishedProcesses(c.vanished_processes) + ".</li>\n";
   for (const std::string& d : c.damage)
     out_ += "<li>Bundle damage: " + esc(d) + "</li>\n";
   out_ += "</ul>\n";
@@ -178,8 +175,7 @@ void HtmlWriter::collection() {
     for (size_t i = 0; i < std::min(c.parse_issues.size(), kHtmlParseIssues); ++i)
       out_ += "<li class=\"mono\">" + esc(c.parse_issues[i]) + "</li>\n";
     if (c.parse_issues.size() > kHtmlParseIssues)
-      out_ += "<li>… and " + formatCount(c.parse_issues.size() - kHtmlParseIssues) +
-              " more (all of them are in the JSON report)</li>\n";
+      out_ += "<li>" + moreParseIssues(c.parse_issues.size() - kHtmlParseIssues, "…") + "</li>\n";
     out_ += "</ul>\n";
   }
   out_ += "<h4>Limitations</h4>\n";

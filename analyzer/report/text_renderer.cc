@@ -118,7 +118,7 @@ void renderFinding(const Report& r, const Finding& f, std::string& out, size_t f
 void renderFindings(const Report& r, std::string& out, size_t fit) {
   heading(out, "FINDINGS (" + std::to_string(r.findings.size()) + ")");
   if (r.findings.empty()) {
-    out += "No findings: nothing in this bundle points at memory that is lost or misused.\n";
+    out += "No findings: " + std::string(kNoFindings) + ".\n";
     if (r.collection.partial || !r.collection.complete)
       out += "(The report is partial: see the limitations under COLLECTION.)\n";
   }
@@ -137,13 +137,8 @@ void renderLedger(const Report& r, std::string& out, size_t fit) {
            formatPercent(shareOf(line.bytes.value(), l.mem_total.value())),
            sourceText(line.source)});
   }
-  uint64_t residual_abs = l.residual_bytes < 0
-                              ? uint64_t{0} - static_cast<uint64_t>(l.residual_bytes)
-                              : static_cast<uint64_t>(l.residual_bytes);
-  std::string share = formatPercent(shareOf(residual_abs, l.mem_total.value()));
-  if (l.residual_bytes < 0) share = "-" + share;
-  t.row({">> RESIDUAL: accounted for by nobody", formatSignedBytes(l.residual_bytes), share,
-         "MemTotal minus the parts above"});
+  t.row({">> RESIDUAL: " + std::string(kResidualWhat), formatSignedBytes(l.residual_bytes),
+         residualShare(l), std::string(kResidualSource)});
   t.render(out, "  ", fit);
   if (l.residual_bytes < 0) {
     out +=
@@ -187,21 +182,19 @@ void renderFree(const Report& r, std::string& out, size_t fit) {
   heading(out, "FREE MEMORY");
   out += "MemFree " + formatBytes(f.mem_free) + " [proc/meminfo], by zone [proc/zoneinfo" +
          (f.frames_free ? std::string("; page scan") : std::string()) + "]:\n";
+  std::vector<Table::Column> columns = {{"zone"}};
+  for (std::string_view c : kZoneColumns)
+    columns.push_back({std::string(c), true});
+  Table t(std::move(columns));
   const PageSize page(r.host.page_size);
-  auto bytes = [&](PageCount p) { return formatBytes(page.toBytes(p)); };
-  auto scan = [&](const std::optional<PageCount>& p) { return p ? bytes(*p) : std::string("-"); };
-  Table t({{"zone"},
-           {"present", true},
-           {"managed", true},
-           {"free", true},
-           {"free (scan)", true},
-           {"no flags (scan)", true}});
-  for (const ZoneFree& z : f.zones)
-    t.row({printable(zoneName(z)), bytes(z.present), bytes(z.managed), bytes(z.free),
-           scan(z.frames_free), scan(z.frames_unflagged)});
-  t.row({"all zones", formatBytes(f.zones_present), formatBytes(f.zones_managed),
-         formatBytes(f.zones_free), formatBytes(f.frames_free, "-"),
-         formatBytes(f.frames_unflagged, "-")});
+  for (const ZoneFree& z : f.zones) {
+    std::vector<std::string> row = zoneCells(z, page, "-");
+    row.insert(row.begin(), printable(zoneName(z)));
+    t.row(std::move(row));
+  }
+  std::vector<std::string> totals = zoneTotalCells(f, "-");
+  totals.insert(totals.begin(), "all zones");
+  t.row(std::move(totals));
   t.render(out, "  ", fit);
   for (const std::string& sentence : f.explanation)
     wrapped(out, "  - ", "    ", sentence);
@@ -210,7 +203,7 @@ void renderFree(const Report& r, std::string& out, size_t fit) {
 void renderFrames(const Report& r, std::string& out, size_t fit) {
   heading(out, "PAGE FRAMES");
   if (!r.frames) {
-    out += "No page-frame tables in this bundle: frames were not classified.\n";
+    out += std::string(kNoFrameTables) + "\n";
     return;
   }
   const FrameSummary& f = *r.frames;
@@ -300,9 +293,7 @@ void renderCollection(const Report& r, std::string& out, size_t fit) {
   heading(out, "COLLECTION");
   out += std::string("collection complete: ") + (c.complete ? "yes" : "NO") +
          "; analysis partial: " + (c.partial ? "YES" : "no") + "\n";
-  if (c.vanished_processes > 0)
-    out += formatCount(c.vanished_processes) +
-           " processes exited while being collected (omitted, not an error)\n";
+  if (c.vanished_processes > 0) out += vanishedProcesses(c.vanished_processes) + "\n";
   const MissingView missing = missingView(c);
   if (!missing.rows.empty()) {
     out += "Not captured whole:\n";
@@ -323,8 +314,7 @@ void renderCollection(const Report& r, std::string& out, size_t fit) {
     for (size_t i = 0; i < std::min(c.parse_issues.size(), kTextParseIssues); ++i)
       out += "  - " + printable(c.parse_issues[i]) + "\n";
     if (c.parse_issues.size() > kTextParseIssues)
-      out += "  ... and " + formatCount(c.parse_issues.size() - kTextParseIssues) +
-             " more (all of them are in the JSON report)\n";
+      out += "  " + moreParseIssues(c.parse_issues.size() - kTextParseIssues, "...") + "\n";
   }
   out += "Limitations:";
   if (c.limitations.empty()) {

@@ -26,6 +26,39 @@ std::string hostSentence(const Host& h, Escape escape, std::string_view em_open,
   return s + ".";
 }
 
+std::string residualShare(const Ledger& l) {
+  std::string share = percentOf(magnitude(l.residual_bytes), l.mem_total.value());
+  return l.residual_bytes < 0 ? "-" + share : share;
+}
+
+std::string vanishedProcesses(uint64_t n) {
+  return formatCount(n) + " processes exited while being collected (omitted, not an error)";
+}
+
+std::string moreParseIssues(uint64_t n, std::string_view ellipsis) {
+  return std::string(ellipsis) + " and " + formatCount(n) +
+         " more (all of them are in the JSON report)";
+}
+
+std::string largestOf(size_t shown, uint64_t total, std::string_view noun) {
+  return "The " + std::to_string(shown) + " largest of " + formatCount(total) + " " +
+         std::string(noun);
+}
+
+std::vector<std::string> zoneCells(const ZoneFree& z, PageSize page, std::string_view absent) {
+  auto bytes = [&](PageCount p) { return formatBytes(page.toBytes(p)); };
+  auto scan = [&](const std::optional<PageCount>& p) {
+    return p ? bytes(*p) : std::string(absent);
+  };
+  return {bytes(z.present), bytes(z.managed), bytes(z.free), scan(z.frames_free),
+          scan(z.frames_unflagged)};
+}
+
+std::vector<std::string> zoneTotalCells(const FreeReconciliation& f, std::string_view absent) {
+  return {formatBytes(f.zones_present), formatBytes(f.zones_managed), formatBytes(f.zones_free),
+          formatBytes(f.frames_free, absent), formatBytes(f.frames_unflagged, absent)};
+}
+
 std::string cgroupColumnsNote(const std::vector<CgroupRow>& rows) {
   for (const CgroupRow& r : rows)
     if (r.frame_bytes)
@@ -143,7 +176,7 @@ std::string anonNegativeNote(const AnonReconciliation& a) {
   if (a.difference_bytes >= 0) return "";
   std::string s =
       "AnonPages + Shmem exceed the anonymous LRU by " +
-      formatBytes(ByteCount(uint64_t{0} - static_cast<uint64_t>(a.difference_bytes))) +
+      formatBytes(ByteCount(magnitude(a.difference_bytes))) +
       ": no anonymous memory sits on the LRU unmapped. Mapped anonymous and shmem pages "
       "need not be on the anonymous LRU lists: mlocked ones and SHM_LOCKed or ramfs "
       "shmem are on the unevictable list";

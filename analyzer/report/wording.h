@@ -19,6 +19,38 @@ namespace memsift::report {
 // `em_open`/`em_close` ("**", "<b>").
 std::string hostSentence(const Host& h, Escape escape, std::string_view em_open = {},
                          std::string_view em_close = {});
+// The ledger's last line: "Residual: " + kResidualWhat, whose source column is kResidualSource;
+// its share of MemTotal with the residual's sign ("-2.1%").
+inline constexpr std::string_view kResidualWhat = "accounted for by nobody";
+inline constexpr std::string_view kResidualSource = "MemTotal minus the parts above";
+std::string residualShare(const Ledger& l);
+// Under the ledger when its residual is negative.
+inline constexpr std::string_view kLedgerOvershoot =
+    "The parts add up to more than MemTotal: some counters overlap or moved while the collector "
+    "read them.";
+// The banner of a partial report, after its title ("Partial report.").
+inline constexpr std::string_view kPartialReport =
+    "The collection is incomplete or the bundle is damaged; some conclusions could not be drawn.";
+// Why a report has no findings, as a clause ("No findings: " + it + ".").
+inline constexpr std::string_view kNoFindings =
+    "nothing in this bundle points at memory that is lost or misused";
+inline constexpr std::string_view kNoFrameTables =
+    "No page-frame tables in this bundle: frames were not classified.";
+// "12 processes exited while being collected (omitted, not an error)"
+std::string vanishedProcesses(uint64_t n);
+// After the parse issues a format lists: "... and 12 more (all of them are in the JSON
+// report)", starting with `ellipsis`.
+std::string moreParseIssues(uint64_t n, std::string_view ellipsis);
+// A top-N table's opening: "The 20 largest of 1,234 processes".
+std::string largestOf(size_t shown, uint64_t total, std::string_view noun);
+
+// The free-memory table, one definition for every format: its figure columns, and the cells of
+// a zone's row and of the totals (bytes; `absent` where the scan has no figure).
+inline constexpr std::string_view kZoneColumns[] = {"present", "managed", "free", "free (scan)",
+                                                    "no flags (scan)"};
+std::vector<std::string> zoneCells(const ZoneFree& z, PageSize page, std::string_view absent);
+std::vector<std::string> zoneTotalCells(const FreeReconciliation& f, std::string_view absent);
+
 // Under a cgroup table with page-scan columns: the kernel's columns are hierarchical, the
 // page-scan ones count the cgroup alone; empty when no row has page-scan figures.
 std::string cgroupColumnsNote(const std::vector<CgroupRow>& rows);
