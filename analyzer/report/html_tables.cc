@@ -12,6 +12,21 @@ namespace {
 
 constexpr size_t kHtmlParseIssues = 50;
 
+// Right-aligned header and data cells of figures (wording.h defines which).
+template <size_t N>
+std::string figureHeaders(const std::string_view (&names)[N]) {
+  std::string s;
+  for (std::string_view n : names)
+    s.append("<th class=\"n\">").append(n).append("</th>");
+  return s;
+}
+std::string figureCells(const std::vector<std::string>& cells) {
+  std::string s;
+  for (const std::string& c : cells)
+    s.append("<td class=\"n\">").append(c).append("</td>");
+  return s;
+}
+
 }  // namespace
 
 void HtmlWriter::frames() {
@@ -82,20 +97,10 @@ void HtmlWriter::cgroups() {
             {all - leaked, "#4e79a7", "the rest: " + formatBytes(ByteCount(all - leaked))}},
            max, formatBytes(ByteCount(all)));
   }
-  out_ +=
-      "</div>\n<details><summary>Table</summary>\n<table>\n<tr><th>cgroup</th><th "
-      "class=\"n\">tasks</th><th class=\"n\">usage</th><th class=\"n\">limit</th><th "
-      "class=\"n\">anon</th><th class=\"n\">file</th><th class=\"n\">frames</th><th "
-      "class=\"n\">own</th><th class=\"n\">unmapped anon</th></tr>\n";
-  for (const CgroupRow& c : r_.cgroups) {
-    out_ += "<tr><td>" + esc(c.path) + "</td><td class=\"n\">" + formatCount(c.tasks) +
-            "</td><td class=\"n\">" + formatBytes(c.usage) + "</td><td class=\"n\">" +
-            (c.limit ? formatBytes(*c.limit) : std::string("none")) + "</td><td class=\"n\">" +
-            formatBytes(c.stat_anon) + "</td><td class=\"n\">" + formatBytes(c.stat_file) +
-            "</td><td class=\"n\">" + formatBytes(c.subtree_frame_bytes) + "</td><td class=\"n\">" +
-            formatBytes(c.frame_bytes) + "</td><td class=\"n\">" +
-            formatBytes(c.subtree_frame_unmapped_anon) + "</td></tr>\n";
-  }
+  out_ += "</div>\n<details><summary>Table</summary>\n<table>\n<tr><th>cgroup</th>" +
+          figureHeaders(kCgroupFigures) + "</tr>\n";
+  for (const CgroupRow& c : r_.cgroups)
+    out_ += "<tr><td>" + esc(c.path) + "</td>" + figureCells(cgroupFigures(c, "n/a")) + "</tr>\n";
   out_ += "</table>\n";
   if (std::string note = cgroupColumnsNote(r_.cgroups); !note.empty())
     out_ += "<p>" + note + "</p>\n";
@@ -126,19 +131,12 @@ void HtmlWriter::processes() {
   }
   out_ +=
       "</div>\n<details><summary>Table</summary>\n<table>\n<tr><th class=\"n\">pid</th>"
-      "<th>comm</th><th class=\"n\">RSS</th><th class=\"n\">PSS</th><th class=\"n\">USS</th>"
-      "<th class=\"n\">anon</th><th class=\"n\">file</th><th class=\"n\">shmem</th><th "
-      "class=\"n\">swap</th><th class=\"n\">AnonHuge</th><th>cgroup</th><th>cmdline</th>"
-      "</tr>\n";
+      "<th>comm</th>" +
+      figureHeaders(kProcessFigures) + "<th>cgroup</th><th>cmdline</th></tr>\n";
   for (const ProcessRow& p : r_.processes) {
-    out_ += "<tr><td class=\"n\">" + std::to_string(p.pid) + "</td><td>" + esc(p.comm) +
-            "</td><td class=\"n\">" + formatBytes(p.rss) + "</td><td class=\"n\">" +
-            formatBytes(p.pss) + "</td><td class=\"n\">" + formatBytes(p.uss) +
-            "</td><td class=\"n\">" + formatBytes(p.anon) + "</td><td class=\"n\">" +
-            formatBytes(p.file) + "</td><td class=\"n\">" + formatBytes(p.shmem) +
-            "</td><td class=\"n\">" + formatBytes(p.swap) + "</td><td class=\"n\">" +
-            formatBytes(p.anon_huge) + "</td><td>" + esc(p.cgroup) + "</td><td class=\"mono\">" +
-            esc(clip(printable(p.cmdline), 200)) + "</td></tr>\n";
+    out_ += "<tr><td class=\"n\">" + std::to_string(p.pid) + "</td><td>" + esc(p.comm) + "</td>" +
+            figureCells(processFigures(p, "n/a")) + "<td>" + esc(p.cgroup) +
+            "</td><td class=\"mono\">" + esc(clip(printable(p.cmdline), 200)) + "</td></tr>\n";
   }
   out_ += "</table>\n";
   if (std::string note = processAbsentNote(r_.processes, "n/a"); !note.empty())

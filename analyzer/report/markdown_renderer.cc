@@ -266,25 +266,17 @@ void renderProcesses(const Report& r, std::string& out) {
   out += largestOf(r.processes.size(), total, "processes") + " by RSS.\n\n";
   std::vector<std::vector<std::string>> rows;
   for (const ProcessRow& p : r.processes) {
-    rows.push_back({std::to_string(p.pid), md(p.comm), formatBytes(p.rss), formatBytes(p.pss),
-                    formatBytes(p.uss), formatBytes(p.anon), formatBytes(p.file),
-                    formatBytes(p.shmem), formatBytes(p.swap), formatBytes(p.anon_huge),
-                    md(p.cgroup), md(clip(printable(p.cmdline), 80))});
+    std::vector<std::string> row = {std::to_string(p.pid), md(p.comm)};
+    for (std::string& cell : processFigures(p, "n/a"))
+      row.push_back(std::move(cell));
+    row.insert(row.end(), {md(p.cgroup), md(clip(printable(p.cmdline), 80))});
+    rows.push_back(std::move(row));
   }
-  table(out,
-        {{"pid", true},
-         {"comm", false},
-         {"RSS", true},
-         {"PSS", true},
-         {"USS", true},
-         {"anon", true},
-         {"file", true},
-         {"shmem", true},
-         {"swap", true},
-         {"AnonHuge", true},
-         {"cgroup", false},
-         {"cmdline", false}},
-        rows);
+  std::vector<std::pair<std::string, bool>> columns = {{"pid", true}, {"comm", false}};
+  for (std::string_view c : kProcessFigures)
+    columns.push_back({std::string(c), true});
+  columns.insert(columns.end(), {{"cgroup", false}, {"cmdline", false}});
+  table(out, columns, rows);
   if (std::string note = processAbsentNote(r.processes, "n/a"); !note.empty()) out += note + "\n\n";
 }
 
@@ -299,22 +291,13 @@ void renderCgroups(const Report& r, std::string& out) {
          ".\n\n";
   std::vector<std::vector<std::string>> rows;
   for (const CgroupRow& c : r.cgroups) {
-    rows.push_back({md(c.path), formatCount(c.tasks), formatBytes(c.usage),
-                    c.limit ? formatBytes(*c.limit) : "none", formatBytes(c.stat_anon),
-                    formatBytes(c.stat_file), formatBytes(c.subtree_frame_bytes),
-                    formatBytes(c.frame_bytes), formatBytes(c.subtree_frame_unmapped_anon)});
+    rows.push_back(cgroupFigures(c, "n/a"));
+    rows.back().insert(rows.back().begin(), md(c.path));
   }
-  table(out,
-        {{"cgroup", false},
-         {"tasks", true},
-         {"usage", true},
-         {"limit", true},
-         {"anon", true},
-         {"file", true},
-         {"frames", true},
-         {"own", true},
-         {"unmapped anon", true}},
-        rows);
+  std::vector<std::pair<std::string, bool>> columns = {{"cgroup", false}};
+  for (std::string_view c : kCgroupFigures)
+    columns.push_back({std::string(c), true});
+  table(out, columns, rows);
   if (std::string note = cgroupColumnsNote(r.cgroups); !note.empty()) out += note + "\n\n";
 }
 

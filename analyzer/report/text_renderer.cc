@@ -221,6 +221,17 @@ void renderFrames(const Report& r, std::string& out, size_t fit) {
   t.render(out, "  ", fit);
 }
 
+// The indices of the figures a table shows: all of them wide, the narrow subset in 100 columns.
+template <size_t N, size_t M>
+std::vector<size_t> shownFigures(bool wide, const std::string_view (&)[N],
+                                 const size_t (&narrow)[M]) {
+  std::vector<size_t> shown;
+  if (!wide) return {std::begin(narrow), std::end(narrow)};
+  for (size_t i = 0; i < N; ++i)
+    shown.push_back(i);
+  return shown;
+}
+
 void renderProcesses(const Report& r, std::string& out, size_t fit) {
   uint64_t total = std::max<uint64_t>(r.process_count, r.processes.size());
   heading(out, "TOP PROCESSES (" + std::to_string(r.processes.size()) + " of " +
@@ -231,22 +242,18 @@ void renderProcesses(const Report& r, std::string& out, size_t fit) {
   }
   // In 100 columns there is room for the figures people compare first; --wide shows them all.
   const bool wide = fit == 0;
-  std::vector<Table::Column> columns = {
-      {"pid", true}, {"RSS", true}, {"PSS", true}, {"USS", true}, {"anon", true}};
-  if (wide) columns.insert(columns.end(), {{"file", true}, {"shmem", true}});
-  columns.push_back({"swap", true});
-  if (wide) columns.push_back({"AnonHuge", true});
+  std::vector<Table::Column> columns = {{"pid", true}};
+  for (size_t i : shownFigures(wide, kProcessFigures, kNarrowProcessFigures))
+    columns.push_back({std::string(kProcessFigures[i]), true});
   columns.push_back({"comm", false, 8});
   if (wide) columns.push_back({"cgroup"});
   columns.push_back({"cmdline", false, 12});
   Table t(std::move(columns));
   for (const ProcessRow& p : r.processes) {
-    std::vector<std::string> row = {std::to_string(p.pid), formatBytes(p.rss, "-"),
-                                    formatBytes(p.pss, "-"), formatBytes(p.uss, "-"),
-                                    formatBytes(p.anon, "-")};
-    if (wide) row.insert(row.end(), {formatBytes(p.file, "-"), formatBytes(p.shmem, "-")});
-    row.push_back(formatBytes(p.swap, "-"));
-    if (wide) row.push_back(formatBytes(p.anon_huge, "-"));
+    std::vector<std::string> row = {std::to_string(p.pid)};
+    std::vector<std::string> figures = processFigures(p, "-");
+    for (size_t i : shownFigures(wide, kProcessFigures, kNarrowProcessFigures))
+      row.push_back(figures[i]);
     row.push_back(printable(p.comm));
     if (wide) row.push_back(printable(p.cgroup));
     row.push_back(printable(p.cmdline));
@@ -268,18 +275,15 @@ void renderCgroups(const Report& r, std::string& out, size_t fit) {
   }
   // In 100 columns the kernel's anon/file split gives way to the page scan's columns (--wide).
   const bool wide = fit == 0;
-  std::vector<Table::Column> columns = {
-      {"cgroup", false, 24}, {"tasks", true}, {"usage", true}, {"limit", true}};
-  if (wide) columns.insert(columns.end(), {{"anon", true}, {"file", true}});
-  columns.insert(columns.end(), {{"frames", true}, {"own", true}, {"unmapped anon", true}});
+  std::vector<Table::Column> columns = {{"cgroup", false, 24}};
+  for (size_t i : shownFigures(wide, kCgroupFigures, kNarrowCgroupFigures))
+    columns.push_back({std::string(kCgroupFigures[i]), true});
   Table t(std::move(columns));
   for (const CgroupRow& c : r.cgroups) {
-    std::vector<std::string> row = {printable(c.path), formatCount(c.tasks),
-                                    formatBytes(c.usage, "-"),
-                                    c.limit ? formatBytes(*c.limit) : "none"};
-    if (wide) row.insert(row.end(), {formatBytes(c.stat_anon, "-"), formatBytes(c.stat_file, "-")});
-    row.insert(row.end(), {formatBytes(c.subtree_frame_bytes, "-"), formatBytes(c.frame_bytes, "-"),
-                           formatBytes(c.subtree_frame_unmapped_anon, "-")});
+    std::vector<std::string> row = {printable(c.path)};
+    std::vector<std::string> figures = cgroupFigures(c, "-");
+    for (size_t i : shownFigures(wide, kCgroupFigures, kNarrowCgroupFigures))
+      row.push_back(figures[i]);
     t.row(std::move(row));
   }
   t.render(out, "  ", fit);

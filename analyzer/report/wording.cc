@@ -59,6 +59,24 @@ std::vector<std::string> zoneTotalCells(const FreeReconciliation& f, std::string
           formatBytes(f.frames_free, absent), formatBytes(f.frames_unflagged, absent)};
 }
 
+std::vector<std::string> processFigures(const ProcessRow& p, std::string_view absent) {
+  return {formatBytes(p.rss, absent),  formatBytes(p.pss, absent),
+          formatBytes(p.uss, absent),  formatBytes(p.anon, absent),
+          formatBytes(p.file, absent), formatBytes(p.shmem, absent),
+          formatBytes(p.swap, absent), formatBytes(p.anon_huge, absent)};
+}
+
+std::vector<std::string> cgroupFigures(const CgroupRow& c, std::string_view absent) {
+  return {formatCount(c.tasks),
+          formatBytes(c.usage, absent),
+          c.limit ? formatBytes(*c.limit) : "none",
+          formatBytes(c.stat_anon, absent),
+          formatBytes(c.stat_file, absent),
+          formatBytes(c.subtree_frame_bytes, absent),
+          formatBytes(c.frame_bytes, absent),
+          formatBytes(c.subtree_frame_unmapped_anon, absent)};
+}
+
 std::string cgroupColumnsNote(const std::vector<CgroupRow>& rows) {
   for (const CgroupRow& r : rows)
     if (r.frame_bytes)

@@ -51,6 +51,18 @@ inline constexpr std::string_view kZoneColumns[] = {"present", "managed", "free"
 std::vector<std::string> zoneCells(const ZoneFree& z, PageSize page, std::string_view absent);
 std::vector<std::string> zoneTotalCells(const FreeReconciliation& f, std::string_view absent);
 
+// The figures of the process and cgroup tables, one definition for every format: the columns'
+// names and a row's cells in that order (`absent` where not measured; a cgroup without a limit
+// shows "none"). The text format shows a subset in 100 columns (kNarrow... are the indices).
+inline constexpr std::string_view kProcessFigures[] = {"RSS",  "PSS",   "USS",  "anon",
+                                                       "file", "shmem", "swap", "AnonHuge"};
+inline constexpr size_t kNarrowProcessFigures[] = {0, 1, 2, 3, 6};
+std::vector<std::string> processFigures(const ProcessRow& p, std::string_view absent);
+inline constexpr std::string_view kCgroupFigures[] = {"tasks", "usage",  "limit", "anon",
+                                                      "file",  "frames", "own",   "unmapped anon"};
+inline constexpr size_t kNarrowCgroupFigures[] = {0, 1, 2, 5, 6, 7};
+std::vector<std::string> cgroupFigures(const CgroupRow& c, std::string_view absent);
+
 // Under a cgroup table with page-scan columns: the kernel's columns are hierarchical, the
 // page-scan ones count the cgroup alone; empty when no row has page-scan figures.
 std::string cgroupColumnsNote(const std::vector<CgroupRow>& rows);
