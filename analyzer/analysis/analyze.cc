@@ -121,7 +121,7 @@ report::Collection buildCollection(const BundleData& d) {
           " page frames lost their kpagecgroup to damage: they are attributed to no cgroup");
     }
     // Frames lost to damage or truncation make every page-scan figure a lower bound; the
-    // findings that compare counters with the scan allow for them (findings.cc).
+    // findings that compare counters with the scan allow for them (findings/anon_memory.cc).
     if (std::optional<PageCount> lost = framesLost(d); !lost) {
       c.limitations.push_back(
           "the page-frame tables were cut and the bundle has no memory layout to tell how many "
