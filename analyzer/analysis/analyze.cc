@@ -325,7 +325,7 @@ report::Report analyze(const BundleData& d, const AnalyzeOptions& options) {
   r.free_memory = reconcileFree(d);
   if (d.census) {
     r.frames = buildFrameSummary(d);
-    r.memory_map = buildMap(d, options.map_cells);
+    r.memory_map = buildMap(d, std::min(options.map_cells, report::kMaxMapCells));
   }
   r.process_count = static_cast<uint64_t>(std::count_if(
       d.processes.begin(), d.processes.end(), [](const auto& p) { return !p.kernel_thread; }));

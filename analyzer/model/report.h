@@ -206,6 +206,10 @@ struct FrameSummary {
   std::vector<FrameCategoryRow> categories;  // in category order; empty ones omitted
 };
 
+// The memory map is binned once, by the analysis, into at most this many cells; the HTML report
+// draws them as they are and stays under 2 MiB whatever the host size (issue 5).
+inline constexpr size_t kMaxMapCells = 4096;
+
 // A cell of the physical memory map: a PFN range and its dominant category (HTML report).
 struct MapCell {
   Pfn start;

@@ -56,15 +56,6 @@ class HtmlWriter {
 
   // The labels of the categories, as the analysis named them in the frame summary.
   std::map<std::string, std::string, std::less<>> categoryLabels() const;
-  struct DrawCell {
-    Pfn start;
-    Pfn end;  // one past the last PFN
-    uint64_t pages = 0;
-    std::vector<std::pair<std::string, uint64_t>> mix;  // largest first
-    std::string category;
-  };
-  // Merges every `factor` consecutive cells of a node into one, summing the category mix.
-  static std::vector<DrawCell> aggregate(const std::vector<const MapCell*>& cells, size_t factor);
   void memoryMap();
 
   void frames();
