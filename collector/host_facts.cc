@@ -9,6 +9,8 @@
 #include <charconv>
 #include <ctime>
 
+#include "common/text/utf8.h"
+
 namespace memsift::collector {
 
 std::optional<std::string> readSmallFile(const SystemRoot& root, const std::string& rel) {
@@ -18,42 +20,7 @@ std::optional<std::string> readSmallFile(const SystemRoot& root, const std::stri
 }
 
 std::string validUtf8(std::string_view s) {
-  // Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing above U+10FFFF, which is
-  // what nlohmann::json's dump() accepts.
-  std::string out;
-  out.reserve(s.size());
-  size_t i = 0;
-  auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  while (i < s.size()) {
-    unsigned char c = byte(i);
-    size_t len = 0;
-    unsigned char lo = 0x80, hi = 0xbf;  // allowed range of the second byte
-    if (c < 0x80) {
-      len = 1;
-    } else if (c >= 0xc2 && c <= 0xdf) {
-      len = 2;
-    } else if (c >= 0xe0 && c <= 0xef) {
-      len = 3;
-      if (c == 0xe0) lo = 0xa0;
-      if (c == 0xed) hi = 0x9f;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-      len = 4;
-      if (c == 0xf0) lo = 0x90;
-      if (c == 0xf4) hi = 0x8f;
-    }
-    bool ok = len > 0 && i + len <= s.size();
-    if (ok && len > 1) ok = byte(i + 1) >= lo && byte(i + 1) <= hi;
-    for (size_t k = 2; ok && k < len; ++k)
-      ok = (byte(i + k) & 0xc0) == 0x80;
-    if (ok) {
-      out.append(s.substr(i, len));
-      i += len;
-    } else {
-      out.append("\xef\xbf\xbd");
-      ++i;
-    }
-  }
-  return out;
+  return replaceInvalidUtf8(s);
 }
 
 namespace {

@@ -4,7 +4,7 @@
 #include <algorithm>
 
 #include "analyzer/analysis/analyze.h"
-#include "analyzer/report/units_format.h"
+#include "analyzer/model/format.h"
 #include "common/json/json_field.h"
 
 namespace memsift::analysis {
@@ -144,12 +144,12 @@ report::AnonReconciliation reconcileAnon(const BundleData& d) {
 
   if (d.census) {
     const frames::FrameCensus& c = *d.census;
-    a.frames_lru_anon = ByteCount(c.lru_anon.value() * d.page_size);
+    a.frames_lru_anon = PageSize(d.page_size).toBytes(c.lru_anon);
     using frames::FrameCategory;
     uint64_t unmapped = c[FrameCategory::kAnonUnmapped].pages.value() +
                         c[FrameCategory::kAnonThpUnmapped].pages.value() +
                         c[FrameCategory::kAnonThpPartlyMapped].unmapped_subpages.value();
-    a.frames_anon_unmapped = ByteCount(unmapped * d.page_size);
+    a.frames_anon_unmapped = PageSize(d.page_size).toBytes(PageCount(unmapped));
     a.sources.push_back({"pageframes", "kpageflags, kpagecount"});
     a.frames_lost = framesLost(d);
     a.frames_lost_unknown = !a.frames_lost;
@@ -185,7 +185,7 @@ std::optional<report::FreeReconciliation> reconcileFree(const BundleData& d) {
   if (!d.meminfo || !d.zoneinfo || d.zoneinfo->zones.empty()) return std::nullopt;
   using report::formatBytes;
   using report::formatCount;
-  const uint64_t page = d.page_size;
+  const PageSize page(d.page_size);
   report::FreeReconciliation f;
   f.mem_free = meminfoBytes(d, "MemFree");
   f.mem_total = meminfoBytes(d, "MemTotal");
@@ -222,13 +222,12 @@ std::optional<report::FreeReconciliation> reconcileFree(const BundleData& d) {
     if (!widest || unmanaged(z) > unmanaged(*widest)) widest = &z;
     f.zones.push_back(std::move(row));
   }
-  f.zones_present = ByteCount(present * page);
-  f.zones_managed = ByteCount(managed * page);
-  f.zones_free = ByteCount(free * page);
+  f.zones_present = page.toBytes(PageCount(present));
+  f.zones_managed = page.toBytes(PageCount(managed));
+  f.zones_free = page.toBytes(PageCount(free));
   if (census) {
-    f.frames_free = ByteCount((*census)[frames::FrameCategory::kFree].pages.value() * page);
-    f.frames_unflagged =
-        ByteCount((*census)[frames::FrameCategory::kUnflagged].pages.value() * page);
+    f.frames_free = page.toBytes((*census)[frames::FrameCategory::kFree].pages);
+    f.frames_unflagged = page.toBytes((*census)[frames::FrameCategory::kUnflagged].pages);
     f.sources.push_back({"pageframes", "free, unflagged"});
   }
   f.free_beyond_zones =
@@ -245,11 +244,9 @@ std::optional<report::FreeReconciliation> reconcileFree(const BundleData& d) {
     moved = before > after ? before - after : after - before;
   }
   const uint64_t tolerance = std::max({moved, f.mem_free.value() / 100, uint64_t{4} << 20});
-  auto abs64 = [](int64_t v) {
-    return v < 0 ? uint64_t{0} - static_cast<uint64_t>(v) : static_cast<uint64_t>(v);
-  };
-  const uint64_t beyond = abs64(f.free_beyond_zones);
-  const uint64_t unmanaged = present > managed ? (present - managed) * page : 0;
+  const uint64_t beyond = report::magnitude(f.free_beyond_zones);
+  const uint64_t unmanaged =
+      present > managed ? page.toBytes(PageCount(present - managed)).value() : 0;
   if (beyond <= tolerance) {
     f.explanation.push_back("MemFree (" + formatBytes(f.mem_free) +
                             ") is what the zones' free lists hold (" + formatBytes(f.zones_free) +
@@ -261,7 +258,7 @@ std::optional<report::FreeReconciliation> reconcileFree(const BundleData& d) {
                     formatBytes(f.zones_free) + ") by " + formatBytes(ByteCount(beyond)) + ".";
     if (f.total_beyond_managed > 0 && widest) {
       s += " MemTotal likewise exceeds the pages the zones manage by " +
-           formatBytes(ByteCount(abs64(f.total_beyond_managed))) +
+           formatBytes(ByteCount(report::magnitude(f.total_beyond_managed))) +
            ": this kernel counts as total and free memory it has not yet handed to the buddy "
            "allocator (deferred struct-page initialisation: node " +
            std::to_string(widest->node) + " zone " + std::string(widest->name) + " has " +
@@ -283,7 +280,7 @@ std::optional<report::FreeReconciliation> reconcileFree(const BundleData& d) {
     f.explanation.push_back(
         "The page scan finds " + formatBytes(*f.frames_free) + " of free (buddy) frames against " +
         formatBytes(f.zones_free) + " on the zones' free lists, but it lacks " +
-        (lost ? formatBytes(ByteCount(lost->value() * page)) : std::string("an unknown number")) +
+        (lost ? formatBytes(page.toBytes(*lost)) : std::string("an unknown number")) +
         " of frames (damage or truncation): the rest of the free memory may be there.");
   } else if (f.frames_free) {
     uint64_t scan = f.frames_free->value(), zones = f.zones_free.value();

@@ -6,7 +6,7 @@
 #include <functional>
 #include <unordered_map>
 
-#include "analyzer/report/units_format.h"
+#include "analyzer/model/format.h"
 #include "common/json/json_field.h"
 
 namespace memsift::analysis {
@@ -135,7 +135,7 @@ report::Collection buildCollection(const BundleData& d) {
           " page frames lost their kpagecgroup to damage: they are attributed to no cgroup");
     }
     // Frames lost to damage or truncation make every page-scan figure a lower bound; the
-    // findings that compare counters with the scan allow for them (findings.cc).
+    // findings that compare counters with the scan allow for them (findings/anon_memory.cc).
     if (std::optional<PageCount> lost = framesLost(d); !lost) {
       c.limitations.push_back(
           "the page-frame tables were cut and the bundle has no memory layout to tell how many "
@@ -144,7 +144,7 @@ report::Collection buildCollection(const BundleData& d) {
     } else if (lost->value() > 0) {
       c.limitations.push_back(
           report::formatCount(lost->value()) + " page frames (" +
-          report::formatBytes(ByteCount(lost->value() * d.page_size)) +
+          report::formatBytes(PageSize(d.page_size).toBytes(*lost)) +
           ") are missing from the tables (damage or truncation): page-scan figures are lower "
           "bounds by up to that much, and counters-disagree and anon-lru-unexplained are raised "
           "only for differences those frames cannot hold");
@@ -166,14 +166,14 @@ report::Collection buildCollection(const BundleData& d) {
   return c;
 }
 
-std::vector<report::NodeBytes> nodeBytes(const frames::CategoryCensus& cat, uint64_t page) {
+std::vector<report::NodeBytes> nodeBytes(const frames::CategoryCensus& cat, PageSize page) {
   std::vector<report::NodeBytes> out;
   for (size_t n = 0; n < cat.node_pages.size(); ++n) {
     if (cat.node_pages[n])
-      out.push_back({static_cast<int>(n), ByteCount(cat.node_pages[n] * page)});
+      out.push_back({static_cast<int>(n), page.toBytes(PageCount(cat.node_pages[n]))});
   }
   if (cat.unknown_node_pages.value()) {
-    out.push_back({-1, ByteCount(cat.unknown_node_pages.value() * page)});
+    out.push_back({-1, page.toBytes(cat.unknown_node_pages)});
   }
   return out;
 }
@@ -190,7 +190,7 @@ report::FrameSummary buildFrameSummary(const BundleData& d) {
     auto id = static_cast<FrameCategory>(i);
     s.categories.push_back(
         {std::string(frames::categoryId(id)), std::string(frames::categoryLabel(id)), cat.pages,
-         ByteCount(cat.pages.value() * d.page_size), nodeBytes(cat, d.page_size)});
+         PageSize(d.page_size).toBytes(cat.pages), nodeBytes(cat, PageSize(d.page_size))});
   }
   return s;
 }
@@ -308,8 +308,8 @@ std::vector<report::CgroupRow> buildCgroups(const BundleData& d, size_t top, uin
         unmapped = it->second[static_cast<size_t>(FrameCategory::kAnonUnmapped)] +
                    it->second[static_cast<size_t>(FrameCategory::kAnonThpUnmapped)];
       }
-      r.frame_bytes = ByteCount(pages * d.page_size);
-      r.frame_unmapped_anon = ByteCount(unmapped * d.page_size);
+      r.frame_bytes = PageSize(d.page_size).toBytes(PageCount(pages));
+      r.frame_unmapped_anon = PageSize(d.page_size).toBytes(PageCount(unmapped));
     }
     rows.push_back(std::move(r));
   }
@@ -339,7 +339,7 @@ report::Report analyze(const BundleData& d, const AnalyzeOptions& options) {
   r.free_memory = reconcileFree(d);
   if (d.census) {
     r.frames = buildFrameSummary(d);
-    r.memory_map = buildMap(d, options.map_cells);
+    r.memory_map = buildMap(d, std::min(options.map_cells, report::kMaxMapCells));
   }
   r.process_count = static_cast<uint64_t>(std::count_if(
       d.processes.begin(), d.processes.end(), [](const auto& p) { return !p.kernel_thread; }));

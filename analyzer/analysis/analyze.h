@@ -3,7 +3,7 @@
 #pragma once
 
 #include "analyzer/analysis/bundle_data.h"
-#include "analyzer/report/report.h"
+#include "analyzer/model/report.h"
 
 #include <optional>
 #include <string>
@@ -12,8 +12,10 @@
 namespace memsift::analysis {
 
 struct AnalyzeOptions {
-  size_t top = 20;          // rows in the process and cgroup tables
-  size_t map_cells = 2048;  // at most this many cells in the physical memory map
+  size_t top = 20;  // rows in the process and cgroup tables
+  // At most this many cells in the physical memory map, and never more than
+  // report::kMaxMapCells.
+  size_t map_cells = 2048;
 };
 
 report::Report analyze(const BundleData& data, const AnalyzeOptions& options = {});

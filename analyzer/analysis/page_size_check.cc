@@ -3,7 +3,7 @@
 #include <cmath>
 
 #include "analyzer/analysis/analyze.h"
-#include "analyzer/report/units_format.h"
+#include "analyzer/model/format.h"
 #include "common/json/json_field.h"
 
 namespace memsift::analysis {

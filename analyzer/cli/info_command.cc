@@ -4,7 +4,7 @@
 
 #include "analyzer/cli/args.h"
 #include "analyzer/cli/commands.h"
-#include "analyzer/report/units_format.h"
+#include "analyzer/report/wording.h"
 #include "common/bundle/bundle_reader.h"
 #include "common/exit_codes.h"
 #include "common/json/json_field.h"

@@ -18,9 +18,9 @@ int runReport(const Args& args) {
       "format,f", po::value<std::string>()->value_name("FORMAT")->default_value("text"),
       "text, json, markdown or html")(
       "output,o", po::value<std::string>()->value_name("FILE")->default_value("-"),
-      "write the report here (- = stdout)")(
-      "top", po::value<size_t>()->value_name("N")->default_value(20),
-      "rows in the process and cgroup tables (0: none)")(
+      "write the report here (- = stdout)")("top",
+                                            po::value<size_t>()->value_name("N")->default_value(20),
+                                            "rows in the process and cgroup tables (0: none)")(
       "wide", "text: tables as wide as their data, every process column (default: 100 columns)");
   po::variables_map vm;
   if (!parseArgs(args, options, {"bundle"},

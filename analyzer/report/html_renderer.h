@@ -5,13 +5,9 @@
 #include <string>
 #include <string_view>
 
-#include "analyzer/report/report.h"
+#include "analyzer/model/report.h"
 
 namespace memsift::report {
-
-// The map never draws more cells than this: more cells from the model are merged, consecutive
-// ones on the same node, so the file stays under 2 MiB whatever the host size (issue 5).
-inline constexpr size_t kMaxHtmlMapCells = 4096;
 
 // Appends the report as one HTML document.
 void renderHtml(const Report& report, std::string& out);

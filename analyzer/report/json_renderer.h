@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "analyzer/report/report.h"
+#include "analyzer/model/report.h"
 
 namespace memsift::report {
 

@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "analyzer/report/units_format.h"
+#include "analyzer/report/wording.h"
 
 namespace memsift::report {
 namespace {
@@ -39,14 +39,6 @@ std::string source(const Source& s) {
   return code(s.member) + " field " + code(s.field);
 }
 
-std::string percentOf(uint64_t part, uint64_t whole) {
-  return formatPercent(shareOf(part, whole));
-}
-
-std::string nodeName(int node) {
-  return node < 0 ? std::string("outside known nodes") : "node " + std::to_string(node);
-}
-
 // A pipe table. Cells are already escaped; alignment is given per column.
 void table(std::string& out, const std::vector<std::pair<std::string, bool>>& columns,
            const std::vector<std::vector<std::string>>& rows) {
@@ -71,16 +63,15 @@ void renderHeader(const Report& r, std::string& out) {
   out += "# Memory report: " + md(h.hostname.empty() ? "unknown host" : h.hostname) + "\n\n";
   out += hostSentence(h, markdownEscape, "**", "**") + "\n\n";
   if (r.collection.partial || !r.collection.complete) {
-    out +=
-        "> **Partial report.** The collection is incomplete or the bundle is damaged; some "
-        "conclusions could not be drawn. See [Collection](#collection).\n\n";
+    out += "> **Partial report.** " + std::string(kPartialReport) +
+           " See [Collection](#collection).\n\n";
   }
 }
 
 void renderSummary(const Report& r, std::string& out) {
   out += "## Summary\n\n";
   if (r.findings.empty()) {
-    out += "No findings: nothing in this bundle points at memory that is lost or misused. ";
+    out += "No findings: " + std::string(kNoFindings) + ". ";
     out +=
         "The memory ledger and the anonymous-memory reconciliation below show where MemTotal "
         "went.\n\n";
@@ -179,19 +170,11 @@ void renderLedger(const Report& r, std::string& out) {
   for (const LedgerLine& line : l.lines)
     rows.push_back({md(line.label), formatBytes(line.bytes),
                     percentOf(line.bytes.value(), l.mem_total.value()), source(line.source)});
-  uint64_t residual_abs = l.residual_bytes < 0
-                              ? uint64_t{0} - static_cast<uint64_t>(l.residual_bytes)
-                              : static_cast<uint64_t>(l.residual_bytes);
-  rows.push_back({"**Residual: accounted for by nobody**",
-                  "**" + formatSignedBytes(l.residual_bytes) + "**",
-                  "**" + std::string(l.residual_bytes < 0 ? "-" : "") +
-                      percentOf(residual_abs, l.mem_total.value()) + "**",
-                  "MemTotal minus the parts above"});
+  rows.push_back({"**Residual: " + std::string(kResidualWhat) + "**",
+                  "**" + formatSignedBytes(l.residual_bytes) + "**", "**" + residualShare(l) + "**",
+                  std::string(kResidualSource)});
   table(out, {{"part", false}, {"bytes", true}, {"of MemTotal", true}, {"source", false}}, rows);
-  if (l.residual_bytes < 0)
-    out +=
-        "The parts add up to more than MemTotal: some counters overlap or moved while the "
-        "collector read them.\n\n";
+  if (l.residual_bytes < 0) out += std::string(kLedgerOvershoot) + "\n\n";
 }
 
 void renderAnon(const Report& r, std::string& out) {
@@ -229,24 +212,18 @@ void renderFree(const Report& r, std::string& out) {
   if (!r.free_memory) return;
   const FreeReconciliation& f = *r.free_memory;
   out += "### Free memory\n\nMemFree " + formatBytes(f.mem_free) + ", by zone.\n\n";
-  const uint64_t page = r.host.page_size;
-  auto bytes = [&](PageCount p) { return formatBytes(ByteCount(p.value() * page)); };
-  auto scan = [&](const std::optional<PageCount>& p) { return p ? bytes(*p) : std::string("n/a"); };
+  const PageSize page(r.host.page_size);
   std::vector<std::vector<std::string>> rows;
-  for (const ZoneFree& z : f.zones)
-    rows.push_back({md(zoneName(z)), bytes(z.present), bytes(z.managed), bytes(z.free),
-                    scan(z.frames_free), scan(z.frames_unflagged)});
-  rows.push_back({"**all zones**", formatBytes(f.zones_present), formatBytes(f.zones_managed),
-                  formatBytes(f.zones_free), formatBytes(f.frames_free),
-                  formatBytes(f.frames_unflagged)});
-  table(out,
-        {{"zone", false},
-         {"present", true},
-         {"managed", true},
-         {"free", true},
-         {"free (scan)", true},
-         {"no flags (scan)", true}},
-        rows);
+  for (const ZoneFree& z : f.zones) {
+    rows.push_back(zoneCells(z, page, "n/a"));
+    rows.back().insert(rows.back().begin(), md(zoneName(z)));
+  }
+  rows.push_back(zoneTotalCells(f, "n/a"));
+  rows.back().insert(rows.back().begin(), "**all zones**");
+  std::vector<std::pair<std::string, bool>> columns = {{"zone", false}};
+  for (std::string_view c : kZoneColumns)
+    columns.push_back({std::string(c), true});
+  table(out, columns, rows);
   for (const std::string& sentence : f.explanation)
     out += "- " + sentence + "\n";
   out += '\n';
@@ -286,29 +263,20 @@ void renderProcesses(const Report& r, std::string& out) {
     out += noProcessRows(r) + "\n\n";
     return;
   }
-  out += "The " + std::to_string(r.processes.size()) + " largest of " + formatCount(total) +
-         " processes by RSS.\n\n";
+  out += largestOf(r.processes.size(), total, "processes") + " by RSS.\n\n";
   std::vector<std::vector<std::string>> rows;
   for (const ProcessRow& p : r.processes) {
-    rows.push_back({std::to_string(p.pid), md(p.comm), formatBytes(p.rss), formatBytes(p.pss),
-                    formatBytes(p.uss), formatBytes(p.anon), formatBytes(p.file),
-                    formatBytes(p.shmem), formatBytes(p.swap), formatBytes(p.anon_huge),
-                    md(p.cgroup), md(clip(printable(p.cmdline), 80))});
+    std::vector<std::string> row = {std::to_string(p.pid), md(p.comm)};
+    for (std::string& cell : processFigures(p, "n/a"))
+      row.push_back(std::move(cell));
+    row.insert(row.end(), {md(p.cgroup), md(clip(printable(p.cmdline), 80))});
+    rows.push_back(std::move(row));
   }
-  table(out,
-        {{"pid", true},
-         {"comm", false},
-         {"RSS", true},
-         {"PSS", true},
-         {"USS", true},
-         {"anon", true},
-         {"file", true},
-         {"shmem", true},
-         {"swap", true},
-         {"AnonHuge", true},
-         {"cgroup", false},
-         {"cmdline", false}},
-        rows);
+  std::vector<std::pair<std::string, bool>> columns = {{"pid", true}, {"comm", false}};
+  for (std::string_view c : kProcessFigures)
+    columns.push_back({std::string(c), true});
+  columns.insert(columns.end(), {{"cgroup", false}, {"cmdline", false}});
+  table(out, columns, rows);
   if (std::string note = processAbsentNote(r.processes, "n/a"); !note.empty()) out += note + "\n\n";
 }
 
@@ -319,26 +287,17 @@ void renderCgroups(const Report& r, std::string& out) {
     out += noCgroupRows(r) + "\n\n";
     return;
   }
-  out += "The " + std::to_string(r.cgroups.size()) + " largest of " + formatCount(total) +
-         " memory cgroups, " + cgroupOrder(r.cgroups) + ".\n\n";
+  out += largestOf(r.cgroups.size(), total, "memory cgroups") + ", " + cgroupOrder(r.cgroups) +
+         ".\n\n";
   std::vector<std::vector<std::string>> rows;
   for (const CgroupRow& c : r.cgroups) {
-    rows.push_back({md(c.path), formatCount(c.tasks), formatBytes(c.usage),
-                    c.limit ? formatBytes(*c.limit) : "none", formatBytes(c.stat_anon),
-                    formatBytes(c.stat_file), formatBytes(c.subtree_frame_bytes),
-                    formatBytes(c.frame_bytes), formatBytes(c.subtree_frame_unmapped_anon)});
+    rows.push_back(cgroupFigures(c, "n/a"));
+    rows.back().insert(rows.back().begin(), md(c.path));
   }
-  table(out,
-        {{"cgroup", false},
-         {"tasks", true},
-         {"usage", true},
-         {"limit", true},
-         {"anon", true},
-         {"file", true},
-         {"frames", true},
-         {"own", true},
-         {"unmapped anon", true}},
-        rows);
+  std::vector<std::pair<std::string, bool>> columns = {{"cgroup", false}};
+  for (std::string_view c : kCgroupFigures)
+    columns.push_back({std::string(c), true});
+  table(out, columns, rows);
   if (std::string note = cgroupColumnsNote(r.cgroups); !note.empty()) out += note + "\n\n";
 }
 
@@ -347,9 +306,7 @@ void renderCollection(const Report& r, std::string& out) {
   out += "### Collection\n\n";
   out += std::string("- Collection complete: **") + (c.complete ? "yes" : "no") +
          "**; analysis partial: **" + (c.partial ? "yes" : "no") + "**.\n";
-  if (c.vanished_processes > 0)
-    out += "- " + formatCount(c.vanished_processes) +
-           " processes exited while being collected (omitted, not an error).\n";
+  if (c.vanished_processes > 0) out += "- " + vanishedProcesses(c.vanished_processes) + ".\n";
   for (const std::string& d : c.damage)
     out += "- Bundle damage: " + md(d) + "\n";
   out += '\n';
@@ -368,8 +325,7 @@ void renderCollection(const Report& r, std::string& out) {
     for (size_t i = 0; i < std::min(c.parse_issues.size(), kMarkdownParseIssues); ++i)
       out += "- " + md(c.parse_issues[i]) + "\n";
     if (c.parse_issues.size() > kMarkdownParseIssues)
-      out += "- ... and " + formatCount(c.parse_issues.size() - kMarkdownParseIssues) +
-             " more (all of them are in the JSON report)\n";
+      out += "- " + moreParseIssues(c.parse_issues.size() - kMarkdownParseIssues, "...") + "\n";
     out += '\n';
   }
   out += "Limitations:";

@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "analyzer/report/report.h"
+#include "analyzer/model/report.h"
 
 namespace memsift::report {
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "analyzer/report/report.h"
+#include "analyzer/model/report.h"
 #include "analyzer/report/text_renderer.h"
 
 namespace memsift::report {

@@ -4,119 +4,18 @@
 
 #include <algorithm>
 
-#include "analyzer/report/units_format.h"
+#include "analyzer/report/text_layout.h"
+#include "analyzer/report/wording.h"
 
 namespace memsift::report {
 namespace {
 
+using text::Table;
+using text::wrapped;
+
 // How many physical ranges of a finding a human wants to read; JSON carries up to 100.
 constexpr size_t kTextRanges = 8;
 constexpr size_t kTextParseIssues = 20;
-// Prose (summaries, evidence, next steps) wraps here so the report reads in a 100-column
-// terminal and in a ticket's fixed-width view; tables are as wide as their data.
-constexpr size_t kWrapWidth = 100;
-
-// A fixed-width table: columns padded to their widest cell (in terminal columns); the last
-// column is not padded so long cmdlines do not leave trailing blanks. Given a width, the table
-// fits it by narrowing its elastic columns (free text: command lines, paths, details), last one
-// first, down to their minimum, cutting their cells with "..."; numbers are never cut.
-class Table {
- public:
-  struct Column {
-    std::string header;
-    bool right = false;  // numbers align right
-    size_t elastic = 0;  // > 0: may be narrowed down to this many columns
-  };
-  explicit Table(std::vector<Column> columns) : columns_(std::move(columns)) {}
-
-  void row(std::vector<std::string> cells) { rows_.push_back(std::move(cells)); }
-
-  // `fit`: the whole line's width at most, indent included (0: no limit).
-  void render(std::string& out, std::string_view indent, size_t fit = 0) const {
-    std::vector<size_t> width(columns_.size());
-    for (size_t c = 0; c < columns_.size(); ++c)
-      width[c] = displayWidth(columns_[c].header);
-    for (const auto& r : rows_)
-      for (size_t c = 0; c < r.size() && c < width.size(); ++c)
-        width[c] = std::max(width[c], displayWidth(r[c]));
-    if (fit > 0) {
-      size_t total = displayWidth(indent);
-      for (size_t c = 0; c < width.size(); ++c)
-        total += width[c] + (c > 0 ? 2 : 0);
-      for (size_t c = columns_.size(); c-- > 0 && total > fit;) {
-        size_t floor = std::max(columns_[c].elastic, displayWidth(columns_[c].header));
-        if (columns_[c].elastic == 0 || width[c] <= floor) continue;
-        size_t cut = std::min(width[c] - floor, total - fit);
-        width[c] -= cut;
-        total -= cut;
-      }
-    }
-    auto line = [&](const std::vector<std::string>& cells) {
-      std::string text(indent);
-      for (size_t c = 0; c < columns_.size(); ++c) {
-        std::string cell = c < cells.size() ? cells[c] : std::string();
-        if (displayWidth(cell) > width[c]) cell = clip(cell, width[c]);
-        size_t pad = width[c] - displayWidth(cell);
-        bool last = c + 1 == columns_.size();
-        if (c > 0) text += "  ";
-        if (columns_[c].right) text.append(pad, ' ');
-        text += cell;
-        if (!columns_[c].right && !last) text.append(pad, ' ');
-      }
-      while (!text.empty() && text.back() == ' ')
-        text.pop_back();
-      out += text;
-      out += '\n';
-    };
-    std::vector<std::string> headers;
-    for (const Column& c : columns_)
-      headers.push_back(c.header);
-    line(headers);
-    for (const auto& r : rows_)
-      line(r);
-  }
-
- private:
-  std::vector<Column> columns_;
-  std::vector<std::vector<std::string>> rows_;
-};
-
-// Appends printable text as lines of at most kWrapWidth columns: the first line starts with
-// `first`, the others with `rest`. A word longer than a line is kept whole, and so is `tail`
-// (a source in brackets), which follows the text after two spaces.
-void wrapped(std::string& out, std::string_view first, std::string_view rest, std::string_view text,
-             std::string_view tail = {}) {
-  std::string line(first);
-  size_t width = displayWidth(first);
-  bool empty = true;
-  auto add = [&](std::string_view word, std::string_view gap) {
-    size_t w = displayWidth(word);
-    if (!empty && width + gap.size() + w > kWrapWidth) {
-      out += line;
-      out += '\n';
-      line = rest;
-      width = displayWidth(rest);
-      empty = true;
-    }
-    if (!empty) {
-      line += gap;
-      width += gap.size();
-    }
-    line += word;
-    width += w;
-    empty = false;
-  };
-  size_t i = 0;
-  while (i < text.size()) {
-    size_t end = text.find(' ', i);
-    if (end == std::string_view::npos) end = text.size();
-    if (end > i) add(text.substr(i, end - i), " ");
-    i = end + 1;
-  }
-  if (!tail.empty()) add(tail, "  ");
-  out += line;
-  out += '\n';
-}
 
 void heading(std::string& out, std::string_view title) {
   out += '\n';
@@ -219,7 +118,7 @@ void renderFinding(const Report& r, const Finding& f, std::string& out, size_t f
 void renderFindings(const Report& r, std::string& out, size_t fit) {
   heading(out, "FINDINGS (" + std::to_string(r.findings.size()) + ")");
   if (r.findings.empty()) {
-    out += "No findings: nothing in this bundle points at memory that is lost or misused.\n";
+    out += "No findings: " + std::string(kNoFindings) + ".\n";
     if (r.collection.partial || !r.collection.complete)
       out += "(The report is partial: see the limitations under COLLECTION.)\n";
   }
@@ -238,13 +137,8 @@ void renderLedger(const Report& r, std::string& out, size_t fit) {
            formatPercent(shareOf(line.bytes.value(), l.mem_total.value())),
            sourceText(line.source)});
   }
-  uint64_t residual_abs = l.residual_bytes < 0
-                              ? uint64_t{0} - static_cast<uint64_t>(l.residual_bytes)
-                              : static_cast<uint64_t>(l.residual_bytes);
-  std::string share = formatPercent(shareOf(residual_abs, l.mem_total.value()));
-  if (l.residual_bytes < 0) share = "-" + share;
-  t.row({">> RESIDUAL: accounted for by nobody", formatSignedBytes(l.residual_bytes), share,
-         "MemTotal minus the parts above"});
+  t.row({">> RESIDUAL: " + std::string(kResidualWhat), formatSignedBytes(l.residual_bytes),
+         residualShare(l), std::string(kResidualSource)});
   t.render(out, "  ", fit);
   if (l.residual_bytes < 0) {
     out +=
@@ -288,21 +182,19 @@ void renderFree(const Report& r, std::string& out, size_t fit) {
   heading(out, "FREE MEMORY");
   out += "MemFree " + formatBytes(f.mem_free) + " [proc/meminfo], by zone [proc/zoneinfo" +
          (f.frames_free ? std::string("; page scan") : std::string()) + "]:\n";
-  const uint64_t page = r.host.page_size;
-  auto bytes = [&](PageCount p) { return formatBytes(ByteCount(p.value() * page)); };
-  auto scan = [&](const std::optional<PageCount>& p) { return p ? bytes(*p) : std::string("-"); };
-  Table t({{"zone"},
-           {"present", true},
-           {"managed", true},
-           {"free", true},
-           {"free (scan)", true},
-           {"no flags (scan)", true}});
-  for (const ZoneFree& z : f.zones)
-    t.row({printable(zoneName(z)), bytes(z.present), bytes(z.managed), bytes(z.free),
-           scan(z.frames_free), scan(z.frames_unflagged)});
-  t.row({"all zones", formatBytes(f.zones_present), formatBytes(f.zones_managed),
-         formatBytes(f.zones_free), formatBytes(f.frames_free, "-"),
-         formatBytes(f.frames_unflagged, "-")});
+  std::vector<Table::Column> columns = {{"zone"}};
+  for (std::string_view c : kZoneColumns)
+    columns.push_back({std::string(c), true});
+  Table t(std::move(columns));
+  const PageSize page(r.host.page_size);
+  for (const ZoneFree& z : f.zones) {
+    std::vector<std::string> row = zoneCells(z, page, "-");
+    row.insert(row.begin(), printable(zoneName(z)));
+    t.row(std::move(row));
+  }
+  std::vector<std::string> totals = zoneTotalCells(f, "-");
+  totals.insert(totals.begin(), "all zones");
+  t.row(std::move(totals));
   t.render(out, "  ", fit);
   for (const std::string& sentence : f.explanation)
     wrapped(out, "  - ", "    ", sentence);
@@ -311,7 +203,7 @@ void renderFree(const Report& r, std::string& out, size_t fit) {
 void renderFrames(const Report& r, std::string& out, size_t fit) {
   heading(out, "PAGE FRAMES");
   if (!r.frames) {
-    out += "No page-frame tables in this bundle: frames were not classified.\n";
+    out += std::string(kNoFrameTables) + "\n";
     return;
   }
   const FrameSummary& f = *r.frames;
@@ -329,6 +221,17 @@ void renderFrames(const Report& r, std::string& out, size_t fit) {
   t.render(out, "  ", fit);
 }
 
+// The indices of the figures a table shows: all of them wide, the narrow subset in 100 columns.
+template <size_t N, size_t M>
+std::vector<size_t> shownFigures(bool wide, const std::string_view (&)[N],
+                                 const size_t (&narrow)[M]) {
+  std::vector<size_t> shown;
+  if (!wide) return {std::begin(narrow), std::end(narrow)};
+  for (size_t i = 0; i < N; ++i)
+    shown.push_back(i);
+  return shown;
+}
+
 void renderProcesses(const Report& r, std::string& out, size_t fit) {
   uint64_t total = std::max<uint64_t>(r.process_count, r.processes.size());
   heading(out, "TOP PROCESSES (" + std::to_string(r.processes.size()) + " of " +
@@ -339,22 +242,18 @@ void renderProcesses(const Report& r, std::string& out, size_t fit) {
   }
   // In 100 columns there is room for the figures people compare first; --wide shows them all.
   const bool wide = fit == 0;
-  std::vector<Table::Column> columns = {
-      {"pid", true}, {"RSS", true}, {"PSS", true}, {"USS", true}, {"anon", true}};
-  if (wide) columns.insert(columns.end(), {{"file", true}, {"shmem", true}});
-  columns.push_back({"swap", true});
-  if (wide) columns.push_back({"AnonHuge", true});
+  std::vector<Table::Column> columns = {{"pid", true}};
+  for (size_t i : shownFigures(wide, kProcessFigures, kNarrowProcessFigures))
+    columns.push_back({std::string(kProcessFigures[i]), true});
   columns.push_back({"comm", false, 8});
   if (wide) columns.push_back({"cgroup"});
   columns.push_back({"cmdline", false, 12});
   Table t(std::move(columns));
   for (const ProcessRow& p : r.processes) {
-    std::vector<std::string> row = {std::to_string(p.pid), formatBytes(p.rss, "-"),
-                                    formatBytes(p.pss, "-"), formatBytes(p.uss, "-"),
-                                    formatBytes(p.anon, "-")};
-    if (wide) row.insert(row.end(), {formatBytes(p.file, "-"), formatBytes(p.shmem, "-")});
-    row.push_back(formatBytes(p.swap, "-"));
-    if (wide) row.push_back(formatBytes(p.anon_huge, "-"));
+    std::vector<std::string> row = {std::to_string(p.pid)};
+    std::vector<std::string> figures = processFigures(p, "-");
+    for (size_t i : shownFigures(wide, kProcessFigures, kNarrowProcessFigures))
+      row.push_back(figures[i]);
     row.push_back(printable(p.comm));
     if (wide) row.push_back(printable(p.cgroup));
     row.push_back(printable(p.cmdline));
@@ -376,18 +275,15 @@ void renderCgroups(const Report& r, std::string& out, size_t fit) {
   }
   // In 100 columns the kernel's anon/file split gives way to the page scan's columns (--wide).
   const bool wide = fit == 0;
-  std::vector<Table::Column> columns = {
-      {"cgroup", false, 24}, {"tasks", true}, {"usage", true}, {"limit", true}};
-  if (wide) columns.insert(columns.end(), {{"anon", true}, {"file", true}});
-  columns.insert(columns.end(), {{"frames", true}, {"own", true}, {"unmapped anon", true}});
+  std::vector<Table::Column> columns = {{"cgroup", false, 24}};
+  for (size_t i : shownFigures(wide, kCgroupFigures, kNarrowCgroupFigures))
+    columns.push_back({std::string(kCgroupFigures[i]), true});
   Table t(std::move(columns));
   for (const CgroupRow& c : r.cgroups) {
-    std::vector<std::string> row = {printable(c.path), formatCount(c.tasks),
-                                    formatBytes(c.usage, "-"),
-                                    c.limit ? formatBytes(*c.limit) : "none"};
-    if (wide) row.insert(row.end(), {formatBytes(c.stat_anon, "-"), formatBytes(c.stat_file, "-")});
-    row.insert(row.end(), {formatBytes(c.subtree_frame_bytes, "-"), formatBytes(c.frame_bytes, "-"),
-                           formatBytes(c.subtree_frame_unmapped_anon, "-")});
+    std::vector<std::string> row = {printable(c.path)};
+    std::vector<std::string> figures = cgroupFigures(c, "-");
+    for (size_t i : shownFigures(wide, kCgroupFigures, kNarrowCgroupFigures))
+      row.push_back(figures[i]);
     t.row(std::move(row));
   }
   t.render(out, "  ", fit);
@@ -401,9 +297,7 @@ void renderCollection(const Report& r, std::string& out, size_t fit) {
   heading(out, "COLLECTION");
   out += std::string("collection complete: ") + (c.complete ? "yes" : "NO") +
          "; analysis partial: " + (c.partial ? "YES" : "no") + "\n";
-  if (c.vanished_processes > 0)
-    out += formatCount(c.vanished_processes) +
-           " processes exited while being collected (omitted, not an error)\n";
+  if (c.vanished_processes > 0) out += vanishedProcesses(c.vanished_processes) + "\n";
   const MissingView missing = missingView(c);
   if (!missing.rows.empty()) {
     out += "Not captured whole:\n";
@@ -424,8 +318,7 @@ void renderCollection(const Report& r, std::string& out, size_t fit) {
     for (size_t i = 0; i < std::min(c.parse_issues.size(), kTextParseIssues); ++i)
       out += "  - " + printable(c.parse_issues[i]) + "\n";
     if (c.parse_issues.size() > kTextParseIssues)
-      out += "  ... and " + formatCount(c.parse_issues.size() - kTextParseIssues) +
-             " more (all of them are in the JSON report)\n";
+      out += "  " + moreParseIssues(c.parse_issues.size() - kTextParseIssues, "...") + "\n";
   }
   out += "Limitations:";
   if (c.limitations.empty()) {

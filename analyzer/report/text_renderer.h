@@ -1,10 +1,10 @@
 // The text renderer: the report for a terminal and for plain-text ticket attachments, in
-// fixed-width tables with human units (units_format.h), findings first.
+// fixed-width tables with human units (analyzer/model/format.h), findings first.
 #pragma once
 
 #include <string>
 
-#include "analyzer/report/report.h"
+#include "analyzer/model/report.h"
 
 namespace memsift::report {
 

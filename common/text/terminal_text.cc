@@ -2,6 +2,9 @@
 #include "common/text/terminal_text.h"
 
 #include <cstdint>
+#include <cstdio>
+
+#include "common/text/utf8.h"
 
 namespace memsift {
 namespace {
@@ -12,33 +15,6 @@ void appendEscapedByte(std::string& out, unsigned char c) {
   out += "\\x";
   out += kHex[c >> 4];
   out += kHex[c & 15];
-}
-
-// Length of the valid UTF-8 sequence starting at s[i], or 0 when it is not valid (overlong
-// forms, surrogates and values above U+10FFFF included, as RFC 3629 demands).
-size_t utf8Length(std::string_view s, size_t i) {
-  auto at = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  unsigned char c = at(i);
-  size_t n;
-  unsigned char lo = 0x80, hi = 0xbf;
-  if (c >= 0xc2 && c <= 0xdf) {
-    n = 2;
-  } else if (c >= 0xe0 && c <= 0xef) {
-    n = 3;
-    if (c == 0xe0) lo = 0xa0;
-    if (c == 0xed) hi = 0x9f;
-  } else if (c >= 0xf0 && c <= 0xf4) {
-    n = 4;
-    if (c == 0xf0) lo = 0x90;
-    if (c == 0xf4) hi = 0x8f;
-  } else {
-    return 0;
-  }
-  if (i + n > s.size()) return 0;
-  if (at(i + 1) < lo || at(i + 1) > hi) return 0;
-  for (size_t k = 2; k < n; ++k)
-    if (at(i + k) < 0x80 || at(i + k) > 0xbf) return 0;
-  return n;
 }
 
 uint32_t decodeUtf8(std::string_view s, size_t i, size_t n) {
@@ -73,7 +49,7 @@ std::string printable(std::string_view s) {
       ++i;
       continue;
     }
-    size_t n = utf8Length(s, i);
+    size_t n = utf8SequenceLength(s, i);
     if (n == 0) {
       appendEscapedByte(out, c);
       ++i;
@@ -90,19 +66,6 @@ std::string printable(std::string_view s) {
     i += n;
   }
   return out;
-}
-
-bool validUtf8(std::string_view s) {
-  for (size_t i = 0; i < s.size();) {
-    if (static_cast<unsigned char>(s[i]) < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t n = utf8Length(s, i);
-    if (n == 0) return false;
-    i += n;
-  }
-  return true;
 }
 
 }  // namespace memsift

@@ -9,14 +9,13 @@
 #include <string>
 #include <string_view>
 
+#include "common/text/utf8.h"  // validUtf8, which callers of printable() use too
+
 namespace memsift {
 
 // Control characters (ESC, CR, newlines, ...) and bytes that are not valid UTF-8 become "\xNN";
 // C1 controls and the bidirectional overrides become "\uNNNN". Everything else, valid UTF-8
 // included, is kept: applied twice it changes nothing more.
 std::string printable(std::string_view s);
-
-// True if `s` is valid UTF-8 (RFC 3629: no overlong forms, surrogates or values past U+10FFFF).
-bool validUtf8(std::string_view s);
 
 }  // namespace memsift

@@ -10,7 +10,7 @@
 #include "analyzer/analysis/analyze.h"
 #include "analyzer/report/json_renderer.h"
 #include "analyzer/report/render.h"
-#include "analyzer/report/units_format.h"
+#include "analyzer/report/wording.h"
 #include "tests/analyzer/golden_report.h"
 #include "tests/test_support.h"
 
@@ -392,4 +392,31 @@ TEST_CASE("live: this machine's report is valid JSON by the schema and reconcile
       static_cast<uint64_t>(f.free_beyond_zones) > f.mem_free.value() / 100 + (4u << 20)) {
     CHECK_THAT(all, Catch::Contains("not yet handed to the buddy allocator"));
   }
+}
+
+TEST_CASE("the memory map is binned once, by the analysis, into at most kMaxMapCells cells",
+          "[answers][map]") {
+  Bundle b;
+  b.meminfo("MemTotal: 4194304 kB\nMemFree: 1048576 kB\n");
+  b.d.has_page_tables = true;
+  b.d.census.emplace();
+  // 20,000 census cells of anonymous memory: a host of 1.2 TiB with 4 KiB pages.
+  const uint64_t cells = 20000;
+  b.d.census->map_cells.assign(cells, frames::CategoryPages{});
+  for (auto& c : b.d.census->map_cells)
+    c[static_cast<size_t>(FrameCategory::kAnonMapped)] = frames::FrameCensus::kMapCellFrames;
+  b.d.census->frames = PageCount(cells * frames::FrameCensus::kMapCellFrames);
+  b.d.census->end_pfn = Pfn(cells * frames::FrameCensus::kMapCellFrames);
+  analysis::AnalyzeOptions many;
+  many.map_cells = cells;
+  const report::Report r = analysis::analyze(b.d, many);
+  REQUIRE(!r.memory_map.empty());
+  CHECK(r.memory_map.size() <= report::kMaxMapCells);
+  CHECK(r.memory_map.size() > report::kMaxMapCells / 2);
+  uint64_t pages = 0;
+  for (const report::MapCell& c : r.memory_map)
+    pages += c.pages.value();
+  CHECK(pages == cells * frames::FrameCensus::kMapCellFrames);
+  // The default asks for fewer cells still.
+  CHECK(analysis::analyze(b.d).memory_map.size() <= analysis::AnalyzeOptions{}.map_cells);
 }

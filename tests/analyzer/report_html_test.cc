@@ -6,7 +6,7 @@
 #include <cctype>
 
 #include "analyzer/report/html_renderer.h"
-#include "analyzer/report/units_format.h"
+#include "analyzer/report/wording.h"
 #include "tests/analyzer/sample_report.h"
 
 using namespace memsift;
@@ -220,9 +220,10 @@ TEST_CASE("HTML of a partial collection says what was missing", "[report][html]"
   CHECK(h.find("<td class=\"n\">-3 GiB</td>") != std::string::npos);
 }
 
-TEST_CASE("HTML stays under 2 MiB with 20,000 map cells", "[report][html]") {
+TEST_CASE("HTML stays under 2 MiB with a full map, every cell drawn", "[report][html]") {
   Report r = test::seedReport();
-  test::setMapCells(r, 20000);
+  // The analysis bins the map once, into at most kMaxMapCells cells: the renderer draws them all.
+  test::setMapCells(r, kMaxMapCells);
   for (int i = 0; i < 200; ++i)
     r.processes.push_back(r.processes[0]);
   std::string h = html(r);
@@ -231,10 +232,9 @@ TEST_CASE("HTML stays under 2 MiB with 20,000 map cells", "[report][html]") {
   CHECK(checkWellFormed(h).empty());
   size_t map_begin = h.find("<section id=\"map\">"), map_end = h.find("</section>", map_begin);
   std::string map = h.substr(map_begin, map_end - map_begin);
-  CHECK(count(map, "<rect") <= kMaxHtmlMapCells + 2);  // one node may carry a partial group
-  CHECK(count(map, "<rect") >= kMaxHtmlMapCells / 2);
-  CHECK(map.find("every 5 consecutive cells are drawn as one") != std::string::npos);
-  // Aggregation keeps the picture: the leaked region is still red.
+  CHECK(count(map, "<rect") == kMaxMapCells);
+  CHECK(map.find("drawn as one") == std::string::npos);
+  // The leaked region is red.
   CHECK(count(map, "fill=\"#c1121f\"") > 50);
 }
 

@@ -9,7 +9,7 @@
 #include "analyzer/report/markdown_renderer.h"
 #include "analyzer/report/render.h"
 #include "analyzer/report/text_renderer.h"
-#include "analyzer/report/units_format.h"
+#include "analyzer/report/wording.h"
 #include "common/error.h"
 #include "tests/analyzer/sample_report.h"
 

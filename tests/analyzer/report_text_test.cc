@@ -3,7 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "analyzer/report/text_renderer.h"
-#include "analyzer/report/units_format.h"
+#include "analyzer/report/wording.h"
 #include "tests/analyzer/sample_report.h"
 
 using namespace memsift;

@@ -4,7 +4,7 @@
 
 #include <limits>
 
-#include "analyzer/report/units_format.h"
+#include "analyzer/report/wording.h"
 
 using namespace memsift;
 using namespace memsift::report;

@@ -4,7 +4,7 @@
 
 #include <cstddef>
 
-#include "analyzer/report/report.h"
+#include "analyzer/model/report.h"
 
 namespace memsift::test {
 

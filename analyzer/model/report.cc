@@ -1,5 +1,5 @@
 // Names of the report model's enumerations.
-#include "analyzer/report/report.h"
+#include "analyzer/model/report.h"
 
 namespace memsift::report {
 

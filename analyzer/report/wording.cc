@@ -1,138 +1,7 @@
-// Formatting of figures and host strings shared by every human-readable renderer.
-#include "analyzer/report/units_format.h"
-
-#include <charconv>
-#include <cmath>
-#include <cstdio>
+// The report's sentences (see wording.h).
+#include "analyzer/report/wording.h"
 
 namespace memsift::report {
-namespace {
-
-constexpr std::string_view kUnits[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
-
-void appendUint(std::string& out, uint64_t v) {
-  char buf[24];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-  (void)ec;
-  out.append(buf, end);
-}
-
-}  // namespace
-
-std::string formatBytes(ByteCount bytes) {
-  uint64_t v = bytes.value();
-  size_t unit = 0;
-  while (unit + 1 < std::size(kUnits) && v >= (uint64_t{1} << (10 * (unit + 1))))
-    ++unit;
-  std::string out;
-  if (unit == 0) {
-    appendUint(out, v);
-    out += " B";
-    return out;
-  }
-  // Tenths of the unit, rounded half up, in integers: the remainder times ten cannot overflow
-  // because it is below 2^60 even for EiB.
-  uint64_t div = uint64_t{1} << (10 * unit);
-  uint64_t tenths = (v / div) * 10 + ((v % div) * 10 + div / 2) / div;
-  if (tenths >= 10240 && unit + 1 < std::size(kUnits)) {
-    ++unit;
-    div <<= 10;
-    tenths = (v / div) * 10 + ((v % div) * 10 + div / 2) / div;
-  }
-  appendUint(out, tenths / 10);
-  if (tenths % 10 != 0) {
-    out += '.';
-    out += static_cast<char>('0' + tenths % 10);
-  }
-  out += ' ';
-  out += kUnits[unit];
-  return out;
-}
-
-std::string formatBytes(const std::optional<ByteCount>& bytes, std::string_view absent) {
-  return bytes ? formatBytes(*bytes) : std::string(absent);
-}
-
-std::string formatSignedBytes(int64_t bytes) {
-  if (bytes >= 0) return formatBytes(ByteCount(static_cast<uint64_t>(bytes)));
-  // Negate in unsigned arithmetic so INT64_MIN does not overflow.
-  return std::string("-").append(
-      formatBytes(ByteCount(uint64_t{0} - static_cast<uint64_t>(bytes))));
-}
-
-double shareOf(uint64_t part, uint64_t whole) {
-  return whole == 0 ? 0.0 : static_cast<double>(part) / static_cast<double>(whole);
-}
-
-std::string formatPercent(double share) {
-  if (!std::isfinite(share)) return "n/a";
-  if (share == 0) return "0%";
-  double tenths = std::round(share * 1000);
-  if (share > 0 && tenths == 0) return "<0.1%";
-  char buf[32];
-  if (std::fmod(tenths, 10) == 0) {
-    std::snprintf(buf, sizeof buf, "%.0f%%", tenths / 10);
-  } else {
-    std::snprintf(buf, sizeof buf, "%.1f%%", tenths / 10);
-  }
-  return buf;
-}
-
-std::string formatCount(uint64_t n) {
-  std::string digits;
-  appendUint(digits, n);
-  std::string out;
-  out.reserve(digits.size() + digits.size() / 3);
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
-}
-
-std::string formatPfn(Pfn pfn) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(pfn.value()));
-  return buf;
-}
-
-std::string formatPageSize(uint64_t bytes) {
-  return formatBytes(ByteCount(bytes));
-}
-
-std::string formatDuration(double seconds) {
-  if (!std::isfinite(seconds) || seconds < 0) return "n/a";
-  uint64_t s = static_cast<uint64_t>(seconds);
-  char buf[64];
-  if (s < 60) {
-    std::snprintf(buf, sizeof buf, "%llus", static_cast<unsigned long long>(s));
-  } else if (s < 3600) {
-    std::snprintf(buf, sizeof buf, "%llum %llus", static_cast<unsigned long long>(s / 60),
-                  static_cast<unsigned long long>(s % 60));
-  } else if (s < 86400) {
-    std::snprintf(buf, sizeof buf, "%lluh %llum", static_cast<unsigned long long>(s / 3600),
-                  static_cast<unsigned long long>(s % 3600 / 60));
-  } else {
-    std::snprintf(buf, sizeof buf, "%llud %lluh", static_cast<unsigned long long>(s / 86400),
-                  static_cast<unsigned long long>(s % 86400 / 3600));
-  }
-  return buf;
-}
-
-std::string printableWith(std::string_view s, std::string_view (*replace)(char)) {
-  std::string p = printable(s);
-  std::string out;
-  out.reserve(p.size() + p.size() / 8);
-  for (char c : p) {
-    std::string_view r = replace(c);
-    if (r.empty()) {
-      out += c;
-    } else {
-      out += r;
-    }
-  }
-  return out;
-}
 
 std::string hostSentence(const Host& h, Escape escape, std::string_view em_open,
                          std::string_view em_close) {
@@ -156,6 +25,57 @@ std::string hostSentence(const Host& h, Escape escape, std::string_view em_open,
   if (!h.collector_version.empty()) s += " by memsift-collect " + escape(h.collector_version);
   if (h.uptime_seconds) s += ", uptime " + formatDuration(*h.uptime_seconds);
   return s + ".";
+}
+
+std::string residualShare(const Ledger& l) {
+  std::string share = percentOf(magnitude(l.residual_bytes), l.mem_total.value());
+  return l.residual_bytes < 0 ? "-" + share : share;
+}
+
+std::string vanishedProcesses(uint64_t n) {
+  return formatCount(n) + " processes exited while being collected (omitted, not an error)";
+}
+
+std::string moreParseIssues(uint64_t n, std::string_view ellipsis) {
+  return std::string(ellipsis) + " and " + formatCount(n) +
+         " more (all of them are in the JSON report)";
+}
+
+std::string largestOf(size_t shown, uint64_t total, std::string_view noun) {
+  return "The " + std::to_string(shown) + " largest of " + formatCount(total) + " " +
+         std::string(noun);
+}
+
+std::vector<std::string> zoneCells(const ZoneFree& z, PageSize page, std::string_view absent) {
+  auto bytes = [&](PageCount p) { return formatBytes(page.toBytes(p)); };
+  auto scan = [&](const std::optional<PageCount>& p) {
+    return p ? bytes(*p) : std::string(absent);
+  };
+  return {bytes(z.present), bytes(z.managed), bytes(z.free), scan(z.frames_free),
+          scan(z.frames_unflagged)};
+}
+
+std::vector<std::string> zoneTotalCells(const FreeReconciliation& f, std::string_view absent) {
+  return {formatBytes(f.zones_present), formatBytes(f.zones_managed), formatBytes(f.zones_free),
+          formatBytes(f.frames_free, absent), formatBytes(f.frames_unflagged, absent)};
+}
+
+std::vector<std::string> processFigures(const ProcessRow& p, std::string_view absent) {
+  return {formatBytes(p.rss, absent),  formatBytes(p.pss, absent),
+          formatBytes(p.uss, absent),  formatBytes(p.anon, absent),
+          formatBytes(p.file, absent), formatBytes(p.shmem, absent),
+          formatBytes(p.swap, absent), formatBytes(p.anon_huge, absent)};
+}
+
+std::vector<std::string> cgroupFigures(const CgroupRow& c, std::string_view absent) {
+  return {formatCount(c.tasks),
+          formatBytes(c.usage, absent),
+          c.limit ? formatBytes(*c.limit) : "none",
+          formatBytes(c.stat_anon, absent),
+          formatBytes(c.stat_file, absent),
+          formatBytes(c.subtree_frame_bytes, absent),
+          formatBytes(c.frame_bytes, absent),
+          formatBytes(c.subtree_frame_unmapped_anon, absent)};
 }
 
 std::string cgroupColumnsNote(const std::vector<CgroupRow>& rows) {
@@ -263,6 +183,10 @@ std::string framesClassified(const FrameSummary& f) {
   return s;
 }
 
+std::string nodeName(int node) {
+  return node < 0 ? std::string("outside known nodes") : "node " + std::to_string(node);
+}
+
 std::string zoneName(const ZoneFree& z) {
   return "node " + std::to_string(z.node) + " " + z.zone;
 }
@@ -271,7 +195,7 @@ std::string anonNegativeNote(const AnonReconciliation& a) {
   if (a.difference_bytes >= 0) return "";
   std::string s =
       "AnonPages + Shmem exceed the anonymous LRU by " +
-      formatBytes(ByteCount(uint64_t{0} - static_cast<uint64_t>(a.difference_bytes))) +
+      formatBytes(ByteCount(magnitude(a.difference_bytes))) +
       ": no anonymous memory sits on the LRU unmapped. Mapped anonymous and shmem pages "
       "need not be on the anonymous LRU lists: mlocked ones and SHM_LOCKed or ramfs "
       "shmem are on the unevictable list";
@@ -324,43 +248,6 @@ std::string thpBreakdown(const Finding& f, std::string_view times) {
   if (!f.thp_bytes) return "";
   return formatCount(*f.thp_count) + noun + " " + std::string(times) + " " +
          formatBytes(*f.thp_bytes);
-}
-
-std::vector<ProsePart> codeSpans(std::string_view prose) {
-  std::vector<ProsePart> parts;
-  size_t pos = 0;
-  while (pos < prose.size()) {
-    size_t open = prose.find('`', pos);
-    size_t close = open == std::string_view::npos ? open : prose.find('`', open + 1);
-    if (close == std::string_view::npos) break;
-    if (open > pos) parts.push_back({prose.substr(pos, open - pos), false});
-    if (close > open + 1) parts.push_back({prose.substr(open + 1, close - open - 1), true});
-    pos = close + 1;
-  }
-  if (pos < prose.size()) parts.push_back({prose.substr(pos), false});
-  return parts;
-}
-
-size_t displayWidth(std::string_view s) {
-  size_t w = 0;
-  for (char c : s)
-    if ((static_cast<unsigned char>(c) & 0xc0) != 0x80) ++w;
-  return w;
-}
-
-std::string clip(std::string_view s, size_t width) {
-  if (displayWidth(s) <= width) return std::string(s);
-  size_t keep = width > 3 ? width - 3 : 0;
-  size_t cols = 0, i = 0;
-  for (; i < s.size(); ++i) {
-    if ((static_cast<unsigned char>(s[i]) & 0xc0) != 0x80) {
-      if (cols == keep) break;
-      ++cols;
-    }
-  }
-  std::string out(s.substr(0, i));
-  out.append(width >= 3 ? 3 : width, '.');
-  return out;
 }
 
 }  // namespace memsift::report

@@ -1,6 +1,7 @@
 // The report model: everything memsift concluded about one bundle, as plain data. Analysis fills
 // it; each renderer (text, JSON, Markdown, HTML) only reads it. Byte amounts are ByteCount; page
-// amounts PageCount; every figure that comes from the bundle names its source.
+// amounts PageCount; every figure that comes from the bundle names its source. The model holds
+// no layout: how its figures are written is format.h, the sentences around them report/wording.h.
 #pragma once
 
 #include <cstdint>
@@ -208,6 +209,10 @@ struct FrameSummary {
   PageCount missing_frames;
   std::vector<FrameCategoryRow> categories;  // in category order; empty ones omitted
 };
+
+// The memory map is binned once, by the analysis, into at most this many cells; the HTML report
+// draws them as they are and stays under 2 MiB whatever the host size (issue 5).
+inline constexpr size_t kMaxMapCells = 4096;
 
 // A cell of the physical memory map: a PFN range and its dominant category (HTML report).
 struct MapCell {

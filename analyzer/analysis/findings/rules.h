@@ -1,0 +1,38 @@
+// The finding rules, one function each: a rule reads the bundle (and the report built so far)
+// and appends the findings it concludes to the context. rules.cc runs them in order.
+#pragma once
+
+#include "analyzer/analysis/findings/context.h"
+
+namespace memsift::analysis::findings {
+
+// Anonymous memory (anon_memory.cc): what the LRU holds and no process maps.
+void unmappedAnonThp(Context& c);
+void unmappedAnon(Context& c);
+void partlyMappedThp(Context& c);
+void shmemUnmapped(Context& c);
+// The counters' version, for bundles without page tables or when the scan falls short.
+void unexplainedAnonLru(Context& c, const report::Report& r);
+// Evidence and next steps common to every anonymous-leak finding found so far.
+void addAnonEvidence(Context& c, const report::Report& r);
+// The anonymous LRU counters against the page scan.
+void countersDisagree(Context& c, const report::Report& r);
+
+// The kernel's own memory (kernel.cc): slab, hugetlb pool, stacks, page tables, vmalloc, and
+// what no counter accounts for.
+void slabUnreclaimable(Context& c);
+void hugetlbUnused(Context& c);
+void kernelOverheads(Context& c);
+void ledgerResidual(Context& c, const report::Report& r);
+// Page-frame tables in the wrong byte order: put first, the frame-based findings withheld.
+void byteOrderSuspect(Context& c);
+
+// Memory cgroups (cgroups.cc): charges that outlived their tasks.
+void zombieCgroups(Context& c);
+
+// Events since boot (events.cc): OOM kills, failed THP splits and compaction, NUMA misses.
+void oomKills(Context& c);
+void thpCompactionFailures(Context& c);
+void numaImbalance(Context& c);
+
+}  // namespace memsift::analysis::findings
