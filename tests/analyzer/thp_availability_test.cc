@@ -5,7 +5,7 @@
 #include <memory>
 
 #include "analyzer/analysis/analyze.h"
-#include "analyzer/report/units_format.h"
+#include "analyzer/report/wording.h"
 
 using namespace memsift;
 
