@@ -11,10 +11,11 @@
 #include "analyzer/analysis/page_chunk_assembler.h"
 #include "analyzer/frames/frame_scanner.h"
 #include "common/bundle/bundle_reader.h"
+#include "common/bundle/derived_tables.h"
 #include "common/bundle/text_caps.h"
 #include "common/error.h"
 #include "common/json/json_field.h"
-#include "common/parse/line_reader.h"
+#include "common/parse/fields.h"
 #include "common/parse/memory_stat.h"
 #include "common/parse/mountinfo.h"
 #include "common/parse/proc_cgroup.h"
@@ -39,8 +40,6 @@ bool isKeptSystemText(std::string_view name) {
                                                 "proc/vmallocinfo",
                                                 "proc/swaps",
                                                 "dev/kmsg",
-                                                "cgroups.tsv",
-                                                "memory-blocks.tsv",
                                                 "proc/sys/vm/nr_hugepages",
                                                 "sys/devices/system/memory/block_size_bytes",
                                                 "sys/kernel/mm/transparent_hugepage/enabled",
@@ -53,30 +52,9 @@ bool isKeptSystemText(std::string_view name) {
   return name.starts_with("sys/devices/system/node/node") && name.ends_with("/meminfo");
 }
 
-bool parseInt(std::string_view s, uint64_t& out, int base = 10) {
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out, base);
-  return ec == std::errc() && p == s.data() + s.size() && !s.empty();
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == ' ' || s.back() == '\r'))
-    s.remove_suffix(1);
-  while (!s.empty() && s.front() == ' ')
-    s.remove_prefix(1);
-  return s;
-}
-
-// Splits "a\tb\tc" into at most N fields.
-template <size_t N>
-size_t splitTabs(std::string_view line, std::array<std::string_view, N>& out) {
-  size_t n = 0;
-  while (n < N) {
-    size_t tab = line.find('\t');
-    out[n++] = line.substr(0, tab);
-    if (tab == std::string_view::npos) break;
-    line.remove_prefix(tab + 1);
-  }
-  return n;
+// A number alone in a file ("42\n"), as parse::parseU64 takes it.
+bool parseNumber(std::string_view text, uint64_t& out, int base = 10) {
+  return parse::parseU64(parse::oneLineValue(text), out, base) == parse::NumStatus::kOk;
 }
 
 // "proc/1234/smaps.part2" -> pid 1234, file "smaps", part 2.
@@ -90,18 +68,13 @@ std::optional<ProcMember> parseProcMember(std::string_view name) {
   name.remove_prefix(5);
   size_t slash = name.find('/');
   uint64_t pid = 0;
-  if (slash == std::string_view::npos || !parseInt(name.substr(0, slash), pid) || pid > 1u << 30) {
+  if (slash == std::string_view::npos || !parseNumber(name.substr(0, slash), pid) ||
+      pid > 1u << 30) {
     return std::nullopt;
   }
-  ProcMember m{static_cast<int>(pid), name.substr(slash + 1), 1};
-  if (m.file.find('/') != std::string_view::npos) return std::nullopt;  // proc/PID/task/...
-  size_t dot = m.file.find(".part");
-  uint64_t part = 0;
-  if (dot != std::string_view::npos && parseInt(m.file.substr(dot + 5), part) && part >= 2) {
-    m.part = static_cast<unsigned>(part);
-    m.file = m.file.substr(0, dot);
-  }
-  return m;
+  const bundle::TextPart file = bundle::parseTextPartMemberName(name.substr(slash + 1));
+  if (file.source.find('/') != std::string_view::npos) return std::nullopt;  // proc/PID/task/...
+  return ProcMember{static_cast<int>(pid), file.source, file.part};
 }
 
 class Loader {
@@ -135,6 +108,10 @@ class Loader {
       if (!reader.readAll(buf, cap.bytes, &cut)) continue;
       if (cut && cap.cut_is_damage) noteCut(m, cap);
       if (!keep(m.name, buf.size())) continue;
+      if (auto table = bundle::derivedTablePart(m.name)) {
+        derivedTable(m.name, *table, buf);
+        continue;
+      }
       member(m.name, buf);
       limitIssues();
     }
@@ -287,7 +264,7 @@ class Loader {
   static constexpr size_t kMaxSmapsCarry = 1 << 20;
 
   bool wanted(std::string_view name) const {
-    if (isKeptSystemText(name)) return true;
+    if (isKeptSystemText(name) || bundle::derivedTablePart(name)) return true;
     if (auto p = parseProcMember(name)) {
       return p->file == "status" || p->file == "smaps_rollup" || p->file == "smaps" ||
              p->file == "comm" || p->file == "cmdline" || p->file == "cgroup";
@@ -371,7 +348,7 @@ class Loader {
       applySmaps(p, parse::parseSmapsTotals(text, sink).counters);
       p.has_rollup = true;
     } else if (m.file == "comm") {
-      p.comm = std::string(trim(text));
+      p.comm = std::string(parse::oneLineValue(text));
     } else if (m.file == "cmdline") {
       std::string c = text;
       while (!c.empty() && c.back() == '\0')
@@ -447,45 +424,31 @@ class Loader {
       c.stat_unevictable = get("unevictable", "unevictable");
     } else if (f.file == "memory.usage_in_bytes" || f.file == "memory.current") {
       uint64_t v;
-      if (parseInt(trim(text), v)) c.usage = ByteCount(v);
+      if (parseNumber(text, v)) c.usage = ByteCount(v);
     } else if (f.file == "memory.limit_in_bytes" || f.file == "memory.max") {
       uint64_t v;
       // v1 "unlimited" is PAGE_COUNTER_MAX pages in bytes (~2^63); v2 writes "max".
-      if (parseInt(trim(text), v) && v < (uint64_t{1} << 62)) c.limit = ByteCount(v);
+      if (parseNumber(text, v) && v < (uint64_t{1} << 62)) c.limit = ByteCount(v);
     }
   }
 
   void finishCgroups() {
-    const std::string* map = d_.text("cgroups.tsv");
-    if (map) {
-      parse::LineReader lines(*map);
-      parse::Line line;
-      parse::IssueSink sink("cgroups.tsv", d_.issues);
-      while (lines.next(line)) {
-        if (line.number == 1 || line.text.empty()) continue;  // the header
-        std::array<std::string_view, 3> f;
-        uint64_t hier = 0, ino = 0;
-        if (splitTabs(line.text, f) != 3 || !parseInt(f[0], hier) || !parseInt(f[1], ino)) {
-          sink.report(line.number, line.text, "expected 'hierarchy<TAB>ino<TAB>path'");
-          continue;
-        }
-        const Hierarchy* h = nullptr;
-        for (const Hierarchy& x : hierarchies_) {
-          if (x.id == static_cast<int>(hier)) h = &x;
-        }
-        // cgroups.tsv escapes tabs, newlines and backslashes in octal, as mountinfo does.
-        std::string path = parse::unescapeMountField(f[2]);
-        std::string dir = h ? h->prefix + (path == "/" ? "" : path) : "";
-        CgroupData c;
-        if (auto it = cgroup_dirs_.find(dir); h && it != cgroup_dirs_.end()) c = it->second;
-        c.hierarchy = static_cast<int>(hier);
-        c.version = h ? h->version : 1;
-        c.inode = ino;
-        c.path = path;
-        c.member = dir;
-        d_.cgroups.push_back(std::move(c));
+    for (bundle::CgroupRow& row : cgroup_rows_) {
+      const Hierarchy* h = nullptr;
+      for (const Hierarchy& x : hierarchies_) {
+        if (x.id == row.hierarchy) h = &x;
       }
+      std::string dir = h ? h->prefix + (row.path == "/" ? "" : row.path) : "";
+      CgroupData c;
+      if (auto it = cgroup_dirs_.find(dir); h && it != cgroup_dirs_.end()) c = it->second;
+      c.hierarchy = row.hierarchy;
+      c.version = h ? h->version : 1;
+      c.inode = row.inode;
+      c.path = std::move(row.path);
+      c.member = dir;
+      d_.cgroups.push_back(std::move(c));
     }
+    cgroup_rows_.clear();
     for (size_t i = 0; i < d_.cgroups.size(); ++i) {
       const CgroupData& c = d_.cgroups[i];
       // Inode 0: unknown (a copied tree's directory its --cgroup-inodes file did not list); 0 in
@@ -499,35 +462,32 @@ class Loader {
 
   // --- page frames ---------------------------------------------------------------------------
 
+  // The rows of cgroups.tsv and memory-blocks.tsv, part by part (other members come between).
+  void derivedTable(const std::string& name, const bundle::TablePart& table,
+                    const std::string& text) {
+    flushSmaps();
+    parse::IssueSink sink(name, d_.issues);
+    if (table.table == bundle::DerivedTable::kCgroupMap) {
+      bundle::parseCgroupRows(text, table.part, cgroup_rows_, sink);
+    } else {
+      bundle::parseMemoryBlockRows(text, table.part, block_rows_, sink);
+    }
+  }
+
+  // Built when the first page chunk arrives: memory-blocks.tsv, else zoneinfo, come before.
   void buildLayout() {
     layout_built_ = true;
-    const std::string* blocks = d_.text("memory-blocks.tsv");
     const std::string* block_size = d_.text("sys/devices/system/memory/block_size_bytes");
     uint64_t bytes = 0;
-    if (blocks && block_size && parseInt(trim(*block_size), bytes, 16) && bytes >= d_.page_size) {
-      uint64_t frames_per_block = bytes / d_.page_size;
-      parse::LineReader lines(*blocks);
-      parse::Line line;
-      while (lines.next(line)) {
-        std::array<std::string_view, 4> f;
-        uint64_t block = 0, node = 0;
-        if (splitTabs(line.text, f) < 3 || !parseInt(f[0], block)) continue;  // header, bad lines
-        if (f[1] != "online") continue;
-        int n = parseInt(f[2], node) ? static_cast<int>(node) : 0;
-        d_.layout.add(Pfn(block * frames_per_block), Pfn((block + 1) * frames_per_block), n);
-      }
-      d_.layout.finalize();
+    if (!block_rows_.empty() && block_size && parseNumber(*block_size, bytes, 16)) {
+      d_.layout = frames::PfnLayout::fromMemoryBlocks(block_rows_, bytes, PageSize(d_.page_size));
       if (d_.layout.known()) {
-        d_.layout_source = "memory-blocks.tsv";
+        d_.layout_source = bundle::kMemoryBlocksMember;
         return;
       }
     }
     if (d_.zoneinfo) {
-      for (const parse::Zone& z : d_.zoneinfo->zones) {
-        if (!z.start_pfn || z.spanned.value() == 0) continue;
-        d_.layout.add(*z.start_pfn, *z.start_pfn + z.spanned, static_cast<int>(z.node));
-      }
-      d_.layout.finalize();
+      d_.layout = frames::PfnLayout::fromZoneinfo(*d_.zoneinfo);
       if (d_.layout.known()) d_.layout_source = "proc/zoneinfo";
     }
   }
@@ -562,6 +522,8 @@ class Loader {
 
   BundleData& d_;
   std::vector<Hierarchy> hierarchies_;
+  std::vector<bundle::CgroupRow> cgroup_rows_;
+  std::vector<bundle::MemoryBlockRow> block_rows_;
   std::map<std::string, CgroupData, std::less<>> cgroup_dirs_;
   std::map<int, size_t> process_index_;
   // smaps of one process, summed as its parts stream by.

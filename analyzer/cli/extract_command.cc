@@ -74,18 +74,6 @@ class FileWriter {
   int err_ = 0;
 };
 
-// "proc/1/smaps.part3" -> {"proc/1/smaps", 3}; {name, 1} for anything else.
-std::pair<std::string, unsigned> splitPart(const std::string& name) {
-  size_t dot = name.rfind(".part");
-  if (dot == std::string::npos || dot + 5 == name.size()) return {name, 1};
-  unsigned part = 0;
-  for (size_t i = dot + 5; i < name.size(); ++i) {
-    if (name[i] < '0' || name[i] > '9') return {name, 1};
-    part = part * 10 + static_cast<unsigned>(name[i] - '0');
-  }
-  return part >= 2 ? std::pair{name.substr(0, dot), part} : std::pair{name, 1u};
-}
-
 }  // namespace
 
 int runExtract(const Args& args) {
@@ -129,9 +117,9 @@ int runExtract(const Args& args) {
       offset = m.page_chunk->start.value() * 8;
       append = true;
     } else {
-      auto [source, part] = splitPart(m.name);
-      if (part >= 2 && source == previous) {
-        target = dir / source;
+      const bundle::TextPart part = bundle::parseTextPartMemberName(m.name);
+      if (part.part >= 2 && part.source == previous) {
+        target = dir / std::string(part.source);
         append = true;
       } else {
         target = dir / m.name;

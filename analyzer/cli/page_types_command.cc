@@ -1,7 +1,6 @@
 // memsift page-types: the kernel's tools/mm/page-types, offline, on a bundle's three tables.
 #include <unistd.h>
 
-#include <charconv>
 #include <cstdio>
 #include <map>
 #include <optional>
@@ -13,54 +12,25 @@
 #include "analyzer/cli/commands.h"
 #include "analyzer/page_types/page_types.h"
 #include "common/bundle/bundle_reader.h"
+#include "common/bundle/derived_tables.h"
 #include "common/exit_codes.h"
 #include "common/json/json_field.h"
 #include "common/kpf.h"
-#include "common/parse/mountinfo.h"
 #include "common/text/terminal_text.h"
 
 namespace memsift::cli {
 
 namespace {
 
-// One memory cgroup of the bundle's map (cgroups.tsv): its hierarchy, inode and path inside the
-// hierarchy, unescaped ("/machine.slice/machine-qemu\x2d1\x2dvm.scope" is stored with its
-// backslashes in octal, as mountinfo escapes paths).
-struct CgroupEntry {
-  int hierarchy = 0;
-  uint64_t inode = 0;
-  std::string path;
-};
-
+// The bundle's memory cgroups (cgroups.tsv, paths unescaped: the seed's
+// "/machine.slice/machine-qemu\x2d1\x2dvm.scope" is stored with its backslashes in octal) and
+// where each hierarchy was mounted.
 struct CgroupMap {
-  std::vector<CgroupEntry> cgroups;
+  std::vector<bundle::CgroupRow> cgroups;
+  std::vector<parse::ParseIssue> issues;   // malformed rows: the lookup goes on without them
   int page_hierarchy = -1;                 // whose inodes kpagecgroup holds; -1 unknown
   std::map<int, std::string> mount_point;  // per hierarchy, as on the captured host
 };
-
-void readCgroupRows(std::string_view text, bool first_part, CgroupMap& map) {
-  size_t pos = 0;
-  bool header = first_part;
-  while (pos < text.size()) {
-    size_t end = text.find('\n', pos);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view line = text.substr(pos, end - pos);
-    pos = end + 1;
-    if (header) {
-      header = false;
-      continue;
-    }
-    size_t t1 = line.find('\t'), t2 = line.find('\t', t1 + 1);
-    if (t1 == std::string_view::npos || t2 == std::string_view::npos) continue;
-    CgroupEntry e;
-    if (std::from_chars(line.data(), line.data() + t1, e.hierarchy).ec != std::errc() ||
-        std::from_chars(line.data() + t1 + 1, line.data() + t2, e.inode).ec != std::errc()) {
-      continue;
-    }
-    e.path = parse::unescapeMountField(line.substr(t2 + 1));
-    map.cgroups.push_back(std::move(e));
-  }
-}
 
 void readHierarchies(const nlohmann::json& manifest, CgroupMap& map) {
   const nlohmann::json& mc = jsonField(manifest, "memory_cgroups");
@@ -87,7 +57,7 @@ std::optional<uint64_t> resolveCgroup(const CgroupMap& map, std::string_view arg
   std::string path(arg);
   while (path.size() > 1 && path.back() == '/')
     path.pop_back();
-  for (const CgroupEntry& e : map.cgroups) {
+  for (const bundle::CgroupRow& e : map.cgroups) {
     if (map.page_hierarchy >= 0 && e.hierarchy != map.page_hierarchy) continue;
     if (e.path == path) return e.inode;
     auto mp = map.mount_point.find(e.hierarchy);
@@ -151,9 +121,11 @@ int runPageTypes(const Args& args) {
       std::string text;
       while (reader.next() && !reader.current().page_chunk) {
         const std::string& name = reader.current().name;
-        const bool first = name == "cgroups.tsv";
-        if (!first && !name.starts_with("cgroups.tsv.part")) continue;
-        if (reader.readAll(text)) readCgroupRows(text, first, cgroup_map);
+        auto table = bundle::derivedTablePart(name);
+        if (!table || table->table != bundle::DerivedTable::kCgroupMap) continue;
+        parse::IssueSink sink(name, cgroup_map.issues);
+        if (reader.readAll(text))
+          bundle::parseCgroupRows(text, table->part, cgroup_map.cgroups, sink);
       }
     }
   }

@@ -6,6 +6,30 @@
 
 namespace memsift::frames {
 
+PfnLayout PfnLayout::fromMemoryBlocks(const std::vector<bundle::MemoryBlockRow>& blocks,
+                                      uint64_t block_bytes, PageSize page_size) {
+  PfnLayout layout;
+  if (block_bytes < page_size.bytes()) return layout;
+  const uint64_t frames_per_block = block_bytes / page_size.bytes();
+  for (const bundle::MemoryBlockRow& b : blocks) {
+    if (b.state != "online") continue;
+    layout.add(Pfn(b.block * frames_per_block), Pfn((b.block + 1) * frames_per_block),
+               b.node.value_or(0));
+  }
+  layout.finalize();
+  return layout;
+}
+
+PfnLayout PfnLayout::fromZoneinfo(const parse::Zoneinfo& zoneinfo) {
+  PfnLayout layout;
+  for (const parse::Zone& z : zoneinfo.zones) {
+    if (!z.start_pfn || z.spanned.value() == 0) continue;
+    layout.add(*z.start_pfn, *z.start_pfn + z.spanned, static_cast<int>(z.node));
+  }
+  layout.finalize();
+  return layout;
+}
+
 void PfnLayout::add(Pfn start, Pfn end, int node) {
   if (end <= start) return;
   ranges_.push_back({start, end, node});
