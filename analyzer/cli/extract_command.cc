@@ -14,6 +14,7 @@
 
 #include "analyzer/cli/args.h"
 #include "analyzer/cli/commands.h"
+#include "analyzer/cli/damage_report.h"
 #include "common/bundle/bundle_reader.h"
 #include "common/error.h"
 #include "common/exit_codes.h"
@@ -138,15 +139,10 @@ int runExtract(const Args& args) {
     }
   }
   // Member names, paths and messages from the bundle are made safe to print first.
-  if (reader.damage()) {
-    std::fprintf(stderr, "memsift extract: %s\n", printable(*reader.damage()).c_str());
-  }
-  for (const std::string& p : reader.problems())
-    std::fprintf(stderr, "memsift extract: %s\n", printable(p).c_str());
+  const bool damaged = reportDamage("extract", readerDamage(reader));
   for (const std::string& p : left_out)
     std::fprintf(stderr, "memsift extract: %s\n", printable(p).c_str());
-  bool damaged = reader.damage() || !reader.problems().empty() || !left_out.empty();
-  return damaged ? kExitPartial : kExitOk;
+  return damaged || !left_out.empty() ? kExitPartial : kExitOk;
 }
 
 }  // namespace memsift::cli

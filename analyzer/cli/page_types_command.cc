@@ -8,13 +8,14 @@
 #include <vector>
 
 #include "analyzer/analysis/bundle_data.h"
-#include "analyzer/analysis/page_chunk_assembler.h"
 #include "analyzer/cli/commands.h"
+#include "analyzer/cli/damage_report.h"
 #include "analyzer/page_types/page_types.h"
 #include "common/bundle/bundle_reader.h"
 #include "common/bundle/derived_tables.h"
+#include "common/bundle/manifest.h"
+#include "common/bundle/page_frame_stream.h"
 #include "common/exit_codes.h"
-#include "common/json/json_field.h"
 #include "common/kpf.h"
 #include "common/text/terminal_text.h"
 
@@ -32,21 +33,14 @@ struct CgroupMap {
   std::map<int, std::string> mount_point;  // per hierarchy, as on the captured host
 };
 
-void readHierarchies(const nlohmann::json& manifest, CgroupMap& map) {
-  const nlohmann::json& mc = jsonField(manifest, "memory_cgroups");
-  if (!mc.is_object()) return;
-  if (jsonField(mc, "kpagecgroup_hierarchy").is_number_integer())
-    map.page_hierarchy = jsonField(mc, "kpagecgroup_hierarchy").get<int>();
-  if (!jsonField(mc, "hierarchies").is_array()) return;
-  for (const nlohmann::json& h : jsonField(mc, "hierarchies")) {
-    if (!h.is_object() || !jsonField(h, "id").is_number_integer() ||
-        !jsonField(h, "mount_point").is_string()) {
-      continue;
-    }
-    std::string mp = jsonField(h, "mount_point").get<std::string>();
+void readHierarchies(const bundle::Manifest& manifest, CgroupMap& map) {
+  map.page_hierarchy = manifest.kpagecgroup_hierarchy.value_or(-1);
+  for (const bundle::CgroupHierarchy& h : manifest.hierarchies) {
+    if (!h.id) continue;  // cgroups.tsv cannot refer to it
+    std::string mp = h.mount_point;
     while (mp.size() > 1 && mp.back() == '/')
       mp.pop_back();
-    map.mount_point[jsonField(h, "id").get<int>()] = mp;
+    map.mount_point[*h.id] = mp;
   }
 }
 
@@ -106,17 +100,15 @@ int runPageTypes(const Args& args) {
   }
   // The page size and the cgroup paths come from the bundle's manifest and cgroups.tsv; the
   // tables are streamed once per pass.
-  uint64_t page_size = 4096;
+  PageSize page_size(4096);
   CgroupMap cgroup_map;
   {
     bundle::InputFile input(options.bundle);
     bundle::BundleReader reader(input);
-    const nlohmann::json& host = jsonField(reader.manifest(), "host");
-    if (host.is_object() && jsonField(host, "page_size").is_number_unsigned()) {
-      page_size = jsonField(host, "page_size").get<uint64_t>();
-    }
+    const bundle::Manifest manifest = bundle::readManifest(reader.manifest());
+    page_size = manifest.page_size;
     if (options.cgroupPath) {
-      readHierarchies(reader.manifest(), cgroup_map);
+      readHierarchies(manifest, cgroup_map);
       // Only the cgroup map is needed: stop at the first page chunk (cgroups come before).
       std::string text;
       while (reader.next() && !reader.current().page_chunk) {
@@ -130,12 +122,12 @@ int runPageTypes(const Args& args) {
     }
   }
   // Damage is reported once, from the pass that read furthest (a pass may stop early).
-  std::vector<std::string> damage;
+  std::vector<bundle::Damage> damage;
   // Only the tables these options read are decompressed (the summary needs kpageflags alone).
-  const analysis::PageTableNeeds needs{page_types::needsCounts(options),
-                                       page_types::needsCgroups(options)};
+  const bundle::PageTableNeeds needs{page_types::needsCounts(options),
+                                     page_types::needsCgroups(options)};
   auto produce = [&](Pfn from, const page_types::ChunkVisitor& visit) {
-    std::vector<std::string> d = analysis::forEachPageChunk(options.bundle, from, visit, needs);
+    std::vector<bundle::Damage> d = bundle::forEachPageChunk(options.bundle, from, visit, needs);
     if (!d.empty()) damage = std::move(d);
   };
   auto resolve = [&](std::string_view path) { return resolveCgroup(cgroup_map, path); };
@@ -155,7 +147,7 @@ int runPageTypes(const Args& args) {
     tails->inode =
         options.cgroupInode != 0 ? options.cgroupInode : resolve(*options.cgroupPath).value_or(0);
   }
-  int code = page_types::runPageTypes(options, produce_counting, PageSize(page_size), resolve, out);
+  int code = page_types::runPageTypes(options, produce_counting, page_size, resolve, out);
   if (tails && tails->uncharged_tails > 0) {
     std::fprintf(stderr,
                  "memsift page-types: note: on this kernel only a THP's head page carries its "
@@ -167,8 +159,7 @@ int runPageTypes(const Args& args) {
   }
   if (damage.empty()) return code;
   // The output above counts what was intact; say what was not, as `memsift report` does.
-  for (const std::string& d : damage)
-    std::fprintf(stderr, "memsift page-types: %s\n", printable(d).c_str());
+  reportDamage("page-types", damage);
   std::fprintf(stderr,
                "memsift page-types: the bundle is damaged: the counts above leave out what was "
                "lost\n");
