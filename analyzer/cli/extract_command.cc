@@ -16,6 +16,7 @@
 #include "analyzer/cli/commands.h"
 #include "analyzer/cli/damage_report.h"
 #include "common/bundle/bundle_reader.h"
+#include "common/bundle/derived_tables.h"
 #include "common/error.h"
 #include "common/exit_codes.h"
 #include "common/text/terminal_text.h"
@@ -119,7 +120,10 @@ int runExtract(const Args& args) {
       append = true;
     } else {
       const bundle::TextPart part = bundle::parseTextPartMemberName(m.name);
-      if (part.part >= 2 && part.source == previous) {
+      // The derived tables' parts have other members between them (derived_tables.h).
+      const bool table_part = part.part >= 2 && bundle::derivedTablePart(m.name).has_value() &&
+                              std::filesystem::exists(dir / std::string(part.source));
+      if (part.part >= 2 && (part.source == previous || table_part)) {
         target = dir / std::string(part.source);
         append = true;
       } else {

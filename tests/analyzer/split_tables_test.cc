@@ -2,6 +2,7 @@
 // many-cgroups root (5,000 memory cgroups, 16,000 memory blocks) collected with `memsift-collect
 // --root`, analysed and given to `memsift page-types -c`. Its incident lies past the first part of
 // both tables: the pinned pages are charged to the last pod's cgroup and sit on node 1.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -58,6 +59,14 @@ TEST_CASE("tables in parts: later cgroups keep their paths, later blocks their n
   REQUIRE(anon->nodes.size() == 1);
   CHECK(anon->nodes[0].node == 1);
   CHECK(anon->nodes[0].bytes.value() == 512ull << 20);
+
+  // extract gives each table back whole: one file, every row, though other members came between.
+  auto extract = test::run(memsift + " extract " + bundle.string() + " " + (dir / "x").string());
+  CHECK(extract.exit_code == 0);
+  CHECK(!fs::exists(dir / "x/cgroups.tsv.part2"));
+  CHECK(!fs::exists(dir / "x/memory-blocks.tsv.part2"));
+  const std::string map = test::readFile(dir / "x/cgroups.tsv");
+  CHECK(static_cast<size_t>(std::count(map.begin(), map.end(), '\n')) == data.cgroups.size() + 1);
 
   // page-types finds the last cgroup by its path (cgroups.tsv.part3) and counts its pinned pages.
   auto pt = test::run(memsift + " page-types " + bundle.string() + " -c " + last + " 2>&1");
