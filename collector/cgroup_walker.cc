@@ -120,8 +120,8 @@ CgroupWalker::CgroupWalker(const SystemRoot& root, TextReader& text, Recorder& o
     : root_(root), text_(text), out_(out), stop_(stop), inodes_(inodes) {}
 
 void CgroupWalker::run(const std::vector<CgroupHierarchy>& hierarchies) {
-  if (out_.dryRun()) out_.planned(kCgroupMapMember);
-  TsvMember map(out_, std::string(kCgroupMapMember), "hierarchy\tino\tpath");
+  if (out_.dryRun()) out_.planned(bundle::kCgroupMapMember);
+  TsvMember map(out_, std::string(bundle::kCgroupMapMember), bundle::kCgroupMapHeader);
   map_ = &map;
   for (size_t i = 0; i < hierarchies.size(); ++i) {
     const CgroupHierarchy& h = hierarchies[i];

@@ -14,10 +14,9 @@
 #include "collector/system_root.h"
 #include "collector/text_reader.h"
 #include "collector/tsv_member.h"
+#include "common/bundle/derived_tables.h"
 
 namespace memsift::collector {
-
-inline constexpr std::string_view kCgroupMapMember = "cgroups.tsv";
 
 // The inode numbers of a copied system's cgroup directories (--cgroup-inodes FILE): path beneath
 // the root without the leading '/' ("sys/fs/cgroup/system.slice") -> inode on the original.

@@ -33,6 +33,7 @@
 #include "collector/text_reader.h"
 #include "common/bundle/bundle_writer.h"
 #include "common/bundle/byte_stream.h"
+#include "common/bundle/derived_tables.h"
 #include "common/error.h"
 #include "common/exit_codes.h"
 
@@ -86,7 +87,7 @@ nlohmann::json manifest(Context& c, const std::vector<CgroupHierarchy>& hierarch
                     {"root", validUtf8(g.root)}});
   }
   int page_hierarchy = pageCgroupHierarchy(hierarchies);
-  nlohmann::json cgroups = {{"hierarchies", std::move(hier)}, {"map", kCgroupMapMember}};
+  nlohmann::json cgroups = {{"hierarchies", std::move(hier)}, {"map", bundle::kCgroupMapMember}};
   // Where cgroups.tsv's inode numbers come from: stat(2) of the directories read, or the file
   // that gives a copied tree its original system's numbers.
   cgroups["inodes_from"] =
@@ -102,8 +103,8 @@ nlohmann::json manifest(Context& c, const std::vector<CgroupHierarchy>& hierarch
       {"derived_members",
        {{"meminfo_after", kMeminfoAfter},
         {"vmstat_after", kVmstatAfter},
-        {"cgroup_map", kCgroupMapMember},
-        {"memory_blocks", kMemoryBlocksMember}}},
+        {"cgroup_map", bundle::kCgroupMapMember},
+        {"memory_blocks", bundle::kMemoryBlocksMember}}},
   };
 }
 
@@ -116,7 +117,7 @@ void collectAll(Context& c, const std::vector<CgroupHierarchy>& hierarchies) {
 
   progress.phase("cgroups");
   if (c.stop.check() != StopReason::kNone) {
-    recordNotReached(out, c.stop, kCgroupMapMember);
+    recordNotReached(out, c.stop, bundle::kCgroupMapMember);
   } else {
     CgroupWalker walker(c.root, c.text, out, c.stop, c.cgroup_inodes);
     walker.run(hierarchies);
@@ -129,7 +130,7 @@ void collectAll(Context& c, const std::vector<CgroupHierarchy>& hierarchies) {
                    c.cgroup_inodes->size());
     }
     if (c.stop.check() != StopReason::kNone) {
-      out.source(kCgroupMapMember, SourceStatus::kTruncated,
+      out.source(bundle::kCgroupMapMember, SourceStatus::kTruncated,
                  c.stop.describe() + ": stopped during the cgroup walk");
     }
   }

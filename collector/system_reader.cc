@@ -8,6 +8,7 @@
 #include <array>
 
 #include "collector/tsv_member.h"
+#include "common/bundle/derived_tables.h"
 
 namespace memsift::collector {
 
@@ -147,7 +148,7 @@ void SystemReader::readSysFiles() {
 void SystemReader::readMemoryBlocks() {
   file("sys/devices/system/memory/block_size_bytes");
   file("sys/devices/system/memory/auto_online_blocks");
-  if (stopped(kMemoryBlocksMember)) return;
+  if (stopped(bundle::kMemoryBlocksMember)) return;
   int err = 0;
   UniqueFd fd = root_.openDir("sys/devices/system/memory", err);
   if (!fd.valid()) {
@@ -155,13 +156,13 @@ void SystemReader::readMemoryBlocks() {
     return;
   }
   if (out_.dryRun()) {
-    out_.planned(kMemoryBlocksMember);
+    out_.planned(bundle::kMemoryBlocksMember);
     return;
   }
   // One row per block instead of a member per file: a large host has thousands of blocks, and
   // the node is a symbolic link (memoryN/nodeM), not a file. Columns hold the files' contents;
   // "-" where a file is missing.
-  TsvMember table(out_, std::string(kMemoryBlocksMember), "block\tstate\tnode\tvalid_zones");
+  TsvMember table(out_, std::string(bundle::kMemoryBlocksMember), bundle::kMemoryBlocksHeader);
   DirReader blocks{std::move(fd)};
   std::string value;
   while (const dirent* e = blocks.next()) {

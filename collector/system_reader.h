@@ -13,8 +13,6 @@
 
 namespace memsift::collector {
 
-inline constexpr std::string_view kMemoryBlocksMember = "memory-blocks.tsv";
-
 class SystemReader {
  public:
   SystemReader(const SystemRoot& root, TextReader& text, Recorder& out, StopControl& stop,

@@ -4,12 +4,13 @@
 #include <charconv>
 
 #include "common/bundle/bundle_format.h"
+#include "common/bundle/derived_tables.h"
 
 namespace memsift::collector {
 
 TsvMember::TsvMember(Recorder& out, std::string name, std::string_view header)
     : out_(out), name_(std::move(name)) {
-  buffer_.reserve(kFlushBytes + 4096);
+  buffer_.reserve(bundle::kTablePartBytes + 4096);
   buffer_.append(header);
   buffer_.push_back('\n');
 }
@@ -17,16 +18,7 @@ TsvMember::TsvMember(Recorder& out, std::string name, std::string_view header)
 TsvMember& TsvMember::field(std::string_view value) {
   if (row_started_) buffer_.push_back('\t');
   row_started_ = true;
-  for (char c : value) {
-    auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == 0x7f || c == '\\') {
-      char esc[4] = {'\\', static_cast<char>('0' + (u >> 6)),
-                     static_cast<char>('0' + ((u >> 3) & 7)), static_cast<char>('0' + (u & 7))};
-      buffer_.append(esc, 4);
-    } else {
-      buffer_.push_back(c);
-    }
-  }
+  bundle::appendTableField(buffer_, value);
   return *this;
 }
 
@@ -39,7 +31,7 @@ TsvMember& TsvMember::field(uint64_t value) {
 void TsvMember::endRow() {
   buffer_.push_back('\n');
   row_started_ = false;
-  if (buffer_.size() >= kFlushBytes) flush();
+  if (buffer_.size() >= bundle::kTablePartBytes) flush();
 }
 
 void TsvMember::flush() {

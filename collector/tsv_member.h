@@ -1,6 +1,7 @@
-// A table the collector derives (cgroups.tsv, memory-blocks.tsv), written as tab-separated rows
-// into a bounded buffer that is stored as NAME, NAME.part2, ... at row boundaries, so a table of
-// a million cgroups never needs more than kFlushBytes of memory.
+// A table the collector derives (cgroups.tsv, memory-blocks.tsv; format in
+// common/bundle/derived_tables.h), written as tab-separated rows into a bounded buffer that is
+// stored as NAME, NAME.part2, ... at row boundaries, so a table of a million cgroups never needs
+// more than bundle::kTablePartBytes of memory.
 #pragma once
 
 #include <string>
@@ -12,13 +13,10 @@ namespace memsift::collector {
 
 class TsvMember {
  public:
-  static constexpr size_t kFlushBytes = 256 * 1024;
-
   // `header` is the first row (column names, tab-separated, no newline).
   TsvMember(Recorder& out, std::string name, std::string_view header);
 
-  // Appends a field: tab, newline and backslash (and other control bytes) are written as
-  // octal escapes (\011, \012, \134), exactly as /proc/self/mountinfo escapes paths.
+  // Appends a field, escaped by bundle::appendTableField().
   TsvMember& field(std::string_view value);
   TsvMember& field(uint64_t value);
   // Ends the row; stores a part when the buffer is full.

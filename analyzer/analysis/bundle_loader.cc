@@ -8,18 +8,18 @@
 #include <functional>
 
 #include "analyzer/analysis/bundle_data.h"
-#include "analyzer/analysis/page_chunk_assembler.h"
+#include "analyzer/analysis/process_members.h"
 #include "analyzer/frames/frame_scanner.h"
 #include "common/bundle/bundle_reader.h"
+#include "common/bundle/derived_tables.h"
+#include "common/bundle/manifest.h"
+#include "common/bundle/page_frame_stream.h"
 #include "common/bundle/text_caps.h"
 #include "common/error.h"
 #include "common/json/json_field.h"
-#include "common/parse/line_reader.h"
+#include "common/parse/fields.h"
 #include "common/parse/memory_stat.h"
 #include "common/parse/mountinfo.h"
-#include "common/parse/proc_cgroup.h"
-#include "common/parse/smaps.h"
-#include "common/parse/status.h"
 
 namespace memsift::analysis {
 
@@ -39,8 +39,6 @@ bool isKeptSystemText(std::string_view name) {
                                                 "proc/vmallocinfo",
                                                 "proc/swaps",
                                                 "dev/kmsg",
-                                                "cgroups.tsv",
-                                                "memory-blocks.tsv",
                                                 "proc/sys/vm/nr_hugepages",
                                                 "sys/devices/system/memory/block_size_bytes",
                                                 "sys/kernel/mm/transparent_hugepage/enabled",
@@ -53,79 +51,35 @@ bool isKeptSystemText(std::string_view name) {
   return name.starts_with("sys/devices/system/node/node") && name.ends_with("/meminfo");
 }
 
-bool parseInt(std::string_view s, uint64_t& out, int base = 10) {
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out, base);
-  return ec == std::errc() && p == s.data() + s.size() && !s.empty();
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == ' ' || s.back() == '\r'))
-    s.remove_suffix(1);
-  while (!s.empty() && s.front() == ' ')
-    s.remove_prefix(1);
-  return s;
-}
-
-// Splits "a\tb\tc" into at most N fields.
-template <size_t N>
-size_t splitTabs(std::string_view line, std::array<std::string_view, N>& out) {
-  size_t n = 0;
-  while (n < N) {
-    size_t tab = line.find('\t');
-    out[n++] = line.substr(0, tab);
-    if (tab == std::string_view::npos) break;
-    line.remove_prefix(tab + 1);
-  }
-  return n;
-}
-
-// "proc/1234/smaps.part2" -> pid 1234, file "smaps", part 2.
-struct ProcMember {
-  int pid = 0;
-  std::string_view file;
-  unsigned part = 1;
-};
-std::optional<ProcMember> parseProcMember(std::string_view name) {
-  if (!name.starts_with("proc/")) return std::nullopt;
-  name.remove_prefix(5);
-  size_t slash = name.find('/');
-  uint64_t pid = 0;
-  if (slash == std::string_view::npos || !parseInt(name.substr(0, slash), pid) || pid > 1u << 30) {
-    return std::nullopt;
-  }
-  ProcMember m{static_cast<int>(pid), name.substr(slash + 1), 1};
-  if (m.file.find('/') != std::string_view::npos) return std::nullopt;  // proc/PID/task/...
-  size_t dot = m.file.find(".part");
-  uint64_t part = 0;
-  if (dot != std::string_view::npos && parseInt(m.file.substr(dot + 5), part) && part >= 2) {
-    m.part = static_cast<unsigned>(part);
-    m.file = m.file.substr(0, dot);
-  }
-  return m;
+// A number alone in a file ("42\n"), as parse::parseU64 takes it.
+bool parseNumber(std::string_view text, uint64_t& out, int base = 10) {
+  return parse::parseU64(parse::oneLineValue(text), out, base) == parse::NumStatus::kOk;
 }
 
 class Loader {
  public:
-  explicit Loader(BundleData& d) : d_(d) {}
+  explicit Loader(BundleData& d) : d_(d), processes_(d.processes, d.issues) {}
 
   void run(bundle::BundleReader& reader) {
     d_.manifest = reader.manifest();
-    const nlohmann::json& host = jsonField(d_.manifest, "host");
-    if (host.is_object() && jsonField(host, "page_size").is_number_unsigned()) {
-      d_.page_size = jsonField(host, "page_size").get<uint64_t>();
-    }
-    d_.byte_swap = PageChunkAssembler::needsByteSwap(d_.manifest);
-    readHierarchies();
+    const bundle::Manifest manifest = bundle::readManifest(d_.manifest);
+    d_.page_size = manifest.page_size.bytes();
+    d_.byte_swap = manifest.tablesNeedByteSwap();
+    d_.page_cgroup_hierarchy = manifest.kpagecgroup_hierarchy.value_or(-1);
+    for (const bundle::CgroupHierarchy& h : manifest.hierarchies)
+      hierarchies_.push_back({h.id.value_or(0), h.version, h.memberPrefix()});
 
+    bundle::PageFrameStream frames(d_.byte_swap, [this](const PageFrameChunk& chunk) {
+      scanChunk(chunk);
+      return true;
+    });
     std::string buf;
     while (reader.next()) {
       const bundle::MemberInfo& m = reader.current();
-      if (m.page_chunk) {
-        pageChunk(reader, *m.page_chunk);
-        continue;
-      }
-      flushChunk();
-      if (!wanted(m.name)) continue;
+      const bool frame_member = frames.offer(reader);
+      for (const bundle::Damage& damage : frames.takeDamage())
+        d_.damage.push_back(damage.text);
+      if (frame_member || !wanted(m.name)) continue;
       if (streamed(reader, m.name, buf)) continue;
       // What each kind of member may hold (bundle::keptTextCap): a zstd bomb of a 4 GiB
       // "meminfo" is cut at 64 KiB, and the cut is damage the report names.
@@ -135,11 +89,15 @@ class Loader {
       if (!reader.readAll(buf, cap.bytes, &cut)) continue;
       if (cut && cap.cut_is_damage) noteCut(m, cap);
       if (!keep(m.name, buf.size())) continue;
+      if (auto table = bundle::derivedTablePart(m.name)) {
+        derivedTable(m.name, *table, buf);
+        continue;
+      }
       member(m.name, buf);
       limitIssues();
     }
-    flushChunk();
-    flushSmaps();
+    frames.finish();
+    processes_.flushSmaps();
     limitIssues();
     if (issues_dropped_ > 0) {
       d_.damage.push_back(std::to_string(issues_dropped_) + " more malformed lines (past " +
@@ -149,9 +107,9 @@ class Loader {
     if (d_.census && (d_.byte_order_suspect = frames::byteOrderSuspect(*d_.census))) {
       d_.census.reset();  // frame-based conclusions stand down (analyze.cc says why)
     }
-    if (reader.damage()) d_.damage.push_back(*reader.damage());
-    for (const std::string& p : reader.problems())
-      d_.damage.push_back(p);
+    if (reader.damage()) d_.damage.push_back(reader.damage()->text);
+    for (const bundle::Damage& p : reader.problems())
+      d_.damage.push_back(p.text);
     d_.index = reader.index();
     d_.bundle_complete = reader.complete();
     d_.resumes = reader.resumes();
@@ -159,7 +117,7 @@ class Loader {
     const nlohmann::json& rss = jsonField(jsonField(d_.index, "collection"), "own_peak_rss_bytes");
     if (rss.is_number_unsigned()) d_.collector_rss = ByteCount(rss.get<uint64_t>());
     finishCgroups();
-    finishProcesses();
+    processes_.finish();
   }
 
  private:
@@ -168,28 +126,6 @@ class Loader {
     int version = 1;
     std::string prefix;  // member prefix of its mount point: "sys/fs/cgroup/memory"
   };
-
-  void readHierarchies() {
-    const nlohmann::json& mc = jsonField(d_.manifest, "memory_cgroups");
-    if (!mc.is_object()) return;
-    if (jsonField(mc, "kpagecgroup_hierarchy").is_number_integer()) {
-      d_.page_cgroup_hierarchy = jsonField(mc, "kpagecgroup_hierarchy").get<int>();
-    }
-    if (!jsonField(mc, "hierarchies").is_array()) return;
-    for (const nlohmann::json& h : jsonField(mc, "hierarchies")) {
-      if (!h.is_object() || !jsonField(h, "mount_point").is_string()) continue;
-      std::string mp = jsonField(h, "mount_point").get<std::string>();
-      while (!mp.empty() && mp.front() == '/')
-        mp.erase(0, 1);
-      while (!mp.empty() && mp.back() == '/')
-        mp.pop_back();
-      auto number = [&](const char* key, int absent) {
-        const nlohmann::json& v = jsonField(h, key);
-        return v.is_number_integer() ? v.get<int>() : absent;
-      };
-      hierarchies_.push_back({number("id", 0), number("version", 1), mp});
-    }
-  }
 
   // Text kept over the whole bundle (system files, command lines): a bundle of a million
   // members each within its cap must not add up to gigabytes either.
@@ -228,21 +164,12 @@ class Loader {
   // across its .partN members) and cgroup.procs (only its lines are counted). True if handled.
   bool streamed(bundle::BundleReader& reader, const std::string& name, std::string& buf) {
     if (auto p = parseProcMember(name); p && p->file == "smaps") {
-      if (p->part == 1) {
-        flushSmaps();
-        smaps_pid_ = p->pid;
-        smaps_issues_.emplace("proc/" + std::to_string(p->pid) + "/smaps", d_.issues);
-      } else if (smaps_pid_ != p->pid) {
-        return true;  // a continuation without its start
-      }
+      if (!processes_.smapsStarts(*p)) return true;  // a continuation without its start
       bool cut = false;
-      if (!reader.readAll(buf, bundle::kMaxTextMemberBytes, &cut)) {
-        if (reader.memberCorrupt()) smaps_carry_.clear();  // may be wrong: dropped
-        buf.clear();
-      }
+      bool intact = reader.readAll(buf, bundle::kMaxTextMemberBytes, &cut);
+      if (!intact) buf.clear();
       if (cut) noteCut(reader.current(), bundle::keptTextCap(name));
-      smaps_carry_ += buf;
-      sumSmaps(/*all=*/false);
+      processes_.smapsPart(buf, /*drop_carry=*/!intact && reader.memberCorrupt());
       limitIssues();
       return true;
     }
@@ -260,38 +187,9 @@ class Loader {
     return false;
   }
 
-  // Sums the complete VMAs of smaps_carry_ (all of it with `all`); keeps the last, maybe
-  // incomplete one for the next part. A VMA starts with its maps line, whose first byte is a
-  // lower-case hex digit of its address; every other line starts with an upper-case key.
-  void sumSmaps(bool all) {
-    size_t end = smaps_carry_.size();
-    if (!all) {
-      end = 0;
-      for (size_t nl = smaps_carry_.rfind('\n'); nl != std::string::npos && nl > 0;
-           nl = smaps_carry_.rfind('\n', nl - 1)) {
-        char c = nl + 1 < smaps_carry_.size() ? smaps_carry_[nl + 1] : '\0';
-        if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')) {
-          end = nl + 1;
-          break;
-        }
-      }
-      // A VMA is a few hundred bytes: a carry this long is garbage, summed (and reported) now.
-      if (smaps_carry_.size() - end > kMaxSmapsCarry) end = smaps_carry_.size();
-    }
-    if (end == 0) return;
-    smaps_totals_ +=
-        parse::parseSmapsTotals(std::string_view(smaps_carry_).substr(0, end), *smaps_issues_)
-            .counters;
-    smaps_carry_.erase(0, end);
-  }
-  static constexpr size_t kMaxSmapsCarry = 1 << 20;
-
   bool wanted(std::string_view name) const {
-    if (isKeptSystemText(name)) return true;
-    if (auto p = parseProcMember(name)) {
-      return p->file == "status" || p->file == "smaps_rollup" || p->file == "smaps" ||
-             p->file == "comm" || p->file == "cmdline" || p->file == "cgroup";
-    }
+    if (isKeptSystemText(name) || bundle::derivedTablePart(name)) return true;
+    if (auto p = parseProcMember(name)) return ProcessMembers::wanted(*p);
     return cgroupFile(name).has_value();
   }
 
@@ -319,10 +217,10 @@ class Loader {
 
   void member(const std::string& name, const std::string& text) {
     if (auto p = parseProcMember(name)) {
-      processMember(*p, text);
+      processes_.member(*p, text);
       return;
     }
-    flushSmaps();
+    processes_.flushSmaps();
     if (auto c = cgroupFile(name)) {
       cgroupMember(*c, text);
       return;
@@ -337,85 +235,6 @@ class Loader {
     if (name == "proc/zoneinfo") d_.zoneinfo = parse::parseZoneinfo(t, sink);
     if (name == "proc/slabinfo") d_.slabinfo = parse::parseSlabinfo(t, sink);
     d_.texts[name] = std::move(kept);
-  }
-
-  // --- processes ---------------------------------------------------------------------------
-
-  ProcessData& process(int pid) {
-    auto [it, inserted] = process_index_.try_emplace(pid, d_.processes.size());
-    if (inserted) {
-      d_.processes.emplace_back();
-      d_.processes.back().pid = pid;
-    }
-    return d_.processes[it->second];
-  }
-
-  void processMember(const ProcMember& m, const std::string& text) {
-    flushSmaps();
-    ProcessData& p = process(m.pid);
-    std::string member = "proc/" + std::to_string(m.pid) + "/" + std::string(m.file);
-    parse::IssueSink sink(member, d_.issues);
-    if (m.file == "status") {
-      parse::ProcStatus s = parse::parseStatus(text, sink);
-      p.has_status = true;
-      if (auto name = s.text("Name"); name && p.comm.empty()) p.comm = std::string(*name);
-      p.kernel_thread = !s.bytes("VmRSS").has_value();
-      p.vm_rss = s.bytes("VmRSS").value_or(ByteCount());
-      p.rss_anon = s.bytes("RssAnon").value_or(ByteCount());
-      p.rss_file = s.bytes("RssFile").value_or(ByteCount());
-      p.rss_shmem = s.bytes("RssShmem").value_or(ByteCount());
-      p.vm_swap = s.bytes("VmSwap").value_or(ByteCount());
-      p.hugetlb = s.bytes("HugetlbPages").value_or(ByteCount());
-      p.threads = s.number("Threads").value_or(0);
-    } else if (m.file == "smaps_rollup") {
-      applySmaps(p, parse::parseSmapsTotals(text, sink).counters);
-      p.has_rollup = true;
-    } else if (m.file == "comm") {
-      p.comm = std::string(trim(text));
-    } else if (m.file == "cmdline") {
-      std::string c = text;
-      while (!c.empty() && c.back() == '\0')
-        c.pop_back();
-      std::replace(c.begin(), c.end(), '\0', ' ');
-      p.cmdline = std::move(c);
-    } else if (m.file == "cgroup") {
-      auto entries = parse::parseProcCgroup(text, sink);
-      if (auto path = parse::memoryCgroupPath(entries)) p.cgroup_path = std::string(*path);
-    }
-  }
-
-  static void applySmaps(ProcessData& p, const parse::SmapsCounters& c) {
-    using F = parse::SmapsField;
-    p.rss = c[F::kRss];
-    p.pss = c[F::kPss];
-    p.pss_anon = c[F::kPssAnon];
-    p.has_pss_anon = c.has(F::kPssAnon);
-    p.pss_file = c[F::kPssFile];
-    p.pss_shmem = c[F::kPssShmem];
-    p.private_clean = c[F::kPrivateClean];
-    p.private_dirty = c[F::kPrivateDirty];
-    p.swap = c[F::kSwap];
-    p.anon_huge = c[F::kAnonHugePages];
-    p.anonymous = c[F::kAnonymous];
-  }
-
-  // smaps is only summed when the process has no smaps_rollup (kernels before 4.14).
-  void flushSmaps() {
-    if (smaps_pid_ == 0) return;
-    sumSmaps(/*all=*/true);
-    ProcessData& p = process(smaps_pid_);
-    p.has_smaps = true;
-    if (!p.has_rollup) applySmaps(p, smaps_totals_);
-    smaps_pid_ = 0;
-    smaps_carry_.clear();
-    smaps_totals_ = {};
-    smaps_issues_.reset();
-  }
-
-  void finishProcesses() {
-    for (ProcessData& p : d_.processes) {
-      if (p.comm.empty()) p.comm = "?";
-    }
   }
 
   // --- cgroups -------------------------------------------------------------------------------
@@ -447,45 +266,31 @@ class Loader {
       c.stat_unevictable = get("unevictable", "unevictable");
     } else if (f.file == "memory.usage_in_bytes" || f.file == "memory.current") {
       uint64_t v;
-      if (parseInt(trim(text), v)) c.usage = ByteCount(v);
+      if (parseNumber(text, v)) c.usage = ByteCount(v);
     } else if (f.file == "memory.limit_in_bytes" || f.file == "memory.max") {
       uint64_t v;
       // v1 "unlimited" is PAGE_COUNTER_MAX pages in bytes (~2^63); v2 writes "max".
-      if (parseInt(trim(text), v) && v < (uint64_t{1} << 62)) c.limit = ByteCount(v);
+      if (parseNumber(text, v) && v < (uint64_t{1} << 62)) c.limit = ByteCount(v);
     }
   }
 
   void finishCgroups() {
-    const std::string* map = d_.text("cgroups.tsv");
-    if (map) {
-      parse::LineReader lines(*map);
-      parse::Line line;
-      parse::IssueSink sink("cgroups.tsv", d_.issues);
-      while (lines.next(line)) {
-        if (line.number == 1 || line.text.empty()) continue;  // the header
-        std::array<std::string_view, 3> f;
-        uint64_t hier = 0, ino = 0;
-        if (splitTabs(line.text, f) != 3 || !parseInt(f[0], hier) || !parseInt(f[1], ino)) {
-          sink.report(line.number, line.text, "expected 'hierarchy<TAB>ino<TAB>path'");
-          continue;
-        }
-        const Hierarchy* h = nullptr;
-        for (const Hierarchy& x : hierarchies_) {
-          if (x.id == static_cast<int>(hier)) h = &x;
-        }
-        // cgroups.tsv escapes tabs, newlines and backslashes in octal, as mountinfo does.
-        std::string path = parse::unescapeMountField(f[2]);
-        std::string dir = h ? h->prefix + (path == "/" ? "" : path) : "";
-        CgroupData c;
-        if (auto it = cgroup_dirs_.find(dir); h && it != cgroup_dirs_.end()) c = it->second;
-        c.hierarchy = static_cast<int>(hier);
-        c.version = h ? h->version : 1;
-        c.inode = ino;
-        c.path = path;
-        c.member = dir;
-        d_.cgroups.push_back(std::move(c));
+    for (bundle::CgroupRow& row : cgroup_rows_) {
+      const Hierarchy* h = nullptr;
+      for (const Hierarchy& x : hierarchies_) {
+        if (x.id == row.hierarchy) h = &x;
       }
+      std::string dir = h ? h->prefix + (row.path == "/" ? "" : row.path) : "";
+      CgroupData c;
+      if (auto it = cgroup_dirs_.find(dir); h && it != cgroup_dirs_.end()) c = it->second;
+      c.hierarchy = row.hierarchy;
+      c.version = h ? h->version : 1;
+      c.inode = row.inode;
+      c.path = std::move(row.path);
+      c.member = dir;
+      d_.cgroups.push_back(std::move(c));
     }
+    cgroup_rows_.clear();
     for (size_t i = 0; i < d_.cgroups.size(); ++i) {
       const CgroupData& c = d_.cgroups[i];
       // Inode 0: unknown (a copied tree's directory its --cgroup-inodes file did not list); 0 in
@@ -499,98 +304,67 @@ class Loader {
 
   // --- page frames ---------------------------------------------------------------------------
 
+  // The rows of cgroups.tsv and memory-blocks.tsv, part by part (other members come between).
+  void derivedTable(const std::string& name, const bundle::TablePart& table,
+                    const std::string& text) {
+    processes_.flushSmaps();
+    parse::IssueSink sink(name, d_.issues);
+    if (table.table == bundle::DerivedTable::kCgroupMap) {
+      bundle::parseCgroupRows(text, table.part, cgroup_rows_, sink);
+    } else {
+      bundle::parseMemoryBlockRows(text, table.part, block_rows_, sink);
+    }
+  }
+
+  // Built when the first page chunk arrives: memory-blocks.tsv, else zoneinfo, come before.
   void buildLayout() {
     layout_built_ = true;
-    const std::string* blocks = d_.text("memory-blocks.tsv");
     const std::string* block_size = d_.text("sys/devices/system/memory/block_size_bytes");
     uint64_t bytes = 0;
-    if (blocks && block_size && parseInt(trim(*block_size), bytes, 16) && bytes >= d_.page_size) {
-      uint64_t frames_per_block = bytes / d_.page_size;
-      // Each node's extent from its zones, to divide blocks that span nodes (pfn_layout.h).
-      std::vector<frames::PfnRange> spans;
-      if (d_.zoneinfo) {
-        for (const parse::Zone& z : d_.zoneinfo->zones) {
-          if (!z.start_pfn || z.spanned.value() == 0) continue;
-          const int n = static_cast<int>(z.node);
-          auto s = std::find_if(spans.begin(), spans.end(),
-                                [n](const frames::PfnRange& r) { return r.node == n; });
-          if (s == spans.end()) {
-            spans.push_back({*z.start_pfn, *z.start_pfn + z.spanned, n});
-          } else {
-            s->start = std::min(s->start, *z.start_pfn);
-            s->end = std::max(s->end, *z.start_pfn + z.spanned);
-          }
-        }
-      }
-      parse::LineReader lines(*blocks);
-      parse::Line line;
-      while (lines.next(line)) {
-        std::array<std::string_view, 4> f;
-        uint64_t block = 0, node = 0;
-        if (splitTabs(line.text, f) < 3 || !parseInt(f[0], block)) continue;  // header, bad lines
-        if (f[1] != "online") continue;
-        int n = parseInt(f[2], node) ? static_cast<int>(node) : 0;
-        d_.layout.addBlock(Pfn(block * frames_per_block), Pfn((block + 1) * frames_per_block), n,
-                           spans);
-      }
-      d_.layout.finalize();
+    if (!block_rows_.empty() && block_size && parseNumber(*block_size, bytes, 16)) {
+      // The zones divide a block that spans nodes (pfn_layout.h).
+      d_.layout = frames::PfnLayout::fromMemoryBlocks(block_rows_, bytes, PageSize(d_.page_size),
+                                                      d_.zoneinfo ? &*d_.zoneinfo : nullptr);
       if (d_.layout.known()) {
-        d_.layout_source = "memory-blocks.tsv";
+        d_.layout_source = bundle::kMemoryBlocksMember;
         return;
       }
     }
     if (d_.zoneinfo) {
-      for (const parse::Zone& z : d_.zoneinfo->zones) {
-        if (!z.start_pfn || z.spanned.value() == 0) continue;
-        d_.layout.add(*z.start_pfn, *z.start_pfn + z.spanned, static_cast<int>(z.node));
-      }
-      d_.layout.finalize();
+      d_.layout = frames::PfnLayout::fromZoneinfo(*d_.zoneinfo);
       if (d_.layout.known()) d_.layout_source = "proc/zoneinfo";
     }
   }
 
-  void pageChunk(bundle::BundleReader& reader, const bundle::PageChunkName& name) {
-    if (!assembler_) {
-      assembler_.emplace(d_.byte_swap, [this](const PageFrameChunk& chunk) {
-        if (!layout_built_) buildLayout();
-        if (!scanner_) {
-          scanner_.emplace(d_.layout);
-          // MemFree is reconciled with the scan zone by zone (accounting.cc).
-          if (d_.zoneinfo) {
-            std::vector<std::pair<Pfn, Pfn>> spans;
-            // One span per zone, empty for a zone without start_pfn: census zone i is zone i.
-            for (const parse::Zone& z : d_.zoneinfo->zones)
-              spans.emplace_back(z.start_pfn.value_or(Pfn()),
-                                 z.start_pfn ? *z.start_pfn + z.spanned : Pfn());
-            scanner_->setZones(spans);
-          }
-        }
-        d_.has_page_tables = true;
-        scanner_->consume(chunk);
-      });
+  // A chunk of the three tables: the layout and the scanner are made when the first arrives.
+  void scanChunk(const PageFrameChunk& chunk) {
+    if (!layout_built_) buildLayout();
+    if (!scanner_) {
+      scanner_.emplace(d_.layout);
+      // MemFree is reconciled with the scan zone by zone (accounting.cc).
+      if (d_.zoneinfo) {
+        std::vector<std::pair<Pfn, Pfn>> spans;
+        // One span per zone, empty for a zone without start_pfn: census zone i is zone i.
+        for (const parse::Zone& z : d_.zoneinfo->zones)
+          spans.emplace_back(z.start_pfn.value_or(Pfn()),
+                             z.start_pfn ? *z.start_pfn + z.spanned : Pfn());
+        scanner_->setZones(spans);
+      }
     }
-    std::string problem = assembler_->add(reader, name);
-    if (!problem.empty()) d_.damage.push_back(problem);
-  }
-
-  void flushChunk() {
-    if (assembler_) assembler_->flush();
+    d_.has_page_tables = true;
+    scanner_->consume(chunk);
   }
 
   BundleData& d_;
+  ProcessMembers processes_;
   std::vector<Hierarchy> hierarchies_;
+  std::vector<bundle::CgroupRow> cgroup_rows_;
+  std::vector<bundle::MemoryBlockRow> block_rows_;
   std::map<std::string, CgroupData, std::less<>> cgroup_dirs_;
-  std::map<int, size_t> process_index_;
-  // smaps of one process, summed as its parts stream by.
-  int smaps_pid_ = 0;
-  std::string smaps_carry_;  // the text of VMAs not summed yet
-  parse::SmapsCounters smaps_totals_;
-  std::optional<parse::IssueSink> smaps_issues_;
   uint64_t kept_bytes_ = 0;
   bool kept_full_ = false;
   size_t issues_dropped_ = 0;
 
-  std::optional<PageChunkAssembler> assembler_;
   bool layout_built_ = false;
   std::optional<frames::FrameScanner> scanner_;
 };

@@ -14,7 +14,9 @@
 
 #include "analyzer/cli/args.h"
 #include "analyzer/cli/commands.h"
+#include "analyzer/cli/damage_report.h"
 #include "common/bundle/bundle_reader.h"
+#include "common/bundle/derived_tables.h"
 #include "common/error.h"
 #include "common/exit_codes.h"
 #include "common/text/terminal_text.h"
@@ -74,18 +76,6 @@ class FileWriter {
   int err_ = 0;
 };
 
-// "proc/1/smaps.part3" -> {"proc/1/smaps", 3}; {name, 1} for anything else.
-std::pair<std::string, unsigned> splitPart(const std::string& name) {
-  size_t dot = name.rfind(".part");
-  if (dot == std::string::npos || dot + 5 == name.size()) return {name, 1};
-  unsigned part = 0;
-  for (size_t i = dot + 5; i < name.size(); ++i) {
-    if (name[i] < '0' || name[i] > '9') return {name, 1};
-    part = part * 10 + static_cast<unsigned>(name[i] - '0');
-  }
-  return part >= 2 ? std::pair{name.substr(0, dot), part} : std::pair{name, 1u};
-}
-
 }  // namespace
 
 int runExtract(const Args& args) {
@@ -129,9 +119,12 @@ int runExtract(const Args& args) {
       offset = m.page_chunk->start.value() * 8;
       append = true;
     } else {
-      auto [source, part] = splitPart(m.name);
-      if (part >= 2 && source == previous) {
-        target = dir / source;
+      const bundle::TextPart part = bundle::parseTextPartMemberName(m.name);
+      // The derived tables' parts have other members between them (derived_tables.h).
+      const bool table_part = part.part >= 2 && bundle::derivedTablePart(m.name).has_value() &&
+                              std::filesystem::exists(dir / std::string(part.source));
+      if (part.part >= 2 && (part.source == previous || table_part)) {
+        target = dir / std::string(part.source);
         append = true;
       } else {
         target = dir / m.name;
@@ -150,15 +143,10 @@ int runExtract(const Args& args) {
     }
   }
   // Member names, paths and messages from the bundle are made safe to print first.
-  if (reader.damage()) {
-    std::fprintf(stderr, "memsift extract: %s\n", printable(*reader.damage()).c_str());
-  }
-  for (const std::string& p : reader.problems())
-    std::fprintf(stderr, "memsift extract: %s\n", printable(p).c_str());
+  const bool damaged = reportDamage("extract", readerDamage(reader));
   for (const std::string& p : left_out)
     std::fprintf(stderr, "memsift extract: %s\n", printable(p).c_str());
-  bool damaged = reader.damage() || !reader.problems().empty() || !left_out.empty();
-  return damaged ? kExitPartial : kExitOk;
+  return damaged || !left_out.empty() ? kExitPartial : kExitOk;
 }
 
 }  // namespace memsift::cli

@@ -98,9 +98,10 @@ int runInfo(const Args& args) {
     if (without_address_space > 0)
       std::printf("  %s\n", report::noAddressSpaceSentence(without_address_space).c_str());
   }
-  if (reader.damage()) std::printf("damage: %s\n", printable(*reader.damage()).c_str());
-  for (const std::string& p : reader.problems())
-    std::printf("problem: %s\n", printable(p).c_str());
+  // Part of the listing (stdout), as "damage:" and "problem:" lines, not a message on stderr.
+  if (reader.damage()) std::printf("damage: %s\n", printable(reader.damage()->text).c_str());
+  for (const bundle::Damage& p : reader.problems())
+    std::printf("problem: %s\n", printable(p.text).c_str());
   bool intact = !reader.damage() && reader.problems().empty();
   return intact && collection_complete ? kExitOk : kExitPartial;
 }

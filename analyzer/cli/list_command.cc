@@ -3,6 +3,7 @@
 
 #include "analyzer/cli/args.h"
 #include "analyzer/cli/commands.h"
+#include "analyzer/cli/damage_report.h"
 #include "common/bundle/bundle_reader.h"
 #include "common/exit_codes.h"
 #include "common/text/terminal_text.h"
@@ -25,12 +26,7 @@ int runList(const Args& args) {
     std::printf("%12llu  %s\n", static_cast<unsigned long long>(reader.current().size),
                 printable(reader.current().name).c_str());
   }
-  bool damaged = reader.damage().has_value() || !reader.problems().empty();
-  if (reader.damage())
-    std::fprintf(stderr, "memsift list: %s\n", printable(*reader.damage()).c_str());
-  for (const std::string& p : reader.problems())
-    std::fprintf(stderr, "memsift list: %s\n", printable(p).c_str());
-  return damaged ? kExitPartial : kExitOk;
+  return reportDamage("list", readerDamage(reader)) ? kExitPartial : kExitOk;
 }
 
 }  // namespace memsift::cli

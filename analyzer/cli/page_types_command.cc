@@ -1,7 +1,6 @@
 // memsift page-types: the kernel's tools/mm/page-types, offline, on a bundle's three tables.
 #include <unistd.h>
 
-#include <charconv>
 #include <cstdio>
 #include <map>
 #include <optional>
@@ -9,74 +8,39 @@
 #include <vector>
 
 #include "analyzer/analysis/bundle_data.h"
-#include "analyzer/analysis/page_chunk_assembler.h"
 #include "analyzer/cli/commands.h"
+#include "analyzer/cli/damage_report.h"
 #include "analyzer/page_types/page_types.h"
 #include "common/bundle/bundle_reader.h"
+#include "common/bundle/derived_tables.h"
+#include "common/bundle/manifest.h"
+#include "common/bundle/page_frame_stream.h"
 #include "common/exit_codes.h"
-#include "common/json/json_field.h"
 #include "common/kpf.h"
-#include "common/parse/mountinfo.h"
 #include "common/text/terminal_text.h"
 
 namespace memsift::cli {
 
 namespace {
 
-// One memory cgroup of the bundle's map (cgroups.tsv): its hierarchy, inode and path inside the
-// hierarchy, unescaped ("/machine.slice/machine-qemu\x2d1\x2dvm.scope" is stored with its
-// backslashes in octal, as mountinfo escapes paths).
-struct CgroupEntry {
-  int hierarchy = 0;
-  uint64_t inode = 0;
-  std::string path;
-};
-
+// The bundle's memory cgroups (cgroups.tsv, paths unescaped: the seed's
+// "/machine.slice/machine-qemu\x2d1\x2dvm.scope" is stored with its backslashes in octal) and
+// where each hierarchy was mounted.
 struct CgroupMap {
-  std::vector<CgroupEntry> cgroups;
+  std::vector<bundle::CgroupRow> cgroups;
+  std::vector<parse::ParseIssue> issues;   // malformed rows: the lookup goes on without them
   int page_hierarchy = -1;                 // whose inodes kpagecgroup holds; -1 unknown
   std::map<int, std::string> mount_point;  // per hierarchy, as on the captured host
 };
 
-void readCgroupRows(std::string_view text, bool first_part, CgroupMap& map) {
-  size_t pos = 0;
-  bool header = first_part;
-  while (pos < text.size()) {
-    size_t end = text.find('\n', pos);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view line = text.substr(pos, end - pos);
-    pos = end + 1;
-    if (header) {
-      header = false;
-      continue;
-    }
-    size_t t1 = line.find('\t'), t2 = line.find('\t', t1 + 1);
-    if (t1 == std::string_view::npos || t2 == std::string_view::npos) continue;
-    CgroupEntry e;
-    if (std::from_chars(line.data(), line.data() + t1, e.hierarchy).ec != std::errc() ||
-        std::from_chars(line.data() + t1 + 1, line.data() + t2, e.inode).ec != std::errc()) {
-      continue;
-    }
-    e.path = parse::unescapeMountField(line.substr(t2 + 1));
-    map.cgroups.push_back(std::move(e));
-  }
-}
-
-void readHierarchies(const nlohmann::json& manifest, CgroupMap& map) {
-  const nlohmann::json& mc = jsonField(manifest, "memory_cgroups");
-  if (!mc.is_object()) return;
-  if (jsonField(mc, "kpagecgroup_hierarchy").is_number_integer())
-    map.page_hierarchy = jsonField(mc, "kpagecgroup_hierarchy").get<int>();
-  if (!jsonField(mc, "hierarchies").is_array()) return;
-  for (const nlohmann::json& h : jsonField(mc, "hierarchies")) {
-    if (!h.is_object() || !jsonField(h, "id").is_number_integer() ||
-        !jsonField(h, "mount_point").is_string()) {
-      continue;
-    }
-    std::string mp = jsonField(h, "mount_point").get<std::string>();
+void readHierarchies(const bundle::Manifest& manifest, CgroupMap& map) {
+  map.page_hierarchy = manifest.kpagecgroup_hierarchy.value_or(-1);
+  for (const bundle::CgroupHierarchy& h : manifest.hierarchies) {
+    if (!h.id) continue;  // cgroups.tsv cannot refer to it
+    std::string mp = h.mount_point;
     while (mp.size() > 1 && mp.back() == '/')
       mp.pop_back();
-    map.mount_point[jsonField(h, "id").get<int>()] = mp;
+    map.mount_point[*h.id] = mp;
   }
 }
 
@@ -87,7 +51,7 @@ std::optional<uint64_t> resolveCgroup(const CgroupMap& map, std::string_view arg
   std::string path(arg);
   while (path.size() > 1 && path.back() == '/')
     path.pop_back();
-  for (const CgroupEntry& e : map.cgroups) {
+  for (const bundle::CgroupRow& e : map.cgroups) {
     if (map.page_hierarchy >= 0 && e.hierarchy != map.page_hierarchy) continue;
     if (e.path == path) return e.inode;
     auto mp = map.mount_point.find(e.hierarchy);
@@ -136,34 +100,34 @@ int runPageTypes(const Args& args) {
   }
   // The page size and the cgroup paths come from the bundle's manifest and cgroups.tsv; the
   // tables are streamed once per pass.
-  uint64_t page_size = 4096;
+  PageSize page_size(4096);
   CgroupMap cgroup_map;
   {
     bundle::InputFile input(options.bundle);
     bundle::BundleReader reader(input);
-    const nlohmann::json& host = jsonField(reader.manifest(), "host");
-    if (host.is_object() && jsonField(host, "page_size").is_number_unsigned()) {
-      page_size = jsonField(host, "page_size").get<uint64_t>();
-    }
+    const bundle::Manifest manifest = bundle::readManifest(reader.manifest());
+    page_size = manifest.page_size;
     if (options.cgroupPath) {
-      readHierarchies(reader.manifest(), cgroup_map);
+      readHierarchies(manifest, cgroup_map);
       // Only the cgroup map is needed: stop at the first page chunk (cgroups come before).
       std::string text;
       while (reader.next() && !reader.current().page_chunk) {
         const std::string& name = reader.current().name;
-        const bool first = name == "cgroups.tsv";
-        if (!first && !name.starts_with("cgroups.tsv.part")) continue;
-        if (reader.readAll(text)) readCgroupRows(text, first, cgroup_map);
+        auto table = bundle::derivedTablePart(name);
+        if (!table || table->table != bundle::DerivedTable::kCgroupMap) continue;
+        parse::IssueSink sink(name, cgroup_map.issues);
+        if (reader.readAll(text))
+          bundle::parseCgroupRows(text, table->part, cgroup_map.cgroups, sink);
       }
     }
   }
   // Damage is reported once, from the pass that read furthest (a pass may stop early).
-  std::vector<std::string> damage;
+  std::vector<bundle::Damage> damage;
   // Only the tables these options read are decompressed (the summary needs kpageflags alone).
-  const analysis::PageTableNeeds needs{page_types::needsCounts(options),
-                                       page_types::needsCgroups(options)};
+  const bundle::PageTableNeeds needs{page_types::needsCounts(options),
+                                     page_types::needsCgroups(options)};
   auto produce = [&](Pfn from, const page_types::ChunkVisitor& visit) {
-    std::vector<std::string> d = analysis::forEachPageChunk(options.bundle, from, visit, needs);
+    std::vector<bundle::Damage> d = bundle::forEachPageChunk(options.bundle, from, visit, needs);
     if (!d.empty()) damage = std::move(d);
   };
   auto resolve = [&](std::string_view path) { return resolveCgroup(cgroup_map, path); };
@@ -183,7 +147,7 @@ int runPageTypes(const Args& args) {
     tails->inode =
         options.cgroupInode != 0 ? options.cgroupInode : resolve(*options.cgroupPath).value_or(0);
   }
-  int code = page_types::runPageTypes(options, produce_counting, PageSize(page_size), resolve, out);
+  int code = page_types::runPageTypes(options, produce_counting, page_size, resolve, out);
   if (tails && tails->uncharged_tails > 0) {
     std::fprintf(stderr,
                  "memsift page-types: note: on this kernel only a THP's head page carries its "
@@ -195,8 +159,7 @@ int runPageTypes(const Args& args) {
   }
   if (damage.empty()) return code;
   // The output above counts what was intact; say what was not, as `memsift report` does.
-  for (const std::string& d : damage)
-    std::fprintf(stderr, "memsift page-types: %s\n", printable(d).c_str());
+  reportDamage("page-types", damage);
   std::fprintf(stderr,
                "memsift page-types: the bundle is damaged: the counts above leave out what was "
                "lost\n");

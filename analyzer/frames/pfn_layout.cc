@@ -6,6 +6,49 @@
 
 namespace memsift::frames {
 
+PfnLayout PfnLayout::fromMemoryBlocks(const std::vector<bundle::MemoryBlockRow>& blocks,
+                                      uint64_t block_bytes, PageSize page_size,
+                                      const parse::Zoneinfo* zoneinfo) {
+  PfnLayout layout;
+  if (block_bytes < page_size.bytes()) return layout;
+  const uint64_t frames_per_block = block_bytes / page_size.bytes();
+  const std::vector<PfnRange> spans = zoneinfo ? nodeSpans(*zoneinfo) : std::vector<PfnRange>{};
+  for (const bundle::MemoryBlockRow& b : blocks) {
+    if (b.state != "online") continue;
+    layout.addBlock(Pfn(b.block * frames_per_block), Pfn((b.block + 1) * frames_per_block),
+                    b.node.value_or(0), spans);
+  }
+  layout.finalize();
+  return layout;
+}
+
+std::vector<PfnRange> PfnLayout::nodeSpans(const parse::Zoneinfo& zoneinfo) {
+  std::vector<PfnRange> spans;
+  for (const parse::Zone& z : zoneinfo.zones) {
+    if (!z.start_pfn || z.spanned.value() == 0) continue;
+    const int n = static_cast<int>(z.node);
+    auto s =
+        std::find_if(spans.begin(), spans.end(), [n](const PfnRange& r) { return r.node == n; });
+    if (s == spans.end()) {
+      spans.push_back({*z.start_pfn, *z.start_pfn + z.spanned, n});
+    } else {
+      s->start = std::min(s->start, *z.start_pfn);
+      s->end = std::max(s->end, *z.start_pfn + z.spanned);
+    }
+  }
+  return spans;
+}
+
+PfnLayout PfnLayout::fromZoneinfo(const parse::Zoneinfo& zoneinfo) {
+  PfnLayout layout;
+  for (const parse::Zone& z : zoneinfo.zones) {
+    if (!z.start_pfn || z.spanned.value() == 0) continue;
+    layout.add(*z.start_pfn, *z.start_pfn + z.spanned, static_cast<int>(z.node));
+  }
+  layout.finalize();
+  return layout;
+}
+
 void PfnLayout::add(Pfn start, Pfn end, int node) {
   if (end <= start) return;
   ranges_.push_back({start, end, node});

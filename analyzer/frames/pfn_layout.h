@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "common/bundle/derived_tables.h"
+#include "common/parse/zoneinfo.h"
 #include "common/units.h"
 
 namespace memsift::frames {
@@ -19,6 +21,17 @@ struct PfnRange {
 
 class PfnLayout {
  public:
+  // From memory-blocks.tsv: each online block of `block_bytes` is a range on its node (node 0
+  // when the block links to none), divided between nodes where `zoneinfo` (if given) shows the
+  // block spans several (addBlock). Empty (not known()) when `block_bytes` is not at least a page.
+  static PfnLayout fromMemoryBlocks(const std::vector<bundle::MemoryBlockRow>& blocks,
+                                    uint64_t block_bytes, PageSize page_size,
+                                    const parse::Zoneinfo* zoneinfo = nullptr);
+  // Each node's PFN extent: from the first start_pfn to the last zone end of its zones.
+  static std::vector<PfnRange> nodeSpans(const parse::Zoneinfo& zoneinfo);
+  // From /proc/zoneinfo: each zone with a start_pfn spans [start_pfn, start_pfn + spanned).
+  static PfnLayout fromZoneinfo(const parse::Zoneinfo& zoneinfo);
+
   // Ranges may come in any order and may touch; they must not overlap.
   void add(Pfn start, Pfn end, int node);
   // A memory block of `node` (its sysfs nodeM link), split where `node_spans` (each node's PFN

@@ -1,13 +1,10 @@
 // The offline page-types engine: walks page-frame chunks and prints as tools/mm/page-types.c does.
 #include "analyzer/page_types/page_types.h"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <bitset>
-#include <cerrno>
-#include <cstring>
 
+#include "analyzer/page_types/page_types_output.h"
 #include "common/error.h"
 #include "common/kpf.h"
 
@@ -17,88 +14,6 @@ namespace {
 // page-types' summary table: HASH_SHIFT 13.
 constexpr size_t kSlots = size_t{1} << 13;
 constexpr uint64_t kSlotMask = kSlots - 1;
-
-// Room for the longest row: "@" + 20 digits, 20 digits, 16 hex, 16 hex, 43 letters, tabs.
-constexpr size_t kMaxRow = 160;
-constexpr size_t kBufferSize = size_t{1} << 20;
-constexpr size_t kSymbolicWidth = kpf::kPageTypesColumns;
-
-std::string hex16(uint64_t v) {
-  char b[19];
-  b[0] = '0';
-  b[1] = 'x';
-  for (int i = 17; i >= 2; --i) {
-    b[i] = "0123456789abcdef"[v & 15];
-    v >>= 4;
-  }
-  return std::string(b, 18);
-}
-
-// Text formatting into a raw buffer, as printf's %lx, %016llx, %lu and %Nlu would.
-char* putHex(char* p, uint64_t v) {
-  int digits = 1;
-  while (digits < 16 && (v >> (4 * digits)) != 0)
-    ++digits;
-  for (int i = digits - 1; i >= 0; --i) {
-    *p++ = "0123456789abcdef"[(v >> (4 * i)) & 15];
-  }
-  return p;
-}
-
-char* putHex16(char* p, uint64_t v) {
-  for (int i = 15; i >= 0; --i)
-    *p++ = "0123456789abcdef"[(v >> (4 * i)) & 15];
-  return p;
-}
-
-char* putDec(char* p, uint64_t v, int width = 0) {
-  char tmp[20];
-  int n = 0;
-  do {
-    tmp[n++] = static_cast<char>('0' + v % 10);
-    v /= 10;
-  } while (v != 0);
-  for (int pad = width - n; pad > 0; --pad)
-    *p++ = ' ';
-  while (n > 0)
-    *p++ = tmp[--n];
-  return p;
-}
-
-char* put(char* p, std::string_view s) {
-  std::memcpy(p, s.data(), s.size());
-  return p + s.size();
-}
-
-// One buffer, allocated once, handed to the sink in large blocks.
-class Buffer {
- public:
-  explicit Buffer(OutputSink& sink) : data_(new char[kBufferSize]), sink_(sink) {}
-  // A pointer with room for n bytes; finish with commit().
-  char* reserve(size_t n) {
-    if (size_ + n > kBufferSize) flush();
-    return data_.get() + size_;
-  }
-  void commit(char* end) { size_ = static_cast<size_t>(end - data_.get()); }
-  void append(std::string_view s) {
-    if (s.size() > kBufferSize) {
-      flush();
-      sink_.write(s);
-      return;
-    }
-    commit(put(reserve(s.size()), s));
-  }
-  void flush() {
-    if (size_ == 0) return;
-    sink_.write(std::string_view(data_.get(), size_));
-    size_ = 0;
-  }
-
- private:
-  std::unique_ptr<char[]> data_;
-  size_t size_ = 0;
-  OutputSink& sink_;
-};
 
 template <bool kRaw>
 inline uint64_t transform(uint64_t flags) {
@@ -115,17 +30,6 @@ struct Range {
 };
 
 }  // namespace
-
-void FdSink::write(std::string_view data) {
-  while (!data.empty()) {
-    const ssize_t n = ::write(fd_, data.data(), data.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      throwOutput(errnoMessage("page-types: writing the output", errno));
-    }
-    data.remove_prefix(static_cast<size_t>(n));
-  }
-}
 
 struct Engine::Impl {
   Impl(const Options& o, PageSize ps, OutputSink& sink) : opt(o), pageSize(ps), out(sink) {}

@@ -17,11 +17,9 @@
 // 64 Ki-page read batch (PFN % 65536 >= 0xfd91 on the 6.18 reference host). That depends on the
 // stack garbage of one build; memsift uses 0, i.e. what page-types means.
 //
-// How the CLI calls it (analyzer/main.cc, once the bundle reader exists):
-//   Options opts = parseOptions(args);           // args after "page-types"; kUsage on error
-//   if (opts.describe || opts.help) return runPageTypes(opts, {}, PageSize(4096), {}, out);
-//   Bundle b = open(opts.bundle);
-//   return runPageTypes(opts, producerOver(b), b.pageSize(), resolverOver(b), out);
+// analyzer/cli/page_types_command.cc runs it on a bundle: it parses the options, resolves -c PATH
+// against the bundle's cgroups.tsv, and produces the chunks with bundle::forEachPageChunk (one
+// pass over the bundle per Engine pass, skipping the tables the options do not need).
 // Errors: kUsage (bad spec, unknown -c path), kInput (the bundle lacks kpagecgroup/kpagecount that
 // -C, -c or -M need; flags page-types cannot name; more than 8191 distinct flags), kOutput.
 #pragma once

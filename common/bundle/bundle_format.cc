@@ -48,6 +48,18 @@ std::string textPartMemberName(std::string_view source, unsigned part) {
   return name;
 }
 
+TextPart parseTextPartMemberName(std::string_view name) {
+  constexpr std::string_view kPart = ".part";
+  const size_t dot = name.rfind(kPart);
+  if (dot == std::string_view::npos) return {name, 1};
+  const std::string_view digits = name.substr(dot + kPart.size());
+  unsigned part = 0;
+  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), part);
+  if (ec != std::errc() || end != digits.data() + digits.size() || digits.empty() || part < 2)
+    return {name, 1};
+  return {name.substr(0, dot), part};
+}
+
 namespace {
 constexpr std::string_view kStatusNames[] = {"ok",    "absent",    "denied", "vanished",
                                              "error", "truncated", "timeout"};

@@ -70,6 +70,14 @@ std::optional<PageChunkName> parsePageChunkMemberName(std::string_view name);
 // "proc/1/smaps" part 2 -> "proc/1/smaps.part2"; part 1 is the name itself.
 std::string textPartMemberName(std::string_view source, unsigned part);
 
+// The inverse: "proc/1/smaps.part3" -> {"proc/1/smaps", 3}; {name, 1} for any other name
+// (".part1", ".part", ".partx" are not parts: the writer never makes them).
+struct TextPart {
+  std::string_view source;
+  unsigned part = 1;
+};
+TextPart parseTextPartMemberName(std::string_view name);
+
 // Why a source is missing from a bundle, or only partly there. Recorded in index.json.
 enum class SourceStatus {
   kOk,         // read whole

@@ -20,6 +20,7 @@
 
 #include "common/bundle/bundle_format.h"
 #include "common/bundle/byte_stream.h"
+#include "common/bundle/damage.h"
 
 namespace memsift::bundle {
 
@@ -83,10 +84,10 @@ class BundleReader {
   bool complete() const;
   // The first damage, if any: truncation or corruption (later damage, after a resync, is in
   // problems()).
-  const std::optional<std::string>& damage() const;
+  const std::optional<Damage>& damage() const;
   // Problems that do not stop reading (a member whose checksum disagrees with the index, a member
   // the index lists that never came). Final once next() has returned false.
-  const std::vector<std::string>& problems() const;
+  const std::vector<Damage>& problems() const;
   // How many times reading resumed at a later zstd frame after corrupt data.
   uint64_t resumes() const;
   // index.json, once read (null before the end or if it never came), without its "members" list:

@@ -48,13 +48,12 @@ void MemberCensus::sortIfNeeded() {
   sorted_ = records_.size();
 }
 
-void MemberCensus::listedLine(std::vector<std::string>& problems, uint64_t& count,
-                              std::string line) {
-  if (count++ < kListedPerKind) problems.push_back(std::move(line));
+void MemberCensus::listedLine(std::vector<Damage>& problems, uint64_t& count, Damage d) {
+  if (count++ < kListedPerKind) problems.push_back(std::move(d));
 }
 
 void MemberCensus::checkEntry(const std::string& name, uint64_t size, const std::string& xxh64_hex,
-                              bool check_hash, std::vector<std::string>& problems) {
+                              bool check_hash, std::vector<Damage>& problems) {
   sortIfNeeded();
   uint64_t key = xxh64(name);
   auto [first, last] =
@@ -80,30 +79,35 @@ void MemberCensus::checkEntry(const std::string& name, uint64_t size, const std:
   std::string got = xxh64Hex(match->digest);
   if (size != match->size) {
     listedLine(problems, mismatches_,
-               "member " + name + " has " + std::to_string(match->size) +
-                   " bytes, index.json says " + std::to_string(size));
+               {name, 0, DamageKind::kMismatch,
+                "member " + name + " has " + std::to_string(match->size) +
+                    " bytes, index.json says " + std::to_string(size)});
   } else if (check_hash && xxh64_hex != got) {
     listedLine(problems, mismatches_,
-               "checksum mismatch in member " + name + ": index.json says xxh64 " + xxh64_hex +
-                   ", content hashes to " + got);
+               {name, 0, DamageKind::kMismatch,
+                "checksum mismatch in member " + name + ": index.json says xxh64 " + xxh64_hex +
+                    ", content hashes to " + got});
   }
 }
 
-void MemberCensus::finish(std::vector<std::string>& problems) const {
+void MemberCensus::finish(std::vector<Damage>& problems) const {
   if (mismatches_ > kListedPerKind) {
-    problems.push_back(std::to_string(mismatches_ - kListedPerKind) +
-                       " more members differ in size or checksum from index.json");
+    problems.push_back({"", 0, DamageKind::kMismatch,
+                        std::to_string(mismatches_ - kListedPerKind) +
+                            " more members differ in size or checksum from index.json"});
   }
   // After a resync whole frames of members are lost: one line for them, not one each.
   if (missing_count_ > kNamedMissing) {
     std::string names;
     for (size_t i = 0; i < missing_names_.size(); ++i)
       names.append(i ? ", " : "").append(missing_names_[i]);
-    problems.push_back(std::to_string(missing_count_) +
-                       " members listed in index.json are missing: " + names + ", ...");
+    problems.push_back({"", 0, DamageKind::kMissing,
+                        std::to_string(missing_count_) +
+                            " members listed in index.json are missing: " + names + ", ..."});
   } else {
     for (const std::string& name : missing_names_)
-      problems.push_back("member " + name + " is listed in index.json but missing");
+      problems.push_back({name, 0, DamageKind::kMissing,
+                          "member " + name + " is listed in index.json but missing"});
   }
   // The first ones in the order the members came (records are sorted by hash).
   std::vector<const Record*> unlisted;
@@ -119,16 +123,19 @@ void MemberCensus::finish(std::vector<std::string>& problems) const {
     std::string_view name = nameOf(*r);
     std::string what = r->name_length == kNameNotKept ? std::string("a member (name not kept)")
                                                       : "member " + std::string(name);
-    problems.push_back(what + (r->skipped ? " (skipped unread)" : "") +
-                       " is not listed in index.json");
+    problems.push_back(
+        {std::string(name), 0, DamageKind::kUnlisted,
+         what + (r->skipped ? " (skipped unread)" : "") + " is not listed in index.json"});
   }
   if (unlisted_count > unlisted.size()) {
-    problems.push_back(std::to_string(unlisted_count - unlisted.size()) +
-                       " more members are not listed in index.json");
+    problems.push_back({"", 0, DamageKind::kUnlisted,
+                        std::to_string(unlisted_count - unlisted.size()) +
+                            " more members are not listed in index.json"});
   }
   if (untracked_ > 0) {
-    problems.push_back(std::to_string(untracked_) + " members past the first " +
-                       std::to_string(kMaxTracked) + " were not checked against index.json");
+    problems.push_back({"", 0, DamageKind::kUnlisted,
+                        std::to_string(untracked_) + " members past the first " +
+                            std::to_string(kMaxTracked) + " were not checked against index.json"});
   }
 }
 

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "common/bundle/damage.h"
+
 namespace memsift::bundle {
 
 class MemberCensus {
@@ -33,9 +35,9 @@ class MemberCensus {
   // One entry of index.json's member list; problems go to `problems` (size and checksum
   // mismatches; the checksum only when `check_hash`).
   void checkEntry(const std::string& name, uint64_t size, const std::string& xxh64_hex,
-                  bool check_hash, std::vector<std::string>& problems);
+                  bool check_hash, std::vector<Damage>& problems);
   // After the whole list: what it named that never came, what came that it did not name.
-  void finish(std::vector<std::string>& problems) const;
+  void finish(std::vector<Damage>& problems) const;
 
  private:
   struct Record {
@@ -53,7 +55,7 @@ class MemberCensus {
   void add(std::string_view name, uint64_t size, uint64_t digest, bool skipped);
   std::string_view nameOf(const Record& r) const;
   void sortIfNeeded();
-  void listedLine(std::vector<std::string>& problems, uint64_t& count, std::string line);
+  void listedLine(std::vector<Damage>& problems, uint64_t& count, Damage d);
 
   std::vector<Record> records_;
   std::string names_;

@@ -14,6 +14,12 @@ std::string_view trimBlanks(std::string_view s) {
   return s;
 }
 
+std::string_view oneLineValue(std::string_view text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r'))
+    text.remove_suffix(1);
+  return trimBlanks(text);
+}
+
 std::string_view nextField(std::string_view& rest) {
   size_t i = 0;
   while (i < rest.size() && isBlank(rest[i]))

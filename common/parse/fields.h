@@ -15,6 +15,9 @@ inline bool isBlank(char c) {
 }
 
 std::string_view trimBlanks(std::string_view s);
+// The value of a file that holds one ("42\n", "bash\n"): without its line end (and a CR a
+// conversion added) and the blanks around it.
+std::string_view oneLineValue(std::string_view text);
 
 // Returns the next blank-separated field of `rest` and removes it (and the blanks before it)
 // from `rest`. Empty when no field is left.

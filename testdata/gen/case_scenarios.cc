@@ -18,10 +18,10 @@ namespace {
 using kpf::bit;
 using namespace letters;
 
-constexpr std::array<const char*, 11> kScenarios = {
+constexpr std::array<const char*, 12> kScenarios = {
     "healthy-x86",    "pinned-anon-v2",    "slab-leak",         "zombie-memcg",
     "hugetlb-unused", "tmpfs-unmapped",    "stacks-pagetables", "no-root",
-    "ppc64le-mthp",   "s390x-pinned-anon", "arm64-16k-thp"};
+    "ppc64le-mthp",   "s390x-pinned-anon", "arm64-16k-thp",     "many-cgroups"};
 
 // A finding for a category's frames, as the analyzer reports it.
 void categoryFinding(HostCase& c, const std::string& id, Cat cat, const std::string& summary) {
@@ -272,6 +272,10 @@ void caseScenario(const std::string& name, const Options& o) {
   }
   if (name == "arm64-16k-thp") {
     caseArm64k16Thp(o);
+    return;
+  }
+  if (name == "many-cgroups") {
+    caseManyCgroups(o);
     return;
   }
   HostCase c(o, x86Platform(), name, 8, 1, 2);

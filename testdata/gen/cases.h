@@ -31,5 +31,8 @@ void casePpc64leMthp(const Options& o);
 // (case_foreign.cc).
 void caseS390xPinnedAnon(const Options& o);
 void caseArm64k16Thp(const Options& o);
+// 5,000 memory cgroups and 16,000 memory blocks: derived tables in several parts
+// (case_many_cgroups.cc).
+void caseManyCgroups(const Options& o);
 
 }  // namespace memsift::testgen

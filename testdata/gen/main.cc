@@ -32,6 +32,7 @@ constexpr const char* kUsage =
     "  ppc64le-mthp       ppc64le, 64 KiB pages, 6.x, anonymous mTHP folios of several orders\n"
     "  s390x-pinned-anon  s390x, big-endian tables, 1 MiB THPs, unmapped pinned 4 KiB anon pages\n"
     "  arm64-16k-thp      arm64, 16 KiB pages, 64 leaked 32 MiB THPs in a VM's cgroup\n"
+    "  many-cgroups       5,000 memory cgroups, 16,000 memory blocks: tables in several parts\n"
     "\n"
     "Options:\n"
     "  --expect FILE      where to write the expectations (default DIR/../expected.json)\n"

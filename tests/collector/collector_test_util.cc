@@ -116,9 +116,9 @@ std::string verifyWithReader(const fs::path& bundle) {
   while (reader.next()) {
   }
   std::string out;
-  if (reader.damage()) out += *reader.damage() + "\n";
-  for (const std::string& p : reader.problems())
-    out += p + "\n";
+  if (reader.damage()) out += reader.damage()->text + "\n";
+  for (const bundle::Damage& p : reader.problems())
+    out += p.text + "\n";
   if (!reader.complete()) out += "bundle did not end cleanly with its index\n";
   return out;
 }

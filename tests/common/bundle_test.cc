@@ -71,6 +71,7 @@ Sample makeSample(BundleWriterOptions options = {}) {
 struct ReadBack {
   std::vector<std::pair<std::string, std::string>> members;
   std::optional<std::string> damage;
+  std::optional<Damage> damage_record;  // the same, as the reader gives it
   std::vector<std::string> problems;
   bool complete = false;
 };
@@ -85,8 +86,10 @@ ReadBack readBundle(std::string_view bytes) {
     if (!r.readAll(data)) continue;
     out.members.emplace_back(r.current().name, std::move(data));
   }
-  out.damage = r.damage();
-  out.problems = r.problems();
+  out.damage_record = r.damage();
+  if (r.damage()) out.damage = r.damage()->text;
+  for (const Damage& p : r.problems())
+    out.problems.push_back(p.text);
   out.complete = r.complete();
   return out;
 }
@@ -182,8 +185,10 @@ SkipRead readSkipping(std::string_view bytes) {
     if (!r.readAll(data)) continue;
     out.back.members.emplace_back(r.current().name, std::move(data));
   }
-  out.back.damage = r.damage();
-  out.back.problems = r.problems();
+  out.back.damage_record = r.damage();
+  if (r.damage()) out.back.damage = r.damage()->text;
+  for (const Damage& p : r.problems())
+    out.back.problems.push_back(p.text);
   out.back.complete = r.complete();
   out.skipped = r.skippedMembers();
   out.decompressed = r.decompressedBytes();
@@ -312,6 +317,11 @@ TEST_CASE("truncation message names the member and the byte offset") {
   ReadBack back = readBundle(sink.bytes);
   REQUIRE(back.damage);
   CHECK(*back.damage == "bundle truncated in member proc/meminfo at byte 2976");
+  // The same, as a record: which member, how far, what kind.
+  REQUIRE(back.damage_record);
+  CHECK(back.damage_record->member == "proc/meminfo");
+  CHECK(back.damage_record->offset == 2976);
+  CHECK(back.damage_record->kind == DamageKind::kTruncated);
 }
 
 TEST_CASE("a flipped byte is detected, never crashes, and keeps earlier members") {
@@ -445,6 +455,7 @@ TEST_CASE("member names that are absolute or contain .. are refused") {
     ReadBack back = readBundle(compress(tar_bytes));
     REQUIRE(back.damage);
     CHECK_THAT(*back.damage, Catch::Contains("unsafe member name"));
+    CHECK(back.damage_record->kind == DamageKind::kRefused);
     REQUIRE(back.members.size() == 1);
     CHECK(back.members[0].first == "proc/meminfo");
   }

@@ -54,8 +54,9 @@ Read readAll(const std::string& bundle) {
   Read out;
   while (r.next())
     out.names.push_back(r.current().name);
-  out.damage = r.damage();
-  out.problems = r.problems();
+  if (r.damage()) out.damage = r.damage()->text;
+  for (const Damage& p : r.problems())
+    out.problems.push_back(p.text);
   out.complete = r.complete();
   return out;
 }

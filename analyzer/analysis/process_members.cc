@@ -1,0 +1,151 @@
+// Process members into ProcessData (see process_members.h).
+#include "analyzer/analysis/process_members.h"
+
+#include <algorithm>
+
+#include "common/bundle/bundle_format.h"
+#include "common/parse/fields.h"
+#include "common/parse/proc_cgroup.h"
+#include "common/parse/status.h"
+
+namespace memsift::analysis {
+
+std::optional<ProcMember> parseProcMember(std::string_view name) {
+  if (!name.starts_with("proc/")) return std::nullopt;
+  name.remove_prefix(5);
+  size_t slash = name.find('/');
+  uint64_t pid = 0;
+  if (slash == std::string_view::npos ||
+      parse::parseU64(name.substr(0, slash), pid) != parse::NumStatus::kOk || pid > 1u << 30) {
+    return std::nullopt;
+  }
+  const bundle::TextPart file = bundle::parseTextPartMemberName(name.substr(slash + 1));
+  if (file.source.find('/') != std::string_view::npos) return std::nullopt;  // proc/PID/task/...
+  return ProcMember{static_cast<int>(pid), file.source, file.part};
+}
+
+bool ProcessMembers::wanted(const ProcMember& m) {
+  return m.file == "status" || m.file == "smaps_rollup" || m.file == "smaps" || m.file == "comm" ||
+         m.file == "cmdline" || m.file == "cgroup";
+}
+
+bool ProcessMembers::smapsStarts(const ProcMember& m) {
+  if (m.part == 1) {
+    flushSmaps();
+    smaps_pid_ = m.pid;
+    smaps_issues_.emplace("proc/" + std::to_string(m.pid) + "/smaps", issues_);
+    return true;
+  }
+  return smaps_pid_ == m.pid;
+}
+
+void ProcessMembers::smapsPart(const std::string& text, bool drop_carry) {
+  if (drop_carry) smaps_carry_.clear();
+  smaps_carry_ += text;
+  sumSmaps(/*all=*/false);
+}
+
+ProcessData& ProcessMembers::process(int pid) {
+  auto [it, inserted] = process_index_.try_emplace(pid, processes_.size());
+  if (inserted) {
+    processes_.emplace_back();
+    processes_.back().pid = pid;
+  }
+  return processes_[it->second];
+}
+
+void ProcessMembers::member(const ProcMember& m, const std::string& text) {
+  flushSmaps();
+  ProcessData& p = process(m.pid);
+  std::string member = "proc/" + std::to_string(m.pid) + "/" + std::string(m.file);
+  parse::IssueSink sink(member, issues_);
+  if (m.file == "status") {
+    parse::ProcStatus s = parse::parseStatus(text, sink);
+    p.has_status = true;
+    if (auto name = s.text("Name"); name && p.comm.empty()) p.comm = std::string(*name);
+    p.kernel_thread = !s.bytes("VmRSS").has_value();
+    p.vm_rss = s.bytes("VmRSS").value_or(ByteCount());
+    p.rss_anon = s.bytes("RssAnon").value_or(ByteCount());
+    p.rss_file = s.bytes("RssFile").value_or(ByteCount());
+    p.rss_shmem = s.bytes("RssShmem").value_or(ByteCount());
+    p.vm_swap = s.bytes("VmSwap").value_or(ByteCount());
+    p.hugetlb = s.bytes("HugetlbPages").value_or(ByteCount());
+    p.threads = s.number("Threads").value_or(0);
+  } else if (m.file == "smaps_rollup") {
+    applySmaps(p, parse::parseSmapsTotals(text, sink).counters);
+    p.has_rollup = true;
+  } else if (m.file == "comm") {
+    p.comm = std::string(parse::oneLineValue(text));
+  } else if (m.file == "cmdline") {
+    std::string c = text;
+    while (!c.empty() && c.back() == '\0')
+      c.pop_back();
+    std::replace(c.begin(), c.end(), '\0', ' ');
+    p.cmdline = std::move(c);
+  } else if (m.file == "cgroup") {
+    auto entries = parse::parseProcCgroup(text, sink);
+    if (auto path = parse::memoryCgroupPath(entries)) p.cgroup_path = std::string(*path);
+  }
+}
+
+void ProcessMembers::applySmaps(ProcessData& p, const parse::SmapsCounters& c) {
+  using F = parse::SmapsField;
+  p.rss = c[F::kRss];
+  p.pss = c[F::kPss];
+  p.pss_anon = c[F::kPssAnon];
+  p.has_pss_anon = c.has(F::kPssAnon);
+  p.pss_file = c[F::kPssFile];
+  p.pss_shmem = c[F::kPssShmem];
+  p.private_clean = c[F::kPrivateClean];
+  p.private_dirty = c[F::kPrivateDirty];
+  p.swap = c[F::kSwap];
+  p.anon_huge = c[F::kAnonHugePages];
+  p.anonymous = c[F::kAnonymous];
+}
+
+// smaps is only summed when the process has no smaps_rollup (kernels before 4.14).
+void ProcessMembers::flushSmaps() {
+  if (smaps_pid_ == 0) return;
+  sumSmaps(/*all=*/true);
+  ProcessData& p = process(smaps_pid_);
+  p.has_smaps = true;
+  if (!p.has_rollup) applySmaps(p, smaps_totals_);
+  smaps_pid_ = 0;
+  smaps_carry_.clear();
+  smaps_totals_ = {};
+  smaps_issues_.reset();
+}
+
+void ProcessMembers::finish() {
+  for (ProcessData& p : processes_) {
+    // assign(1, '?'), not = "?": g++ 12 at -O3 flags the latter here (a false -Wrestrict).
+    if (p.comm.empty()) p.comm.assign(1, '?');
+  }
+}
+
+// Sums the complete VMAs of smaps_carry_ (all of it with `all`); keeps the last, maybe
+// incomplete one for the next part. A VMA starts with its maps line, whose first byte is a
+// lower-case hex digit of its address; every other line starts with an upper-case key.
+void ProcessMembers::sumSmaps(bool all) {
+  size_t end = smaps_carry_.size();
+  if (!all) {
+    end = 0;
+    for (size_t nl = smaps_carry_.rfind('\n'); nl != std::string::npos && nl > 0;
+         nl = smaps_carry_.rfind('\n', nl - 1)) {
+      char c = nl + 1 < smaps_carry_.size() ? smaps_carry_[nl + 1] : '\0';
+      if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')) {
+        end = nl + 1;
+        break;
+      }
+    }
+    // A VMA is a few hundred bytes: a carry this long is garbage, summed (and reported) now.
+    if (smaps_carry_.size() - end > kMaxSmapsCarry) end = smaps_carry_.size();
+  }
+  if (end == 0) return;
+  smaps_totals_ +=
+      parse::parseSmapsTotals(std::string_view(smaps_carry_).substr(0, end), *smaps_issues_)
+          .counters;
+  smaps_carry_.erase(0, end);
+}
+
+}  // namespace memsift::analysis

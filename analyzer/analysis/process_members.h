@@ -1,0 +1,63 @@
+// What the analysis keeps of each process's members in a bundle (proc/PID/status, smaps_rollup,
+// comm, cmdline, cgroup, and smaps, summed as its parts stream by: a process's smaps may run to
+// hundreds of MiB and is never held whole). Fed by the bundle loader, member by member.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analyzer/analysis/bundle_data.h"
+#include "common/parse/parse_issue.h"
+#include "common/parse/smaps.h"
+
+namespace memsift::analysis {
+
+// "proc/1234/smaps.part2" -> pid 1234, file "smaps", part 2; nullopt for any name that is not a
+// file directly under proc/PID/.
+struct ProcMember {
+  int pid = 0;
+  std::string_view file;
+  unsigned part = 1;
+};
+std::optional<ProcMember> parseProcMember(std::string_view name);
+
+class ProcessMembers {
+ public:
+  ProcessMembers(std::vector<ProcessData>& processes, std::vector<parse::ParseIssue>& issues)
+      : processes_(processes), issues_(issues) {}
+
+  // Whether the analysis reads this file of a process.
+  static bool wanted(const ProcMember& m);
+  // A whole member other than smaps (ends the smaps being summed).
+  void member(const ProcMember& m, const std::string& text);
+
+  // smaps arrives part by part: smapsStarts() for each part's member (false: a continuation
+  // whose start never came, to be skipped), then smapsPart() with its text. `drop_carry`: the
+  // part was cut by corrupt data, so the unsummed text before it may be wrong too.
+  bool smapsStarts(const ProcMember& m);
+  void smapsPart(const std::string& text, bool drop_carry);
+  // Sums what is left of the current smaps into its process. Called before any other member.
+  void flushSmaps();
+  // At the end: a process without a name shows as "?".
+  void finish();
+
+ private:
+  ProcessData& process(int pid);
+  void sumSmaps(bool all);
+  static void applySmaps(ProcessData& p, const parse::SmapsCounters& c);
+  static constexpr size_t kMaxSmapsCarry = 1 << 20;
+
+  std::vector<ProcessData>& processes_;
+  std::vector<parse::ParseIssue>& issues_;
+  std::map<int, size_t> process_index_;
+  // smaps of one process, summed as its parts stream by.
+  int smaps_pid_ = 0;
+  std::string smaps_carry_;  // the text of VMAs not summed yet
+  parse::SmapsCounters smaps_totals_;
+  std::optional<parse::IssueSink> smaps_issues_;
+};
+
+}  // namespace memsift::analysis
