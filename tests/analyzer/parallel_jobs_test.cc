@@ -61,6 +61,24 @@ TEST_CASE("every golden corpus case reports the same at --jobs 1, 2 and 3", "[pa
   }
 }
 
+TEST_CASE("memsift-collect --jobs 2 stores the same page-frame tables as --jobs 1", "[parallel]") {
+  test::TempDir dir;
+  collectCase(dir, "ppc64le-mthp", 65536);
+  const std::string collect = (test::binDir() / "memsift-collect").string() +
+                              " -q --no-nice --page-size 65536 --root " + (dir / "root").string();
+  auto two = test::run(collect + " --jobs 2 -o " + (dir / "two.tar.zst").string());
+  INFO(two.out);
+  REQUIRE(two.exit_code == 0);
+  const std::string memsift = (test::binDir() / "memsift").string();
+  for (const char* args : {" list ", " page-types -l -C -M "}) {
+    CAPTURE(args);
+    auto a = test::run(memsift + args + (dir / "b.tar.zst").string());
+    auto b = test::run(memsift + args + (dir / "two.tar.zst").string());
+    CHECK(a.exit_code == b.exit_code);
+    CHECK(a.out == b.out);
+  }
+}
+
 TEST_CASE("a damaged page-table frame is reported alike at --jobs 1, 2 and 3", "[parallel]") {
   test::TempDir dir;
   const fs::path whole = collectCase(dir, "pinned-anon-v2", 4096);
