@@ -2,7 +2,8 @@
 # bench/collect.sh: what memsift-collect costs on this machine, measured against the kernel's own
 # cost of producing the same data in the same run (dd of the three page-frame tables with
 # bs=1M, plus cat of every /proc/PID/smaps), as medians over several repetitions; its peak RSS
-# (/usr/bin/time -v); the bundle size; the stripped binary size; and a synthetic 256 GiB host
+# (/usr/bin/time -v); the same with --jobs 2 (kpagecount and kpagecgroup read in a second thread);
+# the bundle size; the stripped binary size; and a synthetic 256 GiB host
 # (64 Mi frames: 512 MiB per table, 1.5 GiB in all) replayed with --root, for peak RSS at size.
 #
 # Usage (as root: the page-frame tables are root-only):
@@ -36,15 +37,17 @@ echo
 : >"$tmp/kernel"
 : >"$tmp/collect"
 : >"$tmp/collect-nonice"
+: >"$tmp/collect-jobs2"
 i=0
 while [ "$i" -lt "$reps" ]; do
-  for what in kernel collect collect-nonice; do
+  for what in kernel collect collect-nonice collect-jobs2; do
     if [ $((i % 2)) = 1 ] && [ "$what" = kernel ]; then continue; fi
     t0=$(now)
     case $what in
       kernel) kernel_cost ;;
       collect) "$bin" -q -o "$tmp/live.tar.zst" ;;
       collect-nonice) "$bin" -q --no-nice -o "$tmp/live.tar.zst" ;;
+      collect-jobs2) "$bin" -q --jobs 2 -o "$tmp/live.tar.zst" ;;
     esac
     sub "$(now)" "$t0" >>"$tmp/$what"
   done
@@ -56,15 +59,20 @@ done
 k=$(median "$tmp/kernel")
 c=$(median "$tmp/collect")
 n=$(median "$tmp/collect-nonice")
+j=$(median "$tmp/collect-jobs2")
 echo "wall time, median of $reps (seconds):"
 echo "  kernel's own cost (dd x3 bs=1M + cat smaps): $k   [$(tr '\n' ' ' <"$tmp/kernel")]"
 echo "  memsift-collect (default: nice 10, idle I/O): $c   [$(tr '\n' ' ' <"$tmp/collect")]"
 echo "  memsift-collect --no-nice:                    $n   [$(tr '\n' ' ' <"$tmp/collect-nonice")]"
 echo "  ratio collect/kernel: $(awk -v a="$c" -v b="$k" 'BEGIN { printf "%.2f", a / b }')x" \
      "(--no-nice: $(awk -v a="$n" -v b="$k" 'BEGIN { printf "%.2f", a / b }')x)"
+echo "  memsift-collect --jobs 2:                     $j   [$(tr '\n' ' ' <"$tmp/collect-jobs2")]"
+echo "  ratio collect --jobs 2/kernel: $(awk -v a="$j" -v b="$k" 'BEGIN { printf "%.2f", a / b }')x (goal <= 0.6)"
 
 /usr/bin/time -v "$bin" -q -o "$tmp/live.tar.zst" 2>"$tmp/time-live"
 echo "peak RSS, live collection: $(peak_rss_kib "$tmp/time-live") KiB"
+/usr/bin/time -v "$bin" -q --jobs 2 -o "$tmp/live.tar.zst" 2>"$tmp/time-live2"
+echo "peak RSS, live collection --jobs 2: $(peak_rss_kib "$tmp/time-live2") KiB (limit 16384)"
 echo "bundle size, live: $(stat -c %s "$tmp/live.tar.zst") bytes"
 strip -o "$tmp/stripped" "$bin"
 echo "stripped binary: $(stat -c %s "$tmp/stripped") bytes (limit 2621440)"

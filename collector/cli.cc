@@ -55,6 +55,9 @@ constexpr OptionSpec kOptions[] = {
     {"redact", 0, nullptr, "replace command-line arguments and the host name by keyed hashes"},
     {"level", 0, "N", "zstd level, 1-19 (default 3)"},
     {"dry-run", 0, nullptr, "list what would be read and whether it is readable; write nothing"},
+    {"jobs", 'j', "N",
+     "1 (default, gentle): read the page-frame tables one after the other; 2 or more: read "
+     "kpagecount and kpagecgroup in a second thread while kpageflags is read (faster, busier)"},
     {"no-nice", 0, nullptr,
      "keep this process's CPU and I/O priority (default: nice 10, idle I/O)"},
     {"quiet", 'q', nullptr, "no progress line and no summary"},
@@ -258,6 +261,11 @@ CliAction parseCommandLine(int argc, const char* const* argv, CollectOptions& o)
   }
   o.dry_run = has("dry-run");
   o.nice = !has("no-nice");
+  if (const std::string* v = find("jobs")) {
+    const uint64_t jobs = number<uint64_t>(findLong("jobs"), *v);
+    if (jobs < 1 || jobs > 256) throwUsage("--jobs " + *v + ": give 1 to 256");
+    o.jobs = static_cast<unsigned>(jobs);
+  }
   o.quiet = has("quiet");
   return CliAction::kCollect;
 }

@@ -148,7 +148,7 @@ void collectAll(Context& c, const std::vector<CgroupHierarchy>& hierarchies) {
     if (c.stop.check() != StopReason::kNone) {
       recordNotReached(out, c.stop, "proc/kpageflags");
     } else {
-      PageTableReader tables(c.root, out, c.stop);
+      PageTableReader tables(c.root, out, c.stop, c.options.jobs >= 2);
       c.figures.page_frames = tables.run();
       c.figures.page_flags_status = tables.flagsStatus();
     }

@@ -15,13 +15,13 @@
 namespace memsift::collector {
 
 struct HostFacts {
-  std::string hostname;                  // proc/sys/kernel/hostname
-  std::string kernel_release;            // proc/sys/kernel/osrelease
-  std::string kernel_version;            // proc/version (the whole line)
-  std::string arch;                      // proc/sys/kernel/arch (5.x+) or uname(2) on the host
-  uint64_t page_size = 0;                // see page_size.h
-  std::string page_size_source;          // how page_size is known
-  std::string byte_order;                // "little" or "big": the page tables are native-endian u64
+  std::string hostname;          // proc/sys/kernel/hostname
+  std::string kernel_release;    // proc/sys/kernel/osrelease
+  std::string kernel_version;    // proc/version (the whole line)
+  std::string arch;              // proc/sys/kernel/arch (5.x+) or uname(2) on the host
+  uint64_t page_size = 0;        // see page_size.h
+  std::string page_size_source;  // how page_size is known
+  std::string byte_order;        // "little" or "big": the page tables are native-endian u64
   // Where byte_order comes from: "this machine" (the live host), "--byte-order",
   // "proc/sys/kernel/arch" (inferred from the tree's architecture), or "assumed: this machine's"
   // (a tree without a known architecture and no --byte-order).

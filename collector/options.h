@@ -12,7 +12,7 @@ namespace memsift::collector {
 struct CollectOptions {
   std::string output;                 // -o: a path, "-" for stdout, empty for the default name
   bool force = false;                 // --force: replace an existing output file
-  std::string root = "/";   // --root
+  std::string root = "/";             // --root
   std::optional<uint64_t> page_size;  // --page-size
   bool page_tables = true;            // --no-page-frames (old spelling: --no-page-tables)
   bool smaps = true;                  // --no-smaps
@@ -22,6 +22,7 @@ struct CollectOptions {
   int level = 3;                      // --level (zstd)
   bool dry_run = false;               // --dry-run
   bool nice = true;                   // --no-nice
+  unsigned jobs = 1;                  // --jobs: 2 or more read the page-frame tables in parallel
   bool quiet = false;                 // -q: no progress line, no summary
   // --byte-order: "big" or "little", the byte order of the page tables beneath --root (empty:
   // this machine's for the live host, inferred from the tree's proc/sys/kernel/arch otherwise).

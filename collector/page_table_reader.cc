@@ -8,6 +8,7 @@
 #include <cinttypes>
 #include <cstdio>
 #include <string>
+#include <thread>
 
 #include "collector/text_reader.h"
 #include "common/bundle/bundle_format.h"
@@ -25,11 +26,29 @@ struct PageTableReader::Table {
   bool healthy = false;  // open and not yet failed or ended early
 };
 
-PageTableReader::PageTableReader(const SystemRoot& root, Recorder& out, StopControl& stop)
+PageTableReader::PageTableReader(const SystemRoot& root, Recorder& out, StopControl& stop,
+                                 bool parallel)
     : root_(root),
       out_(out),
       stop_(stop),
-      buffer_(std::make_unique_for_overwrite<uint64_t[]>(3 * kPageChunkFrames)) {}
+      buffer_(std::make_unique_for_overwrite<uint64_t[]>(3 * kPageChunkFrames)),
+      parallel_(parallel) {}
+
+size_t PageTableReader::readChunk(int fd, std::byte* buf, size_t length, int& err) {
+  size_t got = 0;
+  err = 0;
+  while (got < length) {
+    ssize_t n = ::read(fd, buf + got, length - got);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      err = errno;
+      return got;
+    }
+    if (n == 0) break;
+    got += static_cast<size_t>(n);
+  }
+  return got;
+}
 
 size_t PageTableReader::readFull(int fd, std::byte* buf, size_t length, int& err, bool& stopped) {
   size_t got = 0;
@@ -100,7 +119,26 @@ uint64_t PageTableReader::run() {
     bool stopped = false;
     int err = 0;
     auto* bufs = reinterpret_cast<std::byte*>(buffer_.get());
+    // --jobs 2: the other two tables of the chunk are read meanwhile, a whole chunk each (all
+    // three files have the same length; what goes past kpageflags' end is dropped below, and
+    // reading ends with this chunk).
+    struct Ahead {
+      size_t n = 0;
+      int err = 0;
+    } ahead[3];
+    std::thread other;
+    if (parallel_) {
+      other = std::thread([&] {
+        for (int i = 1; i < 3; ++i) {
+          if (tables[i].healthy) {
+            ahead[i].n = readChunk(tables[i].fd.get(), bufs + i * kPageChunkBytes, kPageChunkBytes,
+                                   ahead[i].err);
+          }
+        }
+      });
+    }
     size_t got = readFull(flags.fd.get(), bufs, kPageChunkBytes, err, stopped);
+    if (other.joinable()) other.join();
     size_t whole = got & ~size_t{7};
     size_t frames = whole / 8;
     size_t lengths[3] = {whole, 0, 0};
@@ -108,8 +146,11 @@ uint64_t PageTableReader::run() {
     for (int i = 1; i < 3 && !stopped && err == 0; ++i) {
       Table& tb = tables[i];
       if (!tb.healthy || whole == 0) continue;
-      int terr = 0;
-      size_t n = readFull(tb.fd.get(), bufs + i * kPageChunkBytes, whole, terr, stopped);
+      int terr = ahead[i].err;
+      size_t n = parallel_
+                     ? std::min(ahead[i].n, whole)
+                     : readFull(tb.fd.get(), bufs + i * kPageChunkBytes, whole, terr, stopped);
+      if (parallel_ && ahead[i].n >= whole) terr = 0;  // an error past kpageflags' end
       if (stopped) break;
       lengths[i] = n & ~size_t{7};
       if (n < whole) {

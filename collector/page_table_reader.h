@@ -15,7 +15,10 @@ namespace memsift::collector {
 
 class PageTableReader {
  public:
-  PageTableReader(const SystemRoot& root, Recorder& out, StopControl& stop);
+  // `parallel`: kpagecount and kpagecgroup of a chunk are read in a second thread while this one
+  // reads its kpageflags (memsift-collect --jobs 2 or more). The bundle is the same either way;
+  // only a stop (signal, deadline) may find the other two tables already read.
+  PageTableReader(const SystemRoot& root, Recorder& out, StopControl& stop, bool parallel = false);
 
   // Reads everything up to the end of kpageflags. Every table that could not be read whole is
   // recorded (absent, denied, error, truncated). Returns the number of frames stored.
@@ -29,11 +32,16 @@ class PageTableReader {
   // collection must stop). Returns bytes read; sets `err` on a read error.
   size_t readFull(int fd, std::byte* buf, size_t length, int& err, bool& stopped);
 
+  // readFull() without the stop check (StopControl is this thread's): one chunk, for the second
+  // thread.
+  static size_t readChunk(int fd, std::byte* buf, size_t length, int& err);
+
   const SystemRoot& root_;
   Recorder& out_;
   StopControl& stop_;
   std::unique_ptr<uint64_t[]> buffer_;  // three chunks, 8-byte aligned
   SourceStatus flags_status_ = SourceStatus::kOk;
+  bool parallel_ = false;
 };
 
 }  // namespace memsift::collector

@@ -101,7 +101,8 @@ struct BundleData {
 };
 
 // Reads a bundle in one pass. Throws Error(kInput) only if it is not a bundle at all; damage is
-// recorded in BundleData::damage and everything before it is kept.
-BundleData loadBundle(const std::string& path);
+// recorded in BundleData::damage and everything before it is kept. `jobs` threads decode the
+// page tables (BundleReader::setDecodeThreads); the result is the same at every count.
+BundleData loadBundle(const std::string& path, unsigned jobs = 1);
 
 }  // namespace memsift::analysis

@@ -381,9 +381,10 @@ const CgroupData* BundleData::cgroupByInode(uint64_t inode) const {
   return it == inode_index.end() ? nullptr : &cgroups[it->second];
 }
 
-BundleData loadBundle(const std::string& path) {
+BundleData loadBundle(const std::string& path, unsigned jobs) {
   bundle::InputFile input(path);
   bundle::BundleReader reader(input);
+  reader.setDecodeThreads(jobs);
   BundleData d;
   Loader(d).run(reader);
   return d;

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 #include <iostream>
+#include <thread>
 
 #include "common/error.h"
 
@@ -56,6 +57,15 @@ bool parseArgs(const std::vector<std::string>& args, po::options_description& op
     if (!vm.count(name)) throwUsage("missing " + name + "\nusage: " + usage);
   }
   return true;
+}
+
+unsigned decodeJobs(std::optional<unsigned> given) {
+  if (!given) return std::max(1u, std::min(kMaxJobs, std::thread::hardware_concurrency()));
+  if (*given == 0 || *given > kMaxJobs) {
+    throwUsage("--jobs " + std::to_string(*given) + ": give 1 to " + std::to_string(kMaxJobs) +
+               " threads (1 reads the bundle in one thread)");
+  }
+  return *given;
 }
 
 }  // namespace memsift::cli

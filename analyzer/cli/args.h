@@ -3,6 +3,7 @@
 #pragma once
 
 #include <boost/program_options.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,5 +16,10 @@ namespace po = boost::program_options;
 bool parseArgs(const std::vector<std::string>& args, po::options_description& options,
                const std::vector<std::string>& positional, const std::string& usage,
                po::variables_map& vm);
+
+// Threads that decode a bundle's page tables (--jobs N of report and page-types): N when given
+// (1: the single-threaded reader), else the machine's cores. Refuses 0 and more than kMaxJobs.
+inline constexpr unsigned kMaxJobs = 256;
+unsigned decodeJobs(std::optional<unsigned> given);
 
 }  // namespace memsift::cli

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "analyzer/analysis/bundle_data.h"
+#include "analyzer/cli/args.h"
 #include "analyzer/cli/commands.h"
 #include "analyzer/cli/damage_report.h"
 #include "analyzer/page_types/page_types.h"
@@ -121,13 +122,15 @@ int runPageTypes(const Args& args) {
       }
     }
   }
+  const unsigned jobs = decodeJobs(options.jobs);
   // Damage is reported once, from the pass that read furthest (a pass may stop early).
   std::vector<bundle::Damage> damage;
   // Only the tables these options read are decompressed (the summary needs kpageflags alone).
   const bundle::PageTableNeeds needs{page_types::needsCounts(options),
                                      page_types::needsCgroups(options)};
   auto produce = [&](Pfn from, const page_types::ChunkVisitor& visit) {
-    std::vector<bundle::Damage> d = bundle::forEachPageChunk(options.bundle, from, visit, needs);
+    std::vector<bundle::Damage> d =
+        bundle::forEachPageChunk(options.bundle, from, visit, needs, jobs);
     if (!d.empty()) damage = std::move(d);
   };
   auto resolve = [&](std::string_view path) { return resolveCgroup(cgroup_map, path); };

@@ -21,11 +21,13 @@ int runReport(const Args& args) {
       "write the report here (- = stdout)")("top",
                                             po::value<size_t>()->value_name("N")->default_value(20),
                                             "rows in the process and cgroup tables (0: none)")(
-      "wide", "text: tables as wide as their data, every process column (default: 100 columns)");
+      "wide", "text: tables as wide as their data, every process column (default: 100 columns)")(
+      "jobs,j", po::value<unsigned>()->value_name("N"),
+      "threads that decode the page tables (default: the machine's cores; 1: one thread)");
   po::variables_map vm;
   if (!parseArgs(args, options, {"bundle"},
                  "memsift report BUNDLE [--format text|json|markdown|html] [-o FILE] [--top N] "
-                 "[--wide]",
+                 "[--wide] [--jobs N]",
                  vm)) {
     return kExitOk;
   }
@@ -33,7 +35,9 @@ int runReport(const Args& args) {
   analysis::AnalyzeOptions analyze_options;
   analyze_options.top = vm["top"].as<size_t>();
 
-  analysis::BundleData data = analysis::loadBundle(vm["bundle"].as<std::string>());
+  const unsigned jobs =
+      decodeJobs(vm.count("jobs") ? std::optional(vm["jobs"].as<unsigned>()) : std::nullopt);
+  analysis::BundleData data = analysis::loadBundle(vm["bundle"].as<std::string>(), jobs);
   report::Report r = analysis::analyze(data, analyze_options);
   std::string text;
   report::TextOptions text_options;

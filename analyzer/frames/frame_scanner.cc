@@ -17,6 +17,22 @@ inline bool isMapCount(uint64_t count) {
   return count > 0 && count < (uint64_t{1} << 31);
 }
 
+// Frames from `from` on (before `end`) whose word is `value`, compared four at a time: the
+// tables are mostly long runs of equal words (free memory, page cache, THP tails read one by one
+// otherwise).
+size_t equalWords(const uint64_t* words, size_t from, size_t end, uint64_t value) {
+  size_t j = from;
+  for (; j + 4 <= end; j += 4) {
+    if (((words[j] ^ value) | (words[j + 1] ^ value) | (words[j + 2] ^ value) |
+         (words[j + 3] ^ value)) != 0) {
+      break;
+    }
+  }
+  while (j < end && words[j] == value)
+    ++j;
+  return j - from;
+}
+
 constexpr uint64_t kLruAnonMask = bit(kpf::kLru) | bit(kpf::kSwapbacked) | bit(kpf::kUnevictable);
 
 }  // namespace
@@ -215,19 +231,35 @@ void FrameScanner::consume(const PageFrameChunk& chunk) {
       node_boundary = cursor_.nextBoundary(pfn);
       repeat_.valid = false;
     }
+    if (repeat_.valid) {
+      // Frames with the same flags, cgroup and mapped-ness as the frame before, which ended the
+      // current run (same category, node and cgroup), found in bulk, up to the node boundary.
+      const size_t end = i + std::min<uint64_t>(n - i, (node_boundary - pfn).value());
+      size_t k = equalWords(flags, i, end, repeat_.flags);
+      if (cgroups)
+        k = equalWords(cgroups, i, i + k, repeat_.cgroup);
+      else if (repeat_.cgroup != 0)
+        k = 0;
+      size_t same = 0;
+      while (same < k && isMapCount(counts ? counts[i + same] : 0) == repeat_.mapped)
+        ++same;
+      if (same > 0) {
+        const uint64_t f = repeat_.flags;
+        census_.undefined_flag_frames += (f & kpf::kUndefinedBits) != 0 ? same : 0;
+        run_.pages += same;
+        if (repeat_.lru) *repeat_.lru += PageCount(same);
+        if (f & bit(kpf::kMlocked)) census_.mlocked += PageCount(same);
+        // The loop's step adds the last one.
+        i += same - 1;
+        pfn = pfn + PageCount(same - 1);
+        continue;
+      }
+    }
     const uint64_t f = flags[i];
     // Branch-free: one test per frame, whichever path the frame takes below.
     census_.undefined_flag_frames += (f & kpf::kUndefinedBits) != 0;
     const uint64_t count = counts ? counts[i] : 0;
     const uint64_t cgroup = cgroups ? cgroups[i] : 0;
-    if (repeat_.valid && f == repeat_.flags && cgroup == repeat_.cgroup &&
-        isMapCount(count) == repeat_.mapped) {
-      // Same category, node and cgroup as the frame before, which ended the current run.
-      ++run_.pages;
-      if (repeat_.lru) *repeat_.lru += PageCount(1);
-      if (f & bit(kpf::kMlocked)) census_.mlocked += PageCount(1);
-      continue;
-    }
     repeat_.valid = false;
     if (f & kpf::kUndefinedBits) [[unlikely]] {
       ++census_.undefined_sampled;

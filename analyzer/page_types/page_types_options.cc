@@ -32,7 +32,7 @@ constexpr LongOption kLongOptions[] = {
     {"describe", true, 'd'},    {"mark-idle", false, 'i'},   {"list", false, 'l'},
     {"list-each", false, 'L'},  {"list-cgroup", false, 'C'}, {"list-mapcnt", false, 'M'},
     {"no-summary", false, 'N'}, {"hwpoison", false, 'X'},    {"unpoison", false, 'x'},
-    {"kpageflags", true, 'F'},  {"help", false, 'h'},
+    {"kpageflags", true, 'F'},  {"help", false, 'h'},        {"jobs", true, 'j'},
 };
 
 const LongOption* findShort(char c) {
@@ -138,6 +138,13 @@ bool apply(Options& o, char c, std::string_view arg) {
     case 'M':
       o.listMapcnt = true;
       return false;
+    case 'j': {
+      const uint64_t n = parseNumber(arg);
+      if (n == 0 || n > 256)
+        throwUsage("page-types: -j " + quoted(arg) + ": give 1 to 256 threads");
+      o.jobs = static_cast<unsigned>(n);
+      return false;
+    }
     case 'N':
       o.noSummary = true;
       return false;
@@ -323,6 +330,7 @@ std::string usage() {
       "            -M|--list-mapcnt           Show page map count\n"
       "            -N|--no-summary            Don't show summary info\n"
       "            -h|--help                  Show this usage message\n"
+      "            -j|--jobs    N             Decode the tables in N threads (default: cores)\n"
       "flags:\n"
       "            0x10                       bitfield format, e.g.\n"
       "            anon                       bit-name, e.g.\n"

@@ -5,6 +5,7 @@
 // or separate arguments, --long[=arg] and unambiguous --long prefixes, positionals anywhere):
 //   -r --raw  -l --list  -L --list-each  -N --no-summary  -C --list-cgroup  -M --list-mapcnt
 //   -b --bits SPEC   -a --addr SPEC   -c --cgroup PATH|@INODE   -d --describe FLAGS   -h --help
+//   and ours: -j --jobs N (threads that decode the tables)
 // The live-system options (-p, -f, -i, -X, -x, -F) are refused with a reason. Errors throw
 // memsift::Error(kUsage) with our own wording; what is accepted, and what each spec means, is
 // page-types' (including its quirks: numbers are read by strtoll() and trailing junk ignored,
@@ -57,6 +58,9 @@ struct Options {
   uint64_t cgroupInode = 0;
   std::optional<uint64_t> describe;  // -d FLAGS: print their description and nothing else
   bool help = false;                 // -h
+  // -j/--jobs N (ours, not page-types'): threads that decode the page tables; unset: the
+  // machine's cores.
+  std::optional<unsigned> jobs;
 };
 
 // Parses the arguments after "page-types" (the bundle path among them). Like page-types, -d and

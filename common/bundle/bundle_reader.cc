@@ -70,7 +70,15 @@ uint64_t BundleReader::skippedMembers() const {
 }
 
 uint64_t BundleReader::decompressedBytes() const {
-  return impl_->zstd.bytesOut();
+  return impl_->zstd.bytesOut() + impl_->produced_in_workers;
+}
+
+uint64_t BundleReader::membersFromWorkers() const {
+  return impl_->members_from_workers;
+}
+
+void BundleReader::setDecodeThreads(unsigned threads) {
+  impl_->startWorkers(threads);
 }
 
 const nlohmann::json& BundleReader::manifest() const {
@@ -91,6 +99,7 @@ bool BundleReader::next() {
   for (;;) {
     if (d.ended && !d.resume()) return false;
     if (!d.closeMember()) continue;
+    if (d.workers && d.nextDecoded()) return true;
     if (!d.readHeader()) continue;
     if (d.unwanted(d.member.page_chunk)) continue;  // read and dropped (no hint to skip it)
     if (d.member.name != kIndexName) return true;

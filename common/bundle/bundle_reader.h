@@ -49,6 +49,14 @@ class BundleReader {
   // present for the index (its size and checksum are not verified: zstd did not see it either).
   // In a bundle without hints they are read and dropped. Call before the first next().
   void skipPageTables(std::span<const PageTable> tables);
+  // Decodes page-table members' frames (format 1.1: one frame each, with a member hint) on
+  // `threads` worker threads, `threads` frames ahead and more (bounded: about 2 MiB a frame,
+  // at most 16 frames), handing them out in stream order. Members, data, damage and problems are
+  // the same as with one thread: a frame that is not exactly as the writer makes it is read by
+  // this thread, as without workers. 0 or 1: no workers. Call before the first next().
+  void setDecodeThreads(unsigned threads);
+  // Members decoded by the worker threads so far (the rest were decoded by this thread).
+  uint64_t membersFromWorkers() const;
   // Members whose frames were skipped unread so far.
   uint64_t skippedMembers() const;
   // Bytes decompressed so far (tar headers and data, all members).

@@ -5,13 +5,16 @@
 #pragma once
 
 #include <array>
+#include <deque>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "common/bundle/bundle_reader.h"
 #include "common/bundle/file_kind.h"
+#include "common/bundle/frame_workers.h"
 #include "common/bundle/member_census.h"
 #include "common/bundle/tar.h"
 #include "common/bundle/zstd_stream.h"
@@ -69,6 +72,26 @@ struct BundleReader::Impl {
   uint64_t resumes = 0;
   bool member_corrupt = false;        // the current member was cut by corrupt data
   std::array<bool, 3> skip_tables{};  // page tables the caller does not want
+
+  // Parallel decoding of page-table frames (reader_parallel.cc). The jobs are declared before
+  // the workers so that the workers stop before the jobs go.
+  std::deque<std::unique_ptr<FrameJob>> in_flight;  // captured, in stream order
+  std::vector<std::unique_ptr<FrameJob>> spare;     // to reuse, buffers and all
+  std::unique_ptr<FrameJob> decoded;                // the current member's, if a worker's
+  size_t decoded_pos = 0;                           // bytes of it read
+  size_t depth = 0;                                 // most frames in flight
+  uint64_t refuse_at = UINT64_MAX;                  // a hint whose frame proved damaged
+  uint64_t produced_in_workers = 0;
+  uint64_t members_from_workers = 0;
+  std::unique_ptr<FrameWorkers> workers;
+  // Starts `threads` workers (none below 2: one thread reads as before).
+  void startWorkers(unsigned threads);
+  // Makes the next captured member current, topping up the frames in flight. False when the
+  // stream does not go on with one (or it proved damaged: it is then read as without workers).
+  bool nextDecoded();
+  // The current member, decoded by a worker: its data, and closing it.
+  size_t readDecoded(std::span<std::byte> data);
+  void closeDecoded();
 
   bool unwanted(const std::optional<PageChunkName>& chunk) const;
   // Records the members whose frames the zstd layer skipped (they count as present).

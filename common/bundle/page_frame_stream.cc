@@ -70,9 +70,11 @@ void PageFrameStream::deliver() {
 }
 
 std::vector<Damage> forEachPageChunk(const std::string& path, Pfn from,
-                                     const PageFrameStream::Visit& visit, PageTableNeeds needs) {
+                                     const PageFrameStream::Visit& visit, PageTableNeeds needs,
+                                     unsigned jobs) {
   InputFile input(path);
   BundleReader reader(input, /*hash_members=*/false);
+  reader.setDecodeThreads(jobs);
   std::vector<PageTable> skip;
   if (!needs.counts) skip.push_back(PageTable::kCount);
   if (!needs.cgroups) skip.push_back(PageTable::kCgroup);

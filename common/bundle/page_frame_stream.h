@@ -61,9 +61,9 @@ struct PageTableNeeds {
 // the reader's, then its problems, with the malformed chunks in between (none if it stopped
 // early). Members are not hashed: zstd's frame checksums catch corrupt data (see BundleReader).
 // Tables not in `needs` are skipped (unread where the bundle has member hints) and the chunks
-// come without them.
+// come without them. `jobs` threads decode the tables (BundleReader::setDecodeThreads).
 std::vector<Damage> forEachPageChunk(const std::string& path, Pfn from,
-                                     const PageFrameStream::Visit& visit,
-                                     PageTableNeeds needs = {});
+                                     const PageFrameStream::Visit& visit, PageTableNeeds needs = {},
+                                     unsigned jobs = 1);
 
 }  // namespace memsift::bundle

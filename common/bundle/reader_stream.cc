@@ -83,6 +83,7 @@ std::string BundleReader::Impl::streamProblem() const {
 }
 
 size_t BundleReader::Impl::readMember(std::span<std::byte> data) {
+  if (decoded) return readDecoded(data);
   if (!have_member || member_left == 0 || ended) return 0;
   size_t want = static_cast<size_t>(std::min<uint64_t>(data.size(), member_left));
   size_t got = readRaw(data.data(), want);
@@ -97,6 +98,10 @@ size_t BundleReader::Impl::readMember(std::span<std::byte> data) {
 }
 
 bool BundleReader::Impl::closeMember() {
+  if (decoded) {
+    closeDecoded();
+    return true;
+  }
   if (!have_member) return true;
   std::byte buf[16384];
   while (member_left > 0 && !ended)

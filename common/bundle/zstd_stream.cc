@@ -6,27 +6,15 @@
 #include <algorithm>
 #include <cstring>
 
+#include "common/bundle/zstd_magic.h"
 #include "common/error.h"
 #include "common/hash/xxhash64.h"
 
 namespace memsift::bundle {
 
+using namespace zstd_magic;
+
 namespace {
-
-// The zstd frame magic number, 0xFD2FB528 little-endian (RFC 8878, 3.1.1).
-constexpr uint32_t kFrameMagic = 0xFD2FB528;
-// Skippable frames: magic numbers 0x184D2A50..0x184D2A5F (RFC 8878, 3.1.2).
-constexpr uint32_t kSkippableMask = 0xFFFFFFF0;
-constexpr uint32_t kSkippableMagic = 0x184D2A50;
-// Payload bytes around the name: the tag, the frame length, the check.
-constexpr size_t kHintFixedBytes = kMemberHintTag.size() + 8 + 4;
-
-uint64_t loadLe(const std::byte* p, size_t n) {
-  uint64_t v = 0;
-  for (size_t i = n; i-- > 0;)
-    v = v << 8 | std::to_integer<uint64_t>(p[i]);
-  return v;
-}
 
 void appendLe(std::string& out, uint64_t v, size_t n) {
   for (size_t i = 0; i < n; ++i)
@@ -143,7 +131,7 @@ bool ZstdDecoder::fill(size_t n) {
     std::memmove(in_.get(), in_.get() + in_pos_, left);
     in_pos_ = 0;
     in_len_ = left;
-    size_t got = source_.read(std::span(in_.get() + left, in_size_ - left));
+    size_t got = pull(std::span(in_.get() + left, in_size_ - left));
     if (got == 0) source_eof_ = true;
     in_len_ += got;
   }
@@ -229,7 +217,7 @@ size_t ZstdDecoder::read(std::span<std::byte> data) {
   for (;;) {
     if (!in_frame_ && !handleHint()) return 0;
     if (in_pos_ == in_len_ && !source_eof_) {
-      in_len_ = source_.read(std::span(in_.get(), in_size_));
+      in_len_ = pull(std::span(in_.get(), in_size_));
       in_pos_ = 0;
       if (in_len_ == 0) source_eof_ = true;
     }
@@ -297,7 +285,7 @@ bool ZstdDecoder::resync() {
     if (left < sizeof kMagic) {
       if (source_eof_) return false;
       std::memmove(in_.get(), in_.get() + in_pos_, left);
-      size_t n = source_.read(std::span(in_.get() + left, in_size_ - left));
+      size_t n = pull(std::span(in_.get() + left, in_size_ - left));
       if (n == 0) source_eof_ = true;
       in_pos_ = 0;
       in_len_ = left + n;

@@ -111,6 +111,29 @@ class ZstdDecoder {
   const std::string& error() const { return error_; }
   uint64_t compressedOffset() const { return consumed_; }
 
+  // Parallel decoding (zstd_capture.cc). At a frame boundary, when the next frame is a member's
+  // hinted frame that `want` accepts, takes its compressed bytes whole (with the hint, and any
+  // hinted frames before it that the skip filter skips) for another thread to decode, and returns
+  // true. Returns false, having consumed nothing, when the stream does not go on with such a
+  // frame, when it would be longer than `max_frame_bytes`, when its hint begins at compressed byte
+  // `refuse_at`, or when anything about it is not as the writer makes it: the frame is then left
+  // to read() and its checks, which report any damage as a single-threaded reader does.
+  struct Captured {
+    uint64_t offset = 0;              // compressed offset where `bytes` begin
+    std::vector<MemberHint> skipped;  // hinted frames skipped before the member's (in `bytes`)
+    MemberHint hint;                  // the member's
+    size_t hint_at = 0;               // where in `bytes` its hint begins
+    size_t frame_at = 0;              // where in `bytes` the member's frame begins
+    std::vector<std::byte> bytes;
+  };
+  using CaptureFilter = std::function<bool(std::string_view member)>;
+  bool capture(const CaptureFilter& want, uint64_t max_frame_bytes, uint64_t refuse_at,
+               Captured& out);
+  // Puts compressed bytes taken by capture() back in front of the input (the member's frame
+  // proved damaged: it is read again here, and what was captured after it too), going back to
+  // compressed offset `offset`, where they began. `produced` is not changed.
+  void rewind(std::vector<std::byte> bytes, uint64_t offset);
+
  private:
   ByteSource& source_;
   ZSTD_DCtx_s* dctx_;
@@ -132,6 +155,21 @@ class ZstdDecoder {
   uint64_t hinted_start_ = kNoHint;
   uint64_t hinted_bytes_ = 0;
   std::string hinted_member_;
+
+  // Bytes given back by rewind(), read before the source's.
+  std::vector<std::byte> replay_;
+  size_t replay_pos_ = 0;
+  // Compressed offset of the next byte pull() returns.
+  uint64_t pull_at_ = 0;
+  // Reads the input: replayed bytes first, then the source. A read never crosses a multiple of
+  // the input buffer's size: libzstd's progress through damaged data (the offset a damage
+  // message gives) depends on where its input ends, which must not depend on what the reader
+  // did before (capture() and rewind() read differently from read()).
+  size_t pull(std::span<std::byte> into);
+  // Moves n input bytes to the end of `into`; false when the input ends first.
+  bool take(uint64_t n, std::vector<std::byte>& into);
+  // The hint at the input position, if it is a well-formed one (nothing consumed).
+  std::optional<MemberHint> peekHint(size_t& hint_bytes);
 
   // Makes at least n unread input bytes available (moving what is left to the front of the
   // buffer); false when the input ends first.

@@ -1,9 +1,13 @@
 // The page-frame classifier on synthetic tables shaped like 4.18-era and 6.x kernels' output.
 #include <catch2/catch.hpp>
+#include <map>
 #include <numeric>
+#include <random>
+#include <sstream>
 #include <vector>
 
 #include "analyzer/frames/frame_scanner.h"
+#include "common/hash/xxhash64.h"
 #include "common/kpf.h"
 
 using namespace memsift;
@@ -190,4 +194,76 @@ TEST_CASE("more than 100 ranges keep the first 100 and count the rest") {
   CHECK(anon.pages == PageCount(750));
   CHECK(anon.ranges[99].start == Pfn(99 * 4));
   checkInvariants(c);
+}
+
+namespace {
+
+// Everything a census holds, as text to compare; not the sample of undefined flags, which is
+// taken where a run starts (so it depends on the chunks).
+std::string describe(const FrameCensus& c) {
+  std::ostringstream s;
+  s << "frames " << c.frames.value() << " lru " << c.lru_anon.value() << "/" << c.lru_file.value()
+    << "/" << c.unevictable.value() << " mlocked " << c.mlocked.value() << " undefined "
+    << c.undefined_flag_frames << "/" << c.undefined_sampled << "/" << c.undefined_sampled_swap_fits
+    << "\n";
+  for (const CategoryCensus& cat : c.categories) {
+    s << cat.pages.value() << " " << cat.compounds << " " << cat.unmapped_subpages.value() << " "
+      << cat.unknown_node_pages.value() << " " << cat.range_count;
+    for (uint64_t n : cat.node_pages)
+      s << " n" << n;
+    for (const PfnRun& r : cat.ranges)
+      s << " r" << r.start.value() << "+" << r.pages.value();
+    s << "\n";
+  }
+  std::map<uint64_t, CategoryPages> cgroups(c.cgroups.begin(), c.cgroups.end());
+  for (const auto& [inode, per] : cgroups) {
+    s << "cg" << inode;
+    for (uint64_t p : per)
+      s << " " << p;
+    s << "\n";
+  }
+  for (const CategoryPages& cell : c.map_cells) {
+    for (uint64_t p : cell)
+      s << p << " ";
+  }
+  return s.str();
+}
+
+}  // namespace
+
+TEST_CASE("runs of equal frames found in bulk count as frame by frame", "[frames]") {
+  // Runs of every kind of frame, with changes of cgroup or map count alone inside them, across
+  // node boundaries, holes and chunk boundaries. The censuses of these tables, scanned whole and
+  // in chunks of 777 frames, are what the scanner gave when it compared one frame at a time
+  // (before issue 15; checked then by the digest of their description).
+  constexpr uint64_t kFrameByFrame = 0xa5671b6f5d3c016f;
+  std::string all;
+  const uint64_t kinds[] = {0,
+                            kFree,
+                            kAnonMapped,
+                            0x5028,
+                            kSlabAnon,
+                            0x5028 | bit(kpf::kMlocked),
+                            uint64_t{1} << 50,
+                            kThpHead418,
+                            kThpTail418};
+  const uint64_t cgroups[] = {0, 5, 9};
+  const uint64_t counts[] = {0, 1, 2, uint64_t{1} << 31};
+  std::mt19937 rng(15);
+  for (int trial = 0; trial < 20; ++trial) {
+    Tables t;
+    while (t.flags.size() < 40000) {
+      uint64_t n = 1 + rng() % (rng() % 4 == 0 ? 3000 : 9);
+      t.add(n, kinds[rng() % std::size(kinds)], counts[rng() % std::size(counts)],
+            cgroups[rng() % std::size(cgroups)]);
+    }
+    PfnLayout layout;
+    layout.add(Pfn(0), Pfn(10007), 0);
+    layout.add(Pfn(10007), Pfn(25000), 1);
+    layout.add(Pfn(26000), Pfn(60000), 0);  // a hole at 25000..26000
+    layout.finalize();
+    FrameScanner whole(layout), chunked(layout);
+    all += describe(scan(whole, t, t.flags.size())) + describe(scan(chunked, t, 777));
+  }
+  CHECK(xxh64(all) == kFrameByFrame);
 }
