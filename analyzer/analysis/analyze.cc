@@ -76,7 +76,7 @@ report::Collection buildCollection(const BundleData& d) {
   std::sort(c.missing.begin(), c.missing.end(),
             [](const auto& a, const auto& b) { return a.path < b.path; });
   if (!d.bundle_complete) {
-    std::string first = d.damage.empty() ? std::string("no index.json") : d.damage.front();
+    std::string first = d.damage.empty() ? std::string("no index.json") : d.damage.front().text;
     if (d.resumes > 0) {
       c.limitations.push_back("the bundle is damaged (" + first +
                               "): reading resumed after the damage, but the members of the "

@@ -78,7 +78,7 @@ class Loader {
       const bundle::MemberInfo& m = reader.current();
       const bool frame_member = frames.offer(reader);
       for (const bundle::Damage& damage : frames.takeDamage())
-        d_.damage.push_back(damage.text);
+        d_.damage.push_back(damage);
       if (frame_member || !wanted(m.name)) continue;
       if (streamed(reader, m.name, buf)) continue;
       // What each kind of member may hold (bundle::keptTextCap): a zstd bomb of a 4 GiB
@@ -100,16 +100,17 @@ class Loader {
     processes_.flushSmaps();
     limitIssues();
     if (issues_dropped_ > 0) {
-      d_.damage.push_back(std::to_string(issues_dropped_) + " more malformed lines (past " +
-                          std::to_string(kMaxIssues) + ") not listed");
+      d_.damage.push_back({"", 0, bundle::DamageKind::kMalformed,
+                           std::to_string(issues_dropped_) + " more malformed lines (past " +
+                               std::to_string(kMaxIssues) + ") not listed"});
     }
     if (scanner_) d_.census = scanner_->finish();
     if (d_.census && (d_.byte_order_suspect = frames::byteOrderSuspect(*d_.census))) {
       d_.census.reset();  // frame-based conclusions stand down (analyze.cc says why)
     }
-    if (reader.damage()) d_.damage.push_back(reader.damage()->text);
+    if (reader.damage()) d_.damage.push_back(*reader.damage());
     for (const bundle::Damage& p : reader.problems())
-      d_.damage.push_back(p.text);
+      d_.damage.push_back(p);
     d_.index = reader.index();
     d_.bundle_complete = reader.complete();
     d_.resumes = reader.resumes();
@@ -139,19 +140,22 @@ class Loader {
       return true;
     }
     if (!kept_full_) {
-      d_.damage.push_back("more than " + std::to_string(kMaxKeptTextBytes >> 20) +
-                          " MiB of text members to keep: " + name +
-                          " and the text members after it are left out");
+      d_.damage.push_back({name, 0, bundle::DamageKind::kRefused,
+                           "more than " + std::to_string(kMaxKeptTextBytes >> 20) +
+                               " MiB of text members to keep: " + name +
+                               " and the text members after it are left out"});
     }
     kept_full_ = true;
     return false;
   }
 
   void noteCut(const bundle::MemberInfo& m, const bundle::TextCap& cap) {
-    d_.damage.push_back("member " + m.name + " has " + std::to_string(m.size) +
-                        " bytes, more than a " + std::string(cap.kind) + " can hold (" +
-                        std::to_string(cap.bytes) + "): only its first " +
-                        std::to_string(cap.bytes) + " bytes are read");
+    // Refused past the cap: what the member holds beyond offset cap.bytes is not read.
+    d_.damage.push_back({m.name, cap.bytes, bundle::DamageKind::kRefused,
+                         "member " + m.name + " has " + std::to_string(m.size) +
+                             " bytes, more than a " + std::string(cap.kind) + " can hold (" +
+                             std::to_string(cap.bytes) + "): only its first " +
+                             std::to_string(cap.bytes) + " bytes are read"});
   }
 
   void limitIssues() {
