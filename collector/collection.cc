@@ -34,6 +34,7 @@
 #include "common/bundle/bundle_writer.h"
 #include "common/bundle/byte_stream.h"
 #include "common/bundle/derived_tables.h"
+#include "common/bundle/members.h"
 #include "common/error.h"
 #include "common/exit_codes.h"
 
@@ -41,8 +42,7 @@ namespace memsift::collector {
 
 namespace {
 
-constexpr std::string_view kMeminfoAfter = "proc/meminfo.after";
-constexpr std::string_view kVmstatAfter = "proc/vmstat.after";
+namespace members = bundle::members;
 
 struct Context {
   const CollectOptions& options;
@@ -58,8 +58,9 @@ struct Context {
 };
 
 std::vector<CgroupHierarchy> findHierarchies(Context& c) {
-  if (auto text = c.text.peek(c.root, "proc/self/mountinfo")) return findCgroupHierarchies(*text);
-  if (auto text = c.text.peek(c.root, "proc/mounts")) return findCgroupHierarchies(*text);
+  for (std::string_view source : {members::kMountinfo, members::kMounts}) {
+    if (auto text = c.text.peek(c.root, std::string(source))) return findCgroupHierarchies(*text);
+  }
   return {};
 }
 
@@ -101,8 +102,8 @@ nlohmann::json manifest(Context& c, const std::vector<CgroupHierarchy>& hierarch
       {"collector", {{"euid", ::geteuid()}, {"priority", c.gentle}}},
       {"memory_cgroups", std::move(cgroups)},
       {"derived_members",
-       {{"meminfo_after", kMeminfoAfter},
-        {"vmstat_after", kVmstatAfter},
+       {{"meminfo_after", members::kMeminfoAfter},
+        {"vmstat_after", members::kVmstatAfter},
         {"cgroup_map", bundle::kCgroupMapMember},
         {"memory_blocks", bundle::kMemoryBlocksMember}}},
   };
@@ -140,20 +141,20 @@ void collectAll(Context& c, const std::vector<CgroupHierarchy>& hierarchies) {
   system.readSysFiles();
   system.readMemoryBlocks();
   system.readKernelLog();
-  system.file("proc/meminfo");
-  system.file("proc/vmstat");
+  for (const members::CounterPair& pair : members::kCounterPairs)
+    system.file(pair.before);
 
   if (c.options.page_tables) {
     progress.phase("page tables");
     if (c.stop.check() != StopReason::kNone) {
-      recordNotReached(out, c.stop, "proc/kpageflags");
+      recordNotReached(out, c.stop, members::pageTableSource(bundle::PageTable::kFlags));
     } else {
       PageTableReader tables(c.root, out, c.stop);
       c.figures.page_frames = tables.run();
       c.figures.page_flags_status = tables.flagsStatus();
     }
-    system.file("proc/meminfo", kMeminfoAfter);
-    system.file("proc/vmstat", kVmstatAfter);
+    for (const members::CounterPair& pair : members::kCounterPairs)
+      system.file(pair.before, pair.after);
   }
 
   progress.phase("processes");
@@ -200,9 +201,9 @@ namespace {
 // that reports "MemTotal 0 B" and "no findings", the worst answer for a sick host.
 void requireSystemRoot(const SystemRoot& root) {
   int err = 0;
-  UniqueFd meminfo = root.open("proc/meminfo", 0, err);
+  UniqueFd meminfo = root.open(std::string(members::kMeminfo), 0, err);
   if (meminfo.valid()) return;
-  std::string path = root.dir() + "/proc/meminfo";
+  std::string path = root.dir() + "/" + std::string(members::kMeminfo);
   if (root.isHost()) {
     throwInput(errnoMessage("cannot read " + path + " (is /proc mounted?)", err));
   }

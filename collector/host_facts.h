@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -15,13 +16,13 @@
 namespace memsift::collector {
 
 struct HostFacts {
-  std::string hostname;                  // proc/sys/kernel/hostname
-  std::string kernel_release;            // proc/sys/kernel/osrelease
-  std::string kernel_version;            // proc/version (the whole line)
-  std::string arch;                      // proc/sys/kernel/arch (5.x+) or uname(2) on the host
-  uint64_t page_size = 0;                // see page_size.h
-  std::string page_size_source;          // how page_size is known
-  std::string byte_order;                // "little" or "big": the page tables are native-endian u64
+  std::string hostname;          // proc/sys/kernel/hostname
+  std::string kernel_release;    // proc/sys/kernel/osrelease
+  std::string kernel_version;    // proc/version (the whole line)
+  std::string arch;              // proc/sys/kernel/arch (5.x+) or uname(2) on the host
+  uint64_t page_size = 0;        // see page_size.h
+  std::string page_size_source;  // how page_size is known
+  std::string byte_order;        // "little" or "big": the page tables are native-endian u64
   // Where byte_order comes from: "this machine" (the live host), "--byte-order",
   // "proc/sys/kernel/arch" (inferred from the tree's architecture), or "assumed: this machine's"
   // (a tree without a known architecture and no --byte-order).
@@ -43,7 +44,7 @@ std::string isoTimeUtc(int64_t epoch_seconds);
 std::string compactTimeUtc(int64_t epoch_seconds);
 
 // Reads a small file beneath the root (at most 64 KiB), without its trailing newline.
-std::optional<std::string> readSmallFile(const SystemRoot& root, const std::string& rel);
+std::optional<std::string> readSmallFile(const SystemRoot& root, std::string_view rel);
 
 // A string safe to put into JSON: nlohmann::json refuses invalid UTF-8 when dumping, and a host
 // name or kernel string is not guaranteed to be UTF-8. Invalid bytes become U+FFFD.

@@ -5,13 +5,14 @@
 
 #include "analyzer/analysis/analyze.h"
 #include "analyzer/model/format.h"
+#include "common/bundle/members.h"
 #include "common/json/json_field.h"
 
 namespace memsift::analysis {
 
 namespace {
 
-constexpr std::string_view kMeminfo = "proc/meminfo";
+using bundle::members::kMeminfo;
 
 ByteCount meminfoBytes(const BundleData& d, std::string_view key) {
   return d.meminfo ? d.meminfo->get(key).value_or(ByteCount()) : ByteCount();
@@ -190,7 +191,8 @@ std::optional<report::FreeReconciliation> reconcileFree(const BundleData& d) {
   f.mem_free = meminfoBytes(d, "MemFree");
   f.mem_total = meminfoBytes(d, "MemTotal");
   f.sources = {{std::string(kMeminfo), "MemFree, MemTotal"},
-               {"proc/zoneinfo", "pages free, present, managed, start_pfn, spanned"}};
+               {std::string(bundle::members::kZoneinfo),
+                "pages free, present, managed, start_pfn, spanned"}};
   const frames::FrameCensus* census = d.census ? &*d.census : nullptr;
   const bool by_zone = census && census->zones.size() == d.zoneinfo->zones.size();
   uint64_t present = 0, managed = 0, free = 0;

@@ -3,17 +3,13 @@
 
 #include <bit>
 
+#include "common/bundle/members.h"
 #include "common/json/json_field.h"
 
 namespace memsift::bundle {
 
 std::string CgroupHierarchy::memberPrefix() const {
-  std::string p = mount_point;
-  while (!p.empty() && p.front() == '/')
-    p.erase(0, 1);
-  while (!p.empty() && p.back() == '/')
-    p.pop_back();
-  return p;
+  return members::mountMemberDir(mount_point);
 }
 
 bool Manifest::tablesNeedByteSwap() const {
