@@ -116,7 +116,7 @@ void SystemReader::readSysFiles() {
     const std::string base = members::nodeMemberDir(name);
     for (std::string_view f : members::kNodeFiles)
       file(base + std::string(f));
-    rel = base + "hugepages";
+    rel = base + std::string(members::kNodeHugepagesDir);
     tree(rel, 0);
   }
 }

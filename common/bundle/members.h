@@ -108,6 +108,8 @@ inline constexpr std::array<std::string_view, 5> kNodeListFiles = {
     "online", "possible", "has_memory", "has_normal_memory", "has_cpu"};
 inline constexpr std::array<std::string_view, 4> kNodeFiles = {"meminfo", "numastat", "vmstat",
                                                                "distance"};
+// A node's hugetlb pools, stored whole: kNodeDir/nodeN/hugepages.
+inline constexpr std::string_view kNodeHugepagesDir = "hugepages";
 // "sys/devices/system/node/node3/" for node directory "node3".
 std::string nodeMemberDir(std::string_view node_dir_name);
 // Whether `name` is a node's meminfo (sys/devices/system/node/nodeN/meminfo).
