@@ -4,70 +4,21 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 
-#include <algorithm>
-#include <array>
 #include <cerrno>
 #include <charconv>
 #include <cstdio>
 #include <cstring>
 #include <memory>
 
+#include "common/bundle/members.h"
 #include "common/error.h"
 
 namespace memsift::collector {
 
 namespace {
 
-// The files worth keeping per cgroup: v1 (Documentation/admin-guide/cgroup-v1/memory.rst) and
-// v2 (Documentation/admin-guide/cgroup-v2.rst, "Memory Interface Files"). Only those present
-// are read; the list does not record absences.
-constexpr std::array<std::string_view, 36> kCgroupFiles = {
-    "cgroup.procs",
-    "cgroup.controllers",
-    "cgroup.subtree_control",
-    "cgroup.events",
-    "memory.stat",
-    "memory.numa_stat",
-    "memory.events",
-    "memory.events.local",
-    "memory.pressure",
-    // v2
-    "memory.current",
-    "memory.min",
-    "memory.low",
-    "memory.high",
-    "memory.max",
-    "memory.peak",
-    "memory.oom.group",
-    "memory.swap.current",
-    "memory.swap.max",
-    "memory.swap.peak",
-    "memory.swap.events",
-    "memory.zswap.current",
-    "memory.zswap.max",
-    // v1
-    "memory.usage_in_bytes",
-    "memory.limit_in_bytes",
-    "memory.max_usage_in_bytes",
-    "memory.soft_limit_in_bytes",
-    "memory.failcnt",
-    "memory.oom_control",
-    "memory.use_hierarchy",
-    "memory.swappiness",
-    "memory.memsw.usage_in_bytes",
-    "memory.memsw.limit_in_bytes",
-    "memory.memsw.max_usage_in_bytes",
-    "memory.memsw.failcnt",
-    "memory.kmem.usage_in_bytes",
-    "memory.kmem.limit_in_bytes",
-};
-
 // Deeper trees exist only by mistake or malice; the walk stops there and says so.
 constexpr int kMaxDepth = 64;
-
-bool wanted(std::string_view name) {
-  return std::find(kCgroupFiles.begin(), kCgroupFiles.end(), name) != kCgroupFiles.end();
-}
 
 }  // namespace
 
@@ -125,11 +76,7 @@ void CgroupWalker::run(const std::vector<CgroupHierarchy>& hierarchies) {
   map_ = &map;
   for (size_t i = 0; i < hierarchies.size(); ++i) {
     const CgroupHierarchy& h = hierarchies[i];
-    member_dir_ = h.mount_point.substr(h.mount_point.find_first_not_of('/') == std::string::npos
-                                           ? h.mount_point.size()
-                                           : h.mount_point.find_first_not_of('/'));
-    while (!member_dir_.empty() && member_dir_.back() == '/')
-      member_dir_.pop_back();
+    member_dir_ = bundle::members::mountMemberDir(h.mount_point);
     path_ = h.root;
     int err = 0;
     UniqueFd dir = root_.openDir(member_dir_, err);
@@ -174,7 +121,7 @@ void CgroupWalker::walk(UniqueFd fd, int hierarchy, int depth) {
     unsigned char type = dir.type(e);
     member_dir_.push_back('/');
     member_dir_.append(name);
-    if (type == DT_REG && wanted(name)) {
+    if (type == DT_REG && bundle::members::isCgroupFile(name)) {
       // Listed a moment ago: if it is gone now, the cgroup was removed while walked.
       text_.collect(dir.fd(), e->d_name, member_dir_, {.if_missing = SourceStatus::kVanished});
     } else if (type == DT_DIR) {

@@ -34,6 +34,8 @@
 #include "common/bundle/bundle_writer.h"
 #include "common/bundle/byte_stream.h"
 #include "common/bundle/derived_tables.h"
+#include "common/bundle/manifest.h"
+#include "common/bundle/members.h"
 #include "common/error.h"
 #include "common/exit_codes.h"
 
@@ -41,8 +43,7 @@ namespace memsift::collector {
 
 namespace {
 
-constexpr std::string_view kMeminfoAfter = "proc/meminfo.after";
-constexpr std::string_view kVmstatAfter = "proc/vmstat.after";
+namespace members = bundle::members;
 
 struct Context {
   const CollectOptions& options;
@@ -58,54 +59,42 @@ struct Context {
 };
 
 std::vector<CgroupHierarchy> findHierarchies(Context& c) {
-  if (auto text = c.text.peek(c.root, "proc/self/mountinfo")) return findCgroupHierarchies(*text);
-  if (auto text = c.text.peek(c.root, "proc/mounts")) return findCgroupHierarchies(*text);
+  for (std::string_view source : {members::kMountinfo, members::kMounts}) {
+    if (auto text = c.text.peek(c.root, std::string(source))) return findCgroupHierarchies(*text);
+  }
   return {};
 }
 
-nlohmann::json manifest(Context& c, const std::vector<CgroupHierarchy>& hierarchies) {
+// What the collector knows before it reads anything, as manifest.json records it.
+bundle::Manifest manifest(Context& c, const std::vector<CgroupHierarchy>& hierarchies) {
   const HostFacts& h = c.host;
-  nlohmann::json host = {
-      {"hostname", validUtf8(c.hostname)},
-      {"kernel_release", validUtf8(h.kernel_release)},
-      {"kernel_version", validUtf8(h.kernel_version)},
-      {"arch", validUtf8(h.arch)},
-      {"page_size", h.page_size},
-      {"page_size_source", validUtf8(h.page_size_source)},
-      {"byte_order", h.byte_order},
-      {"byte_order_source", h.byte_order_source},
-      {"start_time_utc", isoTimeUtc(h.start_time)},
-      {"start_time_unix", h.start_time},
-  };
-  host["uptime_seconds"] = h.uptime_seconds ? nlohmann::json(*h.uptime_seconds) : nullptr;
-  nlohmann::json hier = nlohmann::json::array();
+  bundle::Manifest m;
+  m.page_size = PageSize(h.page_size);
+  m.big_endian = h.byte_order == "big";
+  m.host = {.hostname = c.hostname,
+            .kernel_release = h.kernel_release,
+            .kernel_version = h.kernel_version,
+            .arch = h.arch,
+            .page_size_source = h.page_size_source,
+            .byte_order_source = h.byte_order_source,
+            .uptime_seconds = h.uptime_seconds,
+            .start_time_unix = h.start_time,
+            .start_time_utc = isoTimeUtc(h.start_time)};
   for (size_t i = 0; i < hierarchies.size(); ++i) {
     const CgroupHierarchy& g = hierarchies[i];
-    hier.push_back({{"id", i},
-                    {"version", g.version},
-                    {"mount_point", validUtf8(g.mount_point)},
-                    {"root", validUtf8(g.root)}});
+    m.hierarchies.push_back({.id = static_cast<int>(i),
+                             .version = g.version,
+                             .mount_point = g.mount_point,
+                             .root = g.root});
   }
-  int page_hierarchy = pageCgroupHierarchy(hierarchies);
-  nlohmann::json cgroups = {{"hierarchies", std::move(hier)}, {"map", bundle::kCgroupMapMember}};
+  if (int page = pageCgroupHierarchy(hierarchies); page >= 0) m.kpagecgroup_hierarchy = page;
   // Where cgroups.tsv's inode numbers come from: stat(2) of the directories read, or the file
   // that gives a copied tree its original system's numbers.
-  cgroups["inodes_from"] =
-      c.cgroup_inodes ? std::string("--cgroup-inodes ").append(validUtf8(c.options.cgroup_inodes))
-                      : std::string("st_ino");
-  cgroups["kpagecgroup_hierarchy"] =
-      page_hierarchy >= 0 ? nlohmann::json(page_hierarchy) : nlohmann::json(nullptr);
-  return {
-      {"host", std::move(host)},
-      {"options", optionsJson(c.options)},
-      {"collector", {{"euid", ::geteuid()}, {"priority", c.gentle}}},
-      {"memory_cgroups", std::move(cgroups)},
-      {"derived_members",
-       {{"meminfo_after", kMeminfoAfter},
-        {"vmstat_after", kVmstatAfter},
-        {"cgroup_map", bundle::kCgroupMapMember},
-        {"memory_blocks", bundle::kMemoryBlocksMember}}},
-  };
+  if (c.cgroup_inodes) m.cgroup_inodes_from = "--cgroup-inodes " + c.options.cgroup_inodes;
+  m.options = optionsJson(c.options);
+  m.euid = ::geteuid();
+  m.priority = c.gentle;
+  return m;
 }
 
 // Every phase after the manifest, in order. Each one checks for a stop and records what it did
@@ -140,20 +129,20 @@ void collectAll(Context& c, const std::vector<CgroupHierarchy>& hierarchies) {
   system.readSysFiles();
   system.readMemoryBlocks();
   system.readKernelLog();
-  system.file("proc/meminfo");
-  system.file("proc/vmstat");
+  for (const members::CounterPair& pair : members::kCounterPairs)
+    system.file(pair.before);
 
   if (c.options.page_tables) {
     progress.phase("page tables");
     if (c.stop.check() != StopReason::kNone) {
-      recordNotReached(out, c.stop, "proc/kpageflags");
+      recordNotReached(out, c.stop, members::pageTableSource(bundle::PageTable::kFlags));
     } else {
       PageTableReader tables(c.root, out, c.stop, c.options.jobs >= 2);
       c.figures.page_frames = tables.run();
       c.figures.page_flags_status = tables.flagsStatus();
     }
-    system.file("proc/meminfo", kMeminfoAfter);
-    system.file("proc/vmstat", kVmstatAfter);
+    for (const members::CounterPair& pair : members::kCounterPairs)
+      system.file(pair.before, pair.after);
   }
 
   progress.phase("processes");
@@ -200,9 +189,9 @@ namespace {
 // that reports "MemTotal 0 B" and "no findings", the worst answer for a sick host.
 void requireSystemRoot(const SystemRoot& root) {
   int err = 0;
-  UniqueFd meminfo = root.open("proc/meminfo", 0, err);
+  UniqueFd meminfo = root.open(std::string(members::kMeminfo), 0, err);
   if (meminfo.valid()) return;
-  std::string path = root.dir() + "/proc/meminfo";
+  std::string path = root.dir() + "/" + std::string(members::kMeminfo);
   if (root.isHost()) {
     throwInput(errnoMessage("cannot read " + path + " (is /proc mounted?)", err));
   }

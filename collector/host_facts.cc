@@ -9,13 +9,17 @@
 #include <charconv>
 #include <ctime>
 
+#include "common/bundle/members.h"
 #include "common/text/utf8.h"
 
 namespace memsift::collector {
 
-std::optional<std::string> readSmallFile(const SystemRoot& root, const std::string& rel) {
+namespace members = bundle::members;
+
+std::optional<std::string> readSmallFile(const SystemRoot& root, std::string_view rel) {
   std::string out;
-  if (readSmallAt(root.fd(), rel.c_str(), out, 64 * 1024) != 0) return std::nullopt;
+  const std::string path(rel);  // NUL-terminated for openat()
+  if (readSmallAt(root.fd(), path.c_str(), out, 64 * 1024) != 0) return std::nullopt;
   return out;
 }
 
@@ -62,11 +66,11 @@ HostFacts readHostFacts(const SystemRoot& root, const PageSizeFact& page_size,
   struct utsname u;
   bool have_uname = root.isHost() && ::uname(&u) == 0;
   f.hostname =
-      readSmallFile(root, "proc/sys/kernel/hostname").value_or(have_uname ? u.nodename : "unknown");
+      readSmallFile(root, members::kHostname).value_or(have_uname ? u.nodename : "unknown");
   f.kernel_release =
-      readSmallFile(root, "proc/sys/kernel/osrelease").value_or(have_uname ? u.release : "unknown");
-  f.kernel_version = readSmallFile(root, "proc/version").value_or("");
-  f.arch = readSmallFile(root, "proc/sys/kernel/arch").value_or(have_uname ? u.machine : "unknown");
+      readSmallFile(root, members::kOsRelease).value_or(have_uname ? u.release : "unknown");
+  f.kernel_version = readSmallFile(root, members::kVersion).value_or("");
+  f.arch = readSmallFile(root, members::kArch).value_or(have_uname ? u.machine : "unknown");
   f.page_size = page_size.bytes;
   f.page_size_source = page_size.source;
   const std::string native = std::endian::native == std::endian::little ? "little" : "big";
@@ -78,15 +82,15 @@ HostFacts readHostFacts(const SystemRoot& root, const PageSizeFact& page_size,
   } else if (!byte_order.empty()) {
     f.byte_order = byte_order;
     f.byte_order_source = "--byte-order";
-  } else if (auto arch = readSmallFile(root, "proc/sys/kernel/arch");
+  } else if (auto arch = readSmallFile(root, members::kArch);
              arch && !byteOrderOfArch(*arch).empty()) {
     f.byte_order = byteOrderOfArch(*arch);
-    f.byte_order_source = "proc/sys/kernel/arch";
+    f.byte_order_source = members::kArch;
   } else {
     f.byte_order = native;
     f.byte_order_source = "assumed: this machine's";
   }
-  if (auto up = readSmallFile(root, "proc/uptime")) {
+  if (auto up = readSmallFile(root, members::kUptime)) {
     double v = 0;
     auto r = std::from_chars(up->data(), up->data() + up->size(), v);
     if (r.ec == std::errc()) f.uptime_seconds = v;

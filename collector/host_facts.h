@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -43,7 +44,7 @@ std::string isoTimeUtc(int64_t epoch_seconds);
 std::string compactTimeUtc(int64_t epoch_seconds);
 
 // Reads a small file beneath the root (at most 64 KiB), without its trailing newline.
-std::optional<std::string> readSmallFile(const SystemRoot& root, const std::string& rel);
+std::optional<std::string> readSmallFile(const SystemRoot& root, std::string_view rel);
 
 // A string safe to put into JSON: nlohmann::json refuses invalid UTF-8 when dumping, and a host
 // name or kernel string is not guaranteed to be UTF-8. Invalid bytes become U+FFFD.

@@ -11,11 +11,14 @@
 #include <cstring>
 
 #include "collector/host_facts.h"
+#include "common/bundle/members.h"
 #include "common/error.h"
 
 namespace memsift::collector {
 
 namespace {
+
+namespace members = bundle::members;
 
 // A few processes are enough: every mapping of every process has the same base page size. The
 // cap bounds the time spent on a tree with huge smaps files.
@@ -56,14 +59,15 @@ std::optional<uint64_t> smallestKbField(std::string_view text, std::string_view 
 
 void smapsClue(const SystemRoot& root, std::vector<PageSizeClue>& out) {
   int err = 0;
-  DirReader proc(root.openDir("proc", err));
+  DirReader proc(root.openDir(std::string(members::kProcDir), err));
   std::optional<uint64_t> smallest;
   uint64_t smallest_pid = 0;
   size_t files = 0;
   std::string text;
   while (const dirent* e = proc.next()) {
     if (!isAllDigits(e->d_name) || std::strlen(e->d_name) > 19) continue;
-    std::string rel = std::string("proc/").append(e->d_name).append("/smaps");
+    std::string rel = members::processDir(e->d_name);
+    rel.append("/").append(members::kProcSmaps);
     if (readSmallAt(root.fd(), rel.c_str(), text, kSmapsBytesRead) != 0) continue;
     auto kb = smallestKbField(text, "KernelPageSize");
     if (!kb) continue;  // a kernel thread: no mappings
@@ -76,18 +80,19 @@ void smapsClue(const SystemRoot& root, std::vector<PageSizeClue>& out) {
     if (++files == kSmapsFilesRead) break;
   }
   if (smallest && plausiblePageSize(*smallest * 1024)) {
-    out.push_back(
-        {*smallest * 1024, "proc/" + std::to_string(smallest_pid) + "/smaps KernelPageSize"});
+    std::string source = members::processDir(std::to_string(smallest_pid));
+    source.append("/").append(members::kProcSmaps).append(" KernelPageSize");
+    out.push_back({*smallest * 1024, std::move(source)});
   }
 }
 
 // "x86_64", "aarch64", ... from proc/sys/kernel/arch (5.x+), else from the tail of the kernel
 // release ("4.18.0-147.el8.aarch64", "6.1.0-18-amd64"); "" when neither says.
 std::pair<std::string, std::string> architecture(const SystemRoot& root) {
-  if (auto arch = readSmallFile(root, "proc/sys/kernel/arch"); arch && !arch->empty()) {
-    return {*arch, "proc/sys/kernel/arch"};
+  if (auto arch = readSmallFile(root, members::kArch); arch && !arch->empty()) {
+    return {*arch, std::string(members::kArch)};
   }
-  auto release = readSmallFile(root, "proc/sys/kernel/osrelease");
+  auto release = readSmallFile(root, members::kOsRelease);
   if (!release) return {};
   std::string_view r = *release;
   if (size_t plus = r.rfind('+'); plus != std::string_view::npos) r = r.substr(0, plus);
@@ -99,7 +104,7 @@ std::pair<std::string, std::string> architecture(const SystemRoot& root) {
       {"s390x", "s390x"},     {"ppc64le", "ppc64le"},    {"riscv64", "riscv64"},
       {"ppc64el", "ppc64le"}, {"powerpc64le", "ppc64le"}};
   for (const auto& [name, arch] : kNames) {
-    if (tail == name) return {std::string(arch), "proc/sys/kernel/osrelease"};
+    if (tail == name) return {std::string(arch), std::string(members::kOsRelease)};
   }
   return {};
 }
@@ -128,13 +133,13 @@ void architectureClues(const SystemRoot& root, std::vector<PageSizeClue>& out) {
   }
   // Kernels built for one large page size say so in the release's flavour: RHEL's kernel-64k
   // ("...el9.aarch64+64k"), Debian's arm64-16k ("6.12.9-arm64-16k").
-  if (auto release = readSmallFile(root, "proc/sys/kernel/osrelease")) {
+  if (auto release = readSmallFile(root, members::kOsRelease)) {
     for (auto [suffix, bytes] : {std::pair<std::string_view, uint64_t>{"+64k", 65536},
                                  {"-64k", 65536},
                                  {"+16k", 16384},
                                  {"-16k", 16384}}) {
       if (release->ends_with(suffix)) {
-        out.push_back({bytes, "proc/sys/kernel/osrelease " + *release});
+        out.push_back({bytes, std::string(members::kOsRelease).append(" ").append(*release)});
         return;
       }
     }
@@ -150,11 +155,12 @@ void architectureClues(const SystemRoot& root, std::vector<PageSizeClue>& out) {
     }
     return false;
   };
-  const std::string thp = "sys/kernel/mm/transparent_hugepage/hpage_pmd_size";
+  const std::string thp =
+      std::string(members::kThpDir).append("/").append(members::kThpPmdSizeFile);
   if (uint64_t pmd = readNumber(root, thp); pmd && fromPmd(pmd, thp)) return;
-  if (auto meminfo = readSmallFile(root, "proc/meminfo")) {
+  if (auto meminfo = readSmallFile(root, members::kMeminfo)) {
     if (auto kb = smallestKbField(*meminfo, "Hugepagesize")) {
-      fromPmd(*kb * 1024, "proc/meminfo Hugepagesize");
+      fromPmd(*kb * 1024, std::string(members::kMeminfo).append(" Hugepagesize"));
     }
   }
 }

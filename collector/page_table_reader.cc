@@ -12,6 +12,7 @@
 
 #include "collector/text_reader.h"
 #include "common/bundle/bundle_format.h"
+#include "common/bundle/members.h"
 
 namespace memsift::collector {
 
@@ -85,7 +86,7 @@ uint64_t PageTableReader::run() {
   for (PageTable t : bundle::kPageTables) {
     Table& tb = tables[static_cast<int>(t)];
     tb.table = t;
-    tb.source = "proc/" + std::string(bundle::pageTableName(t));
+    tb.source = bundle::members::pageTableSource(t);
     int err = 0;
     tb.fd = root_.open(tb.source, 0, err);
     tb.healthy = tb.fd.valid();

@@ -7,32 +7,15 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 
-#include <array>
 #include <cerrno>
+
+#include "common/bundle/members.h"
 
 namespace memsift::collector {
 
 namespace {
 
-struct ProcessFile {
-  const char* name;
-  Redaction redaction;
-  bool smaps;  // skipped by --no-smaps
-};
-
-// smaps last: it walks the process's page tables (fs/proc/task_mmu.c) and is the slow one.
-constexpr std::array<ProcessFile, 10> kProcessFiles = {{
-    {"status", Redaction::kNone, false},
-    {"stat", Redaction::kNone, false},
-    {"statm", Redaction::kNone, false},
-    {"cmdline", Redaction::kCmdline, false},
-    {"comm", Redaction::kNone, false},
-    {"cgroup", Redaction::kNone, false},
-    {"oom_score_adj", Redaction::kNone, false},
-    {"maps", Redaction::kNone, false},
-    {"smaps_rollup", Redaction::kNone, false},
-    {"smaps", Redaction::kNone, true},
-}};
+namespace members = bundle::members;
 
 // Whether the process behind `pid_fd` still exists: "stat" is there for every live (or zombie)
 // process, so its lookup failing means the process is gone.
@@ -49,9 +32,9 @@ ProcessWalker::ProcessWalker(const SystemRoot& root, TextReader& text, Recorder&
 
 void ProcessWalker::run() {
   int err = 0;
-  UniqueFd proc_fd = root_.openDir("proc", err);
+  UniqueFd proc_fd = root_.openDir(std::string(members::kProcDir), err);
   if (!proc_fd.valid()) {
-    out_.source("proc", statusForErrno(err), errnoDetail(err));
+    out_.source(members::kProcDir, statusForErrno(err), errnoDetail(err));
     return;
   }
   DirReader proc{std::move(proc_fd)};
@@ -72,19 +55,19 @@ void ProcessWalker::run() {
   }
   if (stopped) {
     out_.source(
-        "proc",
+        members::kProcDir,
         stop_.reason() == StopReason::kDeadline ? SourceStatus::kTimeout : SourceStatus::kTruncated,
         stop_.describe() + ": stopped after " + std::to_string(read_) + " processes");
   }
   if (skipped > 0) {
-    out_.source("proc", SourceStatus::kTruncated,
+    out_.source(members::kProcDir, SourceStatus::kTruncated,
                 "--max-pids " + std::to_string(*options_.max_pids) + ": " +
                     std::to_string(skipped) + " more processes not read");
   }
 }
 
 bool ProcessWalker::readProcess(int proc_fd, const char* pid) {
-  std::string dir_name = std::string("proc/") + pid;
+  const std::string dir_name = members::processDir(pid);
   int err = 0;
   UniqueFd pid_fd = openAt(proc_fd, pid, O_DIRECTORY, err);
   if (!pid_fd.valid()) {
@@ -93,13 +76,15 @@ bool ProcessWalker::readProcess(int proc_fd, const char* pid) {
     out_.source(dir_name, s, errnoDetail(err));
     return s != SourceStatus::kVanished;
   }
-  for (const ProcessFile& f : kProcessFiles) {
-    if (f.smaps && !options_.smaps) continue;
+  for (const members::ProcessFile& f : members::kProcessFiles) {
+    if (f.detail && !options_.smaps) continue;
     if (stop_.check() != StopReason::kNone) return true;  // run() records the stop
     name_ = dir_name;
     name_.push_back('/');
     name_.append(f.name);
-    UniqueFd fd = openAt(pid_fd.get(), f.name, 0, err);
+    // The file's name alone, NUL-terminated for openat(): the tail of name_.
+    const char* file = name_.c_str() + dir_name.size() + 1;
+    UniqueFd fd = openAt(pid_fd.get(), file, 0, err);
     if (!fd.valid()) {
       SourceStatus s = statusForErrno(err);
       bool gone = (err == ENOENT || err == ESRCH) && !alive(pid_fd.get());
@@ -111,7 +96,7 @@ bool ProcessWalker::readProcess(int proc_fd, const char* pid) {
         continue;
       }
       if (s == SourceStatus::kVanished) {
-        out_.source(dir_name, s, std::string("exited before ") + f.name + " was read");
+        out_.source(dir_name, s, std::string("exited before ").append(f.name).append(" was read"));
         return false;
       }
       out_.source(name_, s, errnoDetail(err));
@@ -121,15 +106,17 @@ bool ProcessWalker::readProcess(int proc_fd, const char* pid) {
       out_.planned(name_);
       continue;
     }
-    ReadResult r = text_.read(fd.get(), name_, TextKind::kFile,
-                              options_.redact ? f.redaction : Redaction::kNone);
+    ReadResult r =
+        text_.read(fd.get(), name_, TextKind::kFile,
+                   options_.redact && f.command_line ? Redaction::kCmdline : Redaction::kNone);
     if (r.err == ESRCH && r.bytes == 0 && alive(pid_fd.get())) {
       // The same, where the kernel reports it at the first read instead (show_smaps_rollup()).
       out_.sourceWithoutAddressSpace(name_);
       continue;
     }
     if (r.status == SourceStatus::kVanished) {
-      out_.source(dir_name, r.status, std::string("exited while ") + f.name + " was read");
+      out_.source(dir_name, r.status,
+                  std::string("exited while ").append(f.name).append(" was read"));
       return false;
     }
     if (r.status != SourceStatus::kOk) out_.source(name_, r.status, r.detail);

@@ -1,41 +1,18 @@
-// Host-wide sources. Lists follow the issue and what the analyzer reads; where a file is missing
-// on this kernel it is recorded as absent, never guessed.
+// Host-wide sources, as the member catalogue (common/bundle/members.h) lists them; where a file is
+// missing on this kernel it is recorded as absent, never guessed.
 #include "collector/system_reader.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
 
-#include <array>
-
 #include "collector/tsv_member.h"
-#include "common/bundle/derived_tables.h"
+#include "common/bundle/members.h"
 
 namespace memsift::collector {
 
 namespace {
 
-constexpr std::array<const char*, 14> kProcFiles = {
-    "proc/cmdline",         "proc/version",
-    "proc/uptime",          "proc/loadavg",
-    "proc/zoneinfo",        "proc/buddyinfo",
-    "proc/pagetypeinfo",    "proc/slabinfo",
-    "proc/vmallocinfo",     "proc/iomem",
-    "proc/swaps",           "proc/sys/kernel/osrelease",
-    "proc/sys/kernel/arch", "proc/sys/kernel/hostname",
-};
-
-// Memory-management settings that explain an OOM: watermarks, overcommit, reclaim policy
-// (Documentation/admin-guide/sysctl/vm.rst). Read-only sysctls; never written.
-constexpr std::array<const char*, 12> kVmSysctls = {
-    "min_free_kbytes",   "watermark_scale_factor",  "watermark_boost_factor",
-    "overcommit_memory", "overcommit_ratio",        "overcommit_kbytes",
-    "swappiness",        "zone_reclaim_mode",       "panic_on_oom",
-    "nr_hugepages",      "nr_overcommit_hugepages", "vfs_cache_pressure",
-};
-
-constexpr std::array<const char*, 5> kNodeListFiles = {"online", "possible", "has_memory",
-                                                       "has_normal_memory", "has_cpu"};
-constexpr std::array<const char*, 4> kNodeFiles = {"meminfo", "numastat", "vmstat", "distance"};
+namespace members = bundle::members;
 
 // sysfs trees are shallow; a deeper one is a loop or a mistake.
 constexpr int kMaxTreeDepth = 8;
@@ -63,31 +40,30 @@ bool SystemReader::stopped(std::string_view name) {
   return true;
 }
 
-void SystemReader::file(const std::string& rel, std::string_view name, const TextOptions& how) {
+void SystemReader::file(std::string_view rel, std::string_view name, const TextOptions& how) {
   if (name.empty()) name = rel;
   if (stopped(name)) return;
-  text_.collect(root_.fd(), rel.c_str(), name, how);
+  const std::string path(rel);  // openat() wants it NUL-terminated
+  text_.collect(root_.fd(), path.c_str(), name, how);
 }
 
 void SystemReader::readProcFiles() {
-  for (const char* f : kProcFiles) {
+  for (std::string_view f : members::kProcFiles) {
     TextOptions how;
-    if (redact_ && std::string_view(f) == "proc/sys/kernel/hostname") {
-      how.redaction = Redaction::kLine;
-    }
+    if (redact_ && f == members::kHostname) how.redaction = Redaction::kLine;
     file(f, {}, how);
   }
-  for (const char* f : kVmSysctls)
-    file(std::string("proc/sys/vm/") + f);
+  for (std::string_view f : members::kVmSysctls)
+    file(std::string(members::kVmSysctlDir).append("/").append(f));
   // mountinfo says which cgroup hierarchies exist and where; /proc/mounts is the fallback on
   // kernels without it (before 2.6.26).
   int err = 0;
-  UniqueFd probe = root_.open("proc/self/mountinfo", 0, err);
+  UniqueFd probe = root_.open(std::string(members::kMountinfo), 0, err);
   if (probe.valid() || err != ENOENT) {
-    file("proc/self/mountinfo");
+    file(members::kMountinfo);
   } else {
-    out_.source("proc/self/mountinfo", SourceStatus::kAbsent, errnoDetail(err));
-    file("proc/mounts");
+    out_.source(members::kMountinfo, SourceStatus::kAbsent, errnoDetail(err));
+    file(members::kMounts);
   }
 }
 
@@ -121,38 +97,38 @@ void SystemReader::tree(std::string& rel, int depth) {
 }
 
 void SystemReader::readSysFiles() {
-  std::string rel = "sys/kernel/mm/transparent_hugepage";
+  std::string rel(members::kThpDir);
   tree(rel, 0);
-  rel = "sys/kernel/mm/hugepages";
+  rel = members::kHugepagesDir;
   tree(rel, 0);
-  for (const char* f : kNodeListFiles)
-    file(std::string("sys/devices/system/node/") + f);
+  for (std::string_view f : members::kNodeListFiles)
+    file(std::string(members::kNodeDir).append("/").append(f));
   int err = 0;
-  UniqueFd fd = root_.openDir("sys/devices/system/node", err);
+  UniqueFd fd = root_.openDir(std::string(members::kNodeDir), err);
   if (!fd.valid()) {
-    out_.source("sys/devices/system/node", statusForErrno(err), errnoDetail(err));
+    out_.source(members::kNodeDir, statusForErrno(err), errnoDetail(err));
     return;
   }
   DirReader nodes{std::move(fd)};
   while (const dirent* e = nodes.next()) {
     std::string_view name = e->d_name;
     if (!startsWith(name, "node") || !isAllDigits(name.substr(4))) continue;
-    std::string base = "sys/devices/system/node/" + std::string(name) + "/";
-    for (const char* f : kNodeFiles)
-      file(base + f);
-    rel = base + "hugepages";
+    const std::string base = members::nodeMemberDir(name);
+    for (std::string_view f : members::kNodeFiles)
+      file(base + std::string(f));
+    rel = base + std::string(members::kNodeHugepagesDir);
     tree(rel, 0);
   }
 }
 
 void SystemReader::readMemoryBlocks() {
-  file("sys/devices/system/memory/block_size_bytes");
-  file("sys/devices/system/memory/auto_online_blocks");
+  file(members::kBlockSizeBytes);
+  file(members::kAutoOnlineBlocks);
   if (stopped(bundle::kMemoryBlocksMember)) return;
   int err = 0;
-  UniqueFd fd = root_.openDir("sys/devices/system/memory", err);
+  UniqueFd fd = root_.openDir(std::string(members::kMemoryBlockDir), err);
   if (!fd.valid()) {
-    out_.source("sys/devices/system/memory", statusForErrno(err), errnoDetail(err));
+    out_.source(members::kMemoryBlockDir, statusForErrno(err), errnoDetail(err));
     return;
   }
   if (out_.dryRun()) {
@@ -186,7 +162,7 @@ void SystemReader::readMemoryBlocks() {
 }
 
 void SystemReader::readKernelLog() {
-  file("dev/kmsg", {}, {.kind = TextKind::kRecords});
+  file(members::kKernelLog, {}, {.kind = TextKind::kRecords});
 }
 
 }  // namespace memsift::collector

@@ -31,7 +31,7 @@ class SystemReader {
 
   // One file beneath the root, stored under member `name` (its path unless told otherwise).
   // Records "not reached" instead when collection has been stopped.
-  void file(const std::string& rel, std::string_view name = {}, const TextOptions& how = {});
+  void file(std::string_view rel, std::string_view name = {}, const TextOptions& how = {});
 
  private:
   // Every readable regular file beneath `rel`, recursively (sysfs trees of small values).

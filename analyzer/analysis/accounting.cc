@@ -5,13 +5,19 @@
 
 #include "analyzer/analysis/analyze.h"
 #include "analyzer/model/format.h"
+#include "common/bundle/members.h"
 #include "common/json/json_field.h"
 
 namespace memsift::analysis {
 
 namespace {
 
-constexpr std::string_view kMeminfo = "proc/meminfo";
+using bundle::members::kMeminfo;
+
+// "proc/*/status": a file of every process, as a source names it.
+std::string everyProcess(std::string_view file) {
+  return bundle::members::processDir("*").append("/").append(file);
+}
 
 ByteCount meminfoBytes(const BundleData& d, std::string_view key) {
   return d.meminfo ? d.meminfo->get(key).value_or(ByteCount()) : ByteCount();
@@ -135,11 +141,11 @@ report::AnonReconciliation reconcileAnon(const BundleData& d) {
   }
   if (any_status) {
     a.process_rss_anon = rss_anon;
-    a.sources.push_back({"proc/*/status", "RssAnon"});
+    a.sources.push_back({everyProcess(bundle::members::kProcStatus), "RssAnon"});
   }
   if (any_pss) {
     a.process_pss_anon = pss_anon;
-    a.sources.push_back({"proc/*/smaps_rollup", "Pss_Anon"});
+    a.sources.push_back({everyProcess(bundle::members::kProcSmapsRollup), "Pss_Anon"});
   }
 
   if (d.census) {
@@ -190,7 +196,8 @@ std::optional<report::FreeReconciliation> reconcileFree(const BundleData& d) {
   f.mem_free = meminfoBytes(d, "MemFree");
   f.mem_total = meminfoBytes(d, "MemTotal");
   f.sources = {{std::string(kMeminfo), "MemFree, MemTotal"},
-               {"proc/zoneinfo", "pages free, present, managed, start_pfn, spanned"}};
+               {std::string(bundle::members::kZoneinfo),
+                "pages free, present, managed, start_pfn, spanned"}};
   const frames::FrameCensus* census = d.census ? &*d.census : nullptr;
   const bool by_zone = census && census->zones.size() == d.zoneinfo->zones.size();
   uint64_t present = 0, managed = 0, free = 0;

@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "analyzer/model/format.h"
+#include "common/bundle/members.h"
 #include "common/json/json_field.h"
 
 namespace memsift::analysis {
@@ -22,12 +23,13 @@ std::string jsonString(const nlohmann::json& j, const char* key) {
 // hugepage_init() (mm/huge_memory.c) creates sys/kernel/mm/transparent_hugepage only where the
 // hardware has PMD-sized pages (has_transparent_hugepage()): its absence means no THP at all.
 std::string thpAvailability(const BundleData& d) {
-  static constexpr std::string_view kDir = "sys/kernel/mm/transparent_hugepage";
-  if (d.text(std::string(kDir) + "/enabled")) return "present";
+  using bundle::members::kThpDir;
+  if (d.text(bundle::members::kThpEnabled)) return "present";
   const nlohmann::json& sources = jsonField(d.index, "sources");
   if (!sources.is_array()) return "";
   for (const nlohmann::json& s : sources) {
-    if (jsonString(s, "path") == kDir) return jsonString(s, "status") == "absent" ? "absent" : "";
+    if (jsonString(s, "path") == kThpDir)
+      return jsonString(s, "status") == "absent" ? "absent" : "";
   }
   return "";
 }
@@ -76,7 +78,7 @@ report::Collection buildCollection(const BundleData& d) {
   std::sort(c.missing.begin(), c.missing.end(),
             [](const auto& a, const auto& b) { return a.path < b.path; });
   if (!d.bundle_complete) {
-    std::string first = d.damage.empty() ? std::string("no index.json") : d.damage.front();
+    std::string first = d.damage.empty() ? std::string("no index.json") : d.damage.front().text;
     if (d.resumes > 0) {
       c.limitations.push_back("the bundle is damaged (" + first +
                               "): reading resumed after the damage, but the members of the "

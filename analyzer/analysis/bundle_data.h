@@ -14,6 +14,7 @@
 
 #include "analyzer/frames/frame_census.h"
 #include "analyzer/frames/pfn_layout.h"
+#include "common/bundle/damage.h"
 #include "common/parse/meminfo.h"
 #include "common/parse/parse_issue.h"
 #include "common/parse/slabinfo.h"
@@ -86,7 +87,7 @@ struct BundleData {
   PageCount frames_without_layout;  // chunks that arrived before any layout could be built
 
   // Reading: damage (truncation, corruption), problems (checksums) and malformed lines.
-  std::vector<std::string> damage;
+  std::vector<bundle::Damage> damage;
   std::vector<parse::ParseIssue> issues;
   bool bundle_complete = false;      // the stream ended cleanly with index.json
   uint64_t resumes = 0;              // times reading went on past corrupt data

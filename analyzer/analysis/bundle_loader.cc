@@ -13,6 +13,7 @@
 #include "common/bundle/bundle_reader.h"
 #include "common/bundle/derived_tables.h"
 #include "common/bundle/manifest.h"
+#include "common/bundle/members.h"
 #include "common/bundle/page_frame_stream.h"
 #include "common/bundle/text_caps.h"
 #include "common/error.h"
@@ -27,28 +28,27 @@ namespace {
 
 using bundle::PageTable;
 
+namespace members = bundle::members;
+
 // System files the analysis reads, kept whole.
 bool isKeptSystemText(std::string_view name) {
-  static constexpr std::string_view kExact[] = {"proc/meminfo",
-                                                "proc/meminfo.after",
-                                                "proc/vmstat",
-                                                "proc/vmstat.after",
-                                                "proc/zoneinfo",
-                                                "proc/slabinfo",
-                                                "proc/buddyinfo",
-                                                "proc/vmallocinfo",
-                                                "proc/swaps",
-                                                "dev/kmsg",
-                                                "proc/sys/vm/nr_hugepages",
-                                                "sys/devices/system/memory/block_size_bytes",
-                                                "sys/kernel/mm/transparent_hugepage/enabled",
-                                                "sys/kernel/mm/transparent_hugepage/defrag"};
+  static constexpr std::string_view kExact[] = {
+      members::kMeminfoPair.before, members::kMeminfoPair.after, members::kVmstatPair.before,
+      members::kVmstatPair.after,   members::kZoneinfo,          members::kSlabinfo,
+      members::kBuddyinfo,          members::kVmallocinfo,       members::kSwaps,
+      members::kKernelLog,          members::kNrHugepages,       members::kBlockSizeBytes,
+      members::kThpEnabled,         members::kThpDefrag};
   for (std::string_view e : kExact) {
     if (name == e) return true;
   }
-  if (name.starts_with("sys/kernel/mm/transparent_hugepage/"))  // the PMD size; mTHPs per size
-    return name.ends_with("/hpage_pmd_size") || name.ends_with("/stats/nr_anon");
-  return name.starts_with("sys/devices/system/node/node") && name.ends_with("/meminfo");
+  if (name.starts_with(members::kThpDir) && name.substr(members::kThpDir.size()).starts_with("/")) {
+    // The PMD size; mTHPs per size.
+    const std::string_view file = name.substr(name.rfind('/') + 1);
+    return file == members::kThpPmdSizeFile ||
+           (name.ends_with(members::kThpAnonCountFile) &&
+            name[name.size() - members::kThpAnonCountFile.size() - 1] == '/');
+  }
+  return members::isNodeMeminfo(name);
 }
 
 // A number alone in a file ("42\n"), as parse::parseU64 takes it.
@@ -66,8 +66,10 @@ class Loader {
     d_.page_size = manifest.page_size.bytes();
     d_.byte_swap = manifest.tablesNeedByteSwap();
     d_.page_cgroup_hierarchy = manifest.kpagecgroup_hierarchy.value_or(-1);
-    for (const bundle::CgroupHierarchy& h : manifest.hierarchies)
+    for (const bundle::CgroupHierarchy& h : manifest.hierarchies) {
       hierarchies_.push_back({h.id.value_or(0), h.version, h.memberPrefix()});
+      hierarchy_dirs_.push_back(h.memberPrefix());
+    }
 
     bundle::PageFrameStream frames(d_.byte_swap, [this](const PageFrameChunk& chunk) {
       scanChunk(chunk);
@@ -78,7 +80,7 @@ class Loader {
       const bundle::MemberInfo& m = reader.current();
       const bool frame_member = frames.offer(reader);
       for (const bundle::Damage& damage : frames.takeDamage())
-        d_.damage.push_back(damage.text);
+        d_.damage.push_back(damage);
       if (frame_member || !wanted(m.name)) continue;
       if (streamed(reader, m.name, buf)) continue;
       // What each kind of member may hold (bundle::keptTextCap): a zstd bomb of a 4 GiB
@@ -100,16 +102,17 @@ class Loader {
     processes_.flushSmaps();
     limitIssues();
     if (issues_dropped_ > 0) {
-      d_.damage.push_back(std::to_string(issues_dropped_) + " more malformed lines (past " +
-                          std::to_string(kMaxIssues) + ") not listed");
+      d_.damage.push_back({"", 0, bundle::DamageKind::kMalformed,
+                           std::to_string(issues_dropped_) + " more malformed lines (past " +
+                               std::to_string(kMaxIssues) + ") not listed"});
     }
     if (scanner_) d_.census = scanner_->finish();
     if (d_.census && (d_.byte_order_suspect = frames::byteOrderSuspect(*d_.census))) {
       d_.census.reset();  // frame-based conclusions stand down (analyze.cc says why)
     }
-    if (reader.damage()) d_.damage.push_back(reader.damage()->text);
+    if (reader.damage()) d_.damage.push_back(*reader.damage());
     for (const bundle::Damage& p : reader.problems())
-      d_.damage.push_back(p.text);
+      d_.damage.push_back(p);
     d_.index = reader.index();
     d_.bundle_complete = reader.complete();
     d_.resumes = reader.resumes();
@@ -139,19 +142,22 @@ class Loader {
       return true;
     }
     if (!kept_full_) {
-      d_.damage.push_back("more than " + std::to_string(kMaxKeptTextBytes >> 20) +
-                          " MiB of text members to keep: " + name +
-                          " and the text members after it are left out");
+      d_.damage.push_back({name, 0, bundle::DamageKind::kRefused,
+                           "more than " + std::to_string(kMaxKeptTextBytes >> 20) +
+                               " MiB of text members to keep: " + name +
+                               " and the text members after it are left out"});
     }
     kept_full_ = true;
     return false;
   }
 
   void noteCut(const bundle::MemberInfo& m, const bundle::TextCap& cap) {
-    d_.damage.push_back("member " + m.name + " has " + std::to_string(m.size) +
-                        " bytes, more than a " + std::string(cap.kind) + " can hold (" +
-                        std::to_string(cap.bytes) + "): only its first " +
-                        std::to_string(cap.bytes) + " bytes are read");
+    // Refused past the cap: what the member holds beyond offset cap.bytes is not read.
+    d_.damage.push_back({m.name, cap.bytes, bundle::DamageKind::kRefused,
+                         "member " + m.name + " has " + std::to_string(m.size) +
+                             " bytes, more than a " + std::string(cap.kind) + " can hold (" +
+                             std::to_string(cap.bytes) + "): only its first " +
+                             std::to_string(cap.bytes) + " bytes are read"});
   }
 
   void limitIssues() {
@@ -163,7 +169,7 @@ class Loader {
   // Members read as they stream by instead of whole: smaps (summed a block of VMAs at a time,
   // across its .partN members) and cgroup.procs (only its lines are counted). True if handled.
   bool streamed(bundle::BundleReader& reader, const std::string& name, std::string& buf) {
-    if (auto p = parseProcMember(name); p && p->file == "smaps") {
+    if (auto p = members::parseProcessMember(name); p && p->file == members::kProcSmaps) {
       if (!processes_.smapsStarts(*p)) return true;  // a continuation without its start
       bool cut = false;
       bool intact = reader.readAll(buf, bundle::kMaxTextMemberBytes, &cut);
@@ -173,7 +179,7 @@ class Loader {
       limitIssues();
       return true;
     }
-    if (auto c = cgroupFile(name); c && c->file == "cgroup.procs") {
+    if (auto c = cgroupFile(name); c && c->file == members::kCgroupProcs) {
       uint64_t lines = 0;
       std::array<std::byte, 64 * 1024> block;
       for (size_t n; (n = reader.read(block)) > 0;)
@@ -189,7 +195,7 @@ class Loader {
 
   bool wanted(std::string_view name) const {
     if (isKeptSystemText(name) || bundle::derivedTablePart(name)) return true;
-    if (auto p = parseProcMember(name)) return ProcessMembers::wanted(*p);
+    if (auto p = members::parseProcessMember(name)) return ProcessMembers::wanted(*p);
     return cgroupFile(name).has_value();
   }
 
@@ -198,25 +204,25 @@ class Loader {
     std::string_view dir;  // member directory
     std::string_view file;
   };
+  // A cgroup file the analysis reads: its statistics, usage and limit (either version's names),
+  // and its tasks.
+  static bool analysedCgroupFile(std::string_view file) {
+    using members::kCgroupV1Counters, members::kCgroupV2Counters;
+    for (std::string_view f :
+         {members::kMemoryStat, kCgroupV1Counters.usage, kCgroupV2Counters.usage,
+          kCgroupV1Counters.limit, kCgroupV2Counters.limit, members::kCgroupProcs}) {
+      if (file == f) return true;
+    }
+    return false;
+  }
   std::optional<CgroupFile> cgroupFile(std::string_view name) const {
-    size_t slash = name.rfind('/');
-    if (slash == std::string_view::npos) return std::nullopt;
-    std::string_view file = name.substr(slash + 1);
-    if (file != "memory.stat" && file != "memory.usage_in_bytes" && file != "memory.current" &&
-        file != "memory.limit_in_bytes" && file != "memory.max" && file != "cgroup.procs") {
-      return std::nullopt;
-    }
-    std::string_view dir = name.substr(0, slash);
-    for (const Hierarchy& h : hierarchies_) {
-      if (dir == h.prefix || (dir.starts_with(h.prefix) && dir[h.prefix.size()] == '/')) {
-        return CgroupFile{&h, dir, file};
-      }
-    }
-    return std::nullopt;
+    auto m = members::parseCgroupMember(name, hierarchy_dirs_);
+    if (!m || !analysedCgroupFile(m->file)) return std::nullopt;
+    return CgroupFile{&hierarchies_[m->hierarchy], m->dir, m->file};
   }
 
   void member(const std::string& name, const std::string& text) {
-    if (auto p = parseProcMember(name)) {
+    if (auto p = members::parseProcessMember(name)) {
       processes_.member(*p, text);
       return;
     }
@@ -228,12 +234,12 @@ class Loader {
     auto kept = std::make_unique<TextMember>(TextMember{name, text});
     const std::string& t = kept->text;
     parse::IssueSink sink(name, d_.issues);
-    if (name == "proc/meminfo") d_.meminfo = parse::parseMeminfo(t, sink);
-    if (name == "proc/meminfo.after") d_.meminfo_after = parse::parseMeminfo(t, sink);
-    if (name == "proc/vmstat") d_.vmstat = parse::parseVmstat(t, sink);
-    if (name == "proc/vmstat.after") d_.vmstat_after = parse::parseVmstat(t, sink);
-    if (name == "proc/zoneinfo") d_.zoneinfo = parse::parseZoneinfo(t, sink);
-    if (name == "proc/slabinfo") d_.slabinfo = parse::parseSlabinfo(t, sink);
+    if (name == members::kMeminfoPair.before) d_.meminfo = parse::parseMeminfo(t, sink);
+    if (name == members::kMeminfoPair.after) d_.meminfo_after = parse::parseMeminfo(t, sink);
+    if (name == members::kVmstatPair.before) d_.vmstat = parse::parseVmstat(t, sink);
+    if (name == members::kVmstatPair.after) d_.vmstat_after = parse::parseVmstat(t, sink);
+    if (name == members::kZoneinfo) d_.zoneinfo = parse::parseZoneinfo(t, sink);
+    if (name == members::kSlabinfo) d_.slabinfo = parse::parseSlabinfo(t, sink);
     d_.texts[name] = std::move(kept);
   }
 
@@ -250,7 +256,7 @@ class Loader {
   void cgroupMember(const CgroupFile& f, const std::string& text) {
     CgroupData& c = cgroupDir(f);
     std::string member = std::string(f.dir) + "/" + std::string(f.file);
-    if (f.file == "memory.stat") {
+    if (f.file == members::kMemoryStat) {
       parse::IssueSink sink(member, d_.issues);
       parse::MemoryStat s = parse::parseMemoryStat(text, sink);
       bool v2 = s.flavor == parse::MemoryStatFlavor::kV2;
@@ -264,10 +270,12 @@ class Loader {
       c.stat_file = get("cache", "file");
       c.stat_shmem = get("shmem", "shmem");
       c.stat_unevictable = get("unevictable", "unevictable");
-    } else if (f.file == "memory.usage_in_bytes" || f.file == "memory.current") {
+    } else if (f.file == members::kCgroupV1Counters.usage ||
+               f.file == members::kCgroupV2Counters.usage) {
       uint64_t v;
       if (parseNumber(text, v)) c.usage = ByteCount(v);
-    } else if (f.file == "memory.limit_in_bytes" || f.file == "memory.max") {
+    } else if (f.file == members::kCgroupV1Counters.limit ||
+               f.file == members::kCgroupV2Counters.limit) {
       uint64_t v;
       // v1 "unlimited" is PAGE_COUNTER_MAX pages in bytes (~2^63); v2 writes "max".
       if (parseNumber(text, v) && v < (uint64_t{1} << 62)) c.limit = ByteCount(v);
@@ -280,7 +288,7 @@ class Loader {
       for (const Hierarchy& x : hierarchies_) {
         if (x.id == row.hierarchy) h = &x;
       }
-      std::string dir = h ? h->prefix + (row.path == "/" ? "" : row.path) : "";
+      std::string dir = h ? members::cgroupMemberDir(h->prefix, row.path) : "";
       CgroupData c;
       if (auto it = cgroup_dirs_.find(dir); h && it != cgroup_dirs_.end()) c = it->second;
       c.hierarchy = row.hierarchy;
@@ -319,7 +327,7 @@ class Loader {
   // Built when the first page chunk arrives: memory-blocks.tsv, else zoneinfo, come before.
   void buildLayout() {
     layout_built_ = true;
-    const std::string* block_size = d_.text("sys/devices/system/memory/block_size_bytes");
+    const std::string* block_size = d_.text(members::kBlockSizeBytes);
     uint64_t bytes = 0;
     if (!block_rows_.empty() && block_size && parseNumber(*block_size, bytes, 16)) {
       // The zones divide a block that spans nodes (pfn_layout.h).
@@ -332,7 +340,7 @@ class Loader {
     }
     if (d_.zoneinfo) {
       d_.layout = frames::PfnLayout::fromZoneinfo(*d_.zoneinfo);
-      if (d_.layout.known()) d_.layout_source = "proc/zoneinfo";
+      if (d_.layout.known()) d_.layout_source = members::kZoneinfo;
     }
   }
 
@@ -358,6 +366,8 @@ class Loader {
   BundleData& d_;
   ProcessMembers processes_;
   std::vector<Hierarchy> hierarchies_;
+  std::vector<std::string>
+      hierarchy_dirs_;  // hierarchies_' prefixes, as parseCgroupMember takes them
   std::vector<bundle::CgroupRow> cgroup_rows_;
   std::vector<bundle::MemoryBlockRow> block_rows_;
   std::map<std::string, CgroupData, std::less<>> cgroup_dirs_;

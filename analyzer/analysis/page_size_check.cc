@@ -4,6 +4,7 @@
 
 #include "analyzer/analysis/analyze.h"
 #include "analyzer/model/format.h"
+#include "common/bundle/members.h"
 #include "common/json/json_field.h"
 
 namespace memsift::analysis {
@@ -56,7 +57,7 @@ std::optional<PageSizeConflict> checkPageSize(const BundleData& d) {
                                 ", but MemTotal is " + report::formatBytes(*mem_total) +
                                 "; pages of " + report::formatPageSize(c.likely_page_size) +
                                 " would fit",
-                            {"proc/zoneinfo", "present"}});
+                            {std::string(bundle::members::kZoneinfo), "present"}});
     }
   }
   // 2. Every frame of memory has a PFN below the tables' end: MemTotal cannot exceed the end PFN

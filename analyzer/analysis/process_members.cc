@@ -3,37 +3,27 @@
 
 #include <algorithm>
 
-#include "common/bundle/bundle_format.h"
 #include "common/parse/fields.h"
 #include "common/parse/proc_cgroup.h"
 #include "common/parse/status.h"
 
 namespace memsift::analysis {
 
-std::optional<ProcMember> parseProcMember(std::string_view name) {
-  if (!name.starts_with("proc/")) return std::nullopt;
-  name.remove_prefix(5);
-  size_t slash = name.find('/');
-  uint64_t pid = 0;
-  if (slash == std::string_view::npos ||
-      parse::parseU64(name.substr(0, slash), pid) != parse::NumStatus::kOk || pid > 1u << 30) {
-    return std::nullopt;
-  }
-  const bundle::TextPart file = bundle::parseTextPartMemberName(name.substr(slash + 1));
-  if (file.source.find('/') != std::string_view::npos) return std::nullopt;  // proc/PID/task/...
-  return ProcMember{static_cast<int>(pid), file.source, file.part};
-}
+namespace members = bundle::members;
 
 bool ProcessMembers::wanted(const ProcMember& m) {
-  return m.file == "status" || m.file == "smaps_rollup" || m.file == "smaps" || m.file == "comm" ||
-         m.file == "cmdline" || m.file == "cgroup";
+  for (std::string_view f : {members::kProcStatus, members::kProcSmapsRollup, members::kProcSmaps,
+                             members::kProcComm, members::kProcCmdline, members::kProcCgroup}) {
+    if (m.file == f) return true;
+  }
+  return false;
 }
 
 bool ProcessMembers::smapsStarts(const ProcMember& m) {
   if (m.part == 1) {
     flushSmaps();
     smaps_pid_ = m.pid;
-    smaps_issues_.emplace("proc/" + std::to_string(m.pid) + "/smaps", issues_);
+    smaps_issues_.emplace(members::processMember(m.pid, members::kProcSmaps), issues_);
     return true;
   }
   return smaps_pid_ == m.pid;
@@ -57,9 +47,9 @@ ProcessData& ProcessMembers::process(int pid) {
 void ProcessMembers::member(const ProcMember& m, const std::string& text) {
   flushSmaps();
   ProcessData& p = process(m.pid);
-  std::string member = "proc/" + std::to_string(m.pid) + "/" + std::string(m.file);
+  const std::string member = members::processMember(m.pid, m.file);
   parse::IssueSink sink(member, issues_);
-  if (m.file == "status") {
+  if (m.file == members::kProcStatus) {
     parse::ProcStatus s = parse::parseStatus(text, sink);
     p.has_status = true;
     if (auto name = s.text("Name"); name && p.comm.empty()) p.comm = std::string(*name);
@@ -71,18 +61,18 @@ void ProcessMembers::member(const ProcMember& m, const std::string& text) {
     p.vm_swap = s.bytes("VmSwap").value_or(ByteCount());
     p.hugetlb = s.bytes("HugetlbPages").value_or(ByteCount());
     p.threads = s.number("Threads").value_or(0);
-  } else if (m.file == "smaps_rollup") {
+  } else if (m.file == members::kProcSmapsRollup) {
     applySmaps(p, parse::parseSmapsTotals(text, sink).counters);
     p.has_rollup = true;
-  } else if (m.file == "comm") {
+  } else if (m.file == members::kProcComm) {
     p.comm = std::string(parse::oneLineValue(text));
-  } else if (m.file == "cmdline") {
+  } else if (m.file == members::kProcCmdline) {
     std::string c = text;
     while (!c.empty() && c.back() == '\0')
       c.pop_back();
     std::replace(c.begin(), c.end(), '\0', ' ');
     p.cmdline = std::move(c);
-  } else if (m.file == "cgroup") {
+  } else if (m.file == members::kProcCgroup) {
     auto entries = parse::parseProcCgroup(text, sink);
     if (auto path = parse::memoryCgroupPath(entries)) p.cgroup_path = std::string(*path);
   }

@@ -10,19 +10,14 @@
 #include <vector>
 
 #include "analyzer/analysis/bundle_data.h"
+#include "common/bundle/members.h"
 #include "common/parse/parse_issue.h"
 #include "common/parse/smaps.h"
 
 namespace memsift::analysis {
 
-// "proc/1234/smaps.part2" -> pid 1234, file "smaps", part 2; nullopt for any name that is not a
-// file directly under proc/PID/.
-struct ProcMember {
-  int pid = 0;
-  std::string_view file;
-  unsigned part = 1;
-};
-std::optional<ProcMember> parseProcMember(std::string_view name);
+// A process's member, as bundle::members::parseProcessMember() takes its name apart.
+using ProcMember = bundle::members::ProcessMember;
 
 class ProcessMembers {
  public:

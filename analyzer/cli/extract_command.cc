@@ -96,12 +96,12 @@ int runExtract(const Args& args) {
   bundle::InputFile input(vm["bundle"].as<std::string>());
   bundle::BundleReader reader(input);
   // Written as they are in the bundle (so their checksums still hold), not re-serialized.
-  FileWriter(dir / "manifest.json", false)
+  FileWriter(dir / bundle::kManifestName, false)
       .pwriteAll(std::as_bytes(std::span(reader.manifestText())), 0);
   std::optional<FileWriter> index_out;
   uint64_t index_offset = 0;
   reader.setIndexSink([&](std::span<const std::byte> bytes) {
-    if (!index_out) index_out.emplace(dir / "index.json", false);
+    if (!index_out) index_out.emplace(dir / bundle::kIndexName, false);
     if (!index_out->ok()) return;  // a member took the name: the index is still checked
     index_out->pwriteAll(bytes, index_offset);
     index_offset += bytes.size();

@@ -19,8 +19,8 @@ int runList(const Args& args) {
   bundle::InputFile input(vm["bundle"].as<std::string>());
   bundle::BundleReader reader(input);
   std::printf("%12s  %s\n", "bytes", "member");
-  std::printf("%12llu  %s\n", static_cast<unsigned long long>(reader.manifestBytes()),
-              "manifest.json");
+  std::printf("%12llu  %.*s\n", static_cast<unsigned long long>(reader.manifestBytes()),
+              static_cast<int>(bundle::kManifestName.size()), bundle::kManifestName.data());
   while (reader.next()) {
     // Names come from the bundle: made safe to print (an ESC in a name would reach the terminal).
     std::printf("%12llu  %s\n", static_cast<unsigned long long>(reader.current().size),

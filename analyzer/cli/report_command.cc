@@ -5,6 +5,7 @@
 #include "analyzer/analysis/analyze.h"
 #include "analyzer/cli/args.h"
 #include "analyzer/cli/commands.h"
+#include "analyzer/cli/damage_report.h"
 #include "analyzer/report/render.h"
 #include "common/bundle/byte_stream.h"
 #include "common/exit_codes.h"
@@ -48,8 +49,7 @@ int runReport(const Args& args) {
   bundle::OutputFile out(vm["output"].as<std::string>());
   out.write(std::as_bytes(std::span(text)));
   out.commit();
-  for (const std::string& d : r.collection.damage)
-    std::fprintf(stderr, "memsift report: %s\n", printable(d).c_str());
+  reportDamage("report", r.collection.damage);
   // A report that says PARTIAL exits 4 like one from a damaged bundle: whatever reads the exit
   // code must not take it for a whole answer.
   return r.collection.complete && !r.collection.partial ? kExitOk : kExitPartial;

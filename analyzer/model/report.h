@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "common/bundle/damage.h"
 #include "common/units.h"
 
 namespace memsift::report {
@@ -48,7 +49,8 @@ struct Collection {
   bool partial = false;   // the analysis lacks something it would have used (damage, missing)
   std::vector<MissingSource> missing;  // sources not captured whole (vanished processes omitted)
   uint64_t vanished_processes = 0;
-  std::vector<std::string> damage;        // bundle damage and problems, in reader's words
+  // Bundle damage and problems: which member, how far into it, what kind, and the reader's words.
+  std::vector<bundle::Damage> damage;
   std::vector<std::string> parse_issues;  // malformed lines, formatted "member:line: msg: text"
   // Conclusions that could not be drawn, and why ("page-frame classification: the bundle has
   // no page-frame tables (collector run without root)").
@@ -224,7 +226,7 @@ struct MapCell {
 };
 
 struct Report {
-  std::string schema = "memsift-report/1";
+  std::string schema = "memsift-report/2";
   Host host;
   Collection collection;
   Ledger ledger;

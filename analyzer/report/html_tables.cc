@@ -153,8 +153,8 @@ void HtmlWriter::collection() {
       (c.partial ? "yes" : "no") + "</b>.</li>\n";
   if (c.vanished_processes > 0)
     out_ += "<li>" + vanishedProcesses(c.vanished_processes) + ".</li>\n";
-  for (const std::string& d : c.damage)
-    out_ += "<li>Bundle damage: " + esc(d) + "</li>\n";
+  for (const bundle::Damage& d : c.damage)
+    out_ += "<li>Bundle damage: " + esc(d.text) + "</li>\n";
   out_ += "</ul>\n";
   const MissingView missing = missingView(c);
   if (!missing.rows.empty()) {

@@ -1,5 +1,5 @@
-// Report -> JSON, schema memsift-report/1 (docs/report-schema.md is the contract: add keys, never
-// rename, remove or retype them within /1).
+// Report -> JSON, schema memsift-report/2 (docs/report-schema.md is the contract: add keys, never
+// rename, remove or retype them within /2).
 #include "analyzer/report/json_renderer.h"
 
 #include <algorithm>
@@ -45,16 +45,20 @@ json hostJson(const Host& h) {
 }
 
 json collectionJson(const Collection& c) {
+  json damage = json::array();
+  for (const bundle::Damage& d : c.damage) {
+    damage.push_back({{"member", d.member},
+                      {"offset", d.offset},
+                      {"kind", bundle::damageKindName(d.kind)},
+                      {"text", d.text}});
+  }
   json missing = json::array();
   for (const MissingSource& m : c.missing)
     missing.push_back({{"path", m.path}, {"status", m.status}, {"detail", m.detail}});
   return {
-      {"complete", c.complete},
-      {"partial", c.partial},
-      {"missing", std::move(missing)},
-      {"vanished_processes", c.vanished_processes},
-      {"damage", c.damage},
-      {"parse_issues", c.parse_issues},
+      {"complete", c.complete},        {"partial", c.partial},
+      {"missing", std::move(missing)}, {"vanished_processes", c.vanished_processes},
+      {"damage", std::move(damage)},   {"parse_issues", c.parse_issues},
       {"limitations", c.limitations},
   };
 }

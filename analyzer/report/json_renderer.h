@@ -1,4 +1,4 @@
-// The JSON renderer: the report for other tools, schema "memsift-report/1", every key documented
+// The JSON renderer: the report for other tools, schema "memsift-report/2", every key documented
 // in docs/report-schema.md. Byte values are integers named "bytes" or "*_bytes".
 #pragma once
 

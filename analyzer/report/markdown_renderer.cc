@@ -307,8 +307,8 @@ void renderCollection(const Report& r, std::string& out) {
   out += std::string("- Collection complete: **") + (c.complete ? "yes" : "no") +
          "**; analysis partial: **" + (c.partial ? "yes" : "no") + "**.\n";
   if (c.vanished_processes > 0) out += "- " + vanishedProcesses(c.vanished_processes) + ".\n";
-  for (const std::string& d : c.damage)
-    out += "- Bundle damage: " + md(d) + "\n";
+  for (const bundle::Damage& d : c.damage)
+    out += "- Bundle damage: " + md(d.text) + "\n";
   out += '\n';
   const MissingView missing = missingView(c);
   if (!missing.rows.empty()) {

@@ -310,8 +310,8 @@ void renderCollection(const Report& r, std::string& out, size_t fit) {
     wrapped(out, "", "  ", noAddressSpaceSentence(missing.without_address_space));
   if (!c.damage.empty()) {
     out += "Bundle damage:\n";
-    for (const std::string& d : c.damage)
-      out += "  - " + printable(d) + "\n";
+    for (const bundle::Damage& d : c.damage)
+      out += "  - " + printable(d.text) + "\n";
   }
   if (!c.parse_issues.empty()) {
     out += "Malformed input (" + formatCount(c.parse_issues.size()) + "):\n";

@@ -4,7 +4,7 @@
 #include "common/bundle/bundle_reader.h"
 
 #include "common/bundle/bundle_reader_impl.h"
-#include "common/bundle/manifest_check.h"
+#include "common/bundle/manifest.h"
 #include "common/error.h"
 #include "common/json/json_field.h"
 #include "memsift/version.h"

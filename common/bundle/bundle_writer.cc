@@ -7,12 +7,12 @@
 
 #include <vector>
 
+#include "common/bundle/manifest.h"
 #include "common/bundle/tar.h"
 #include "common/bundle/zstd_stream.h"
 #include "common/error.h"
 #include "common/hash/xxhash64.h"
 #include "common/text/terminal_text.h"
-#include "memsift/version.h"
 
 namespace memsift::bundle {
 
@@ -127,14 +127,13 @@ BundleWriter::BundleWriter(ByteSink& sink, const BundleWriterOptions& options)
 
 BundleWriter::~BundleWriter() = default;
 
+void BundleWriter::writeManifest(const Manifest& manifest) {
+  writeManifest(manifestJson(manifest));
+}
+
 void BundleWriter::writeManifest(nlohmann::json manifest) {
   if (impl_->manifest_written) throw Error(ErrorKind::kInternal, "manifest written twice");
-  manifest["format"] = {
-      {"name", "memsift-bundle"}, {"major", kBundleFormatMajor}, {"minor", kBundleFormatMinor}};
-  if (!manifest.contains("tool")) manifest["tool"] = nlohmann::json::object();
-  manifest["tool"]["version"] = kToolVersion;
-  manifest["page_chunk_frames"] = kPageChunkFrames;
-  std::string text = manifest.dump(2) + "\n";
+  const std::string text = manifestText(std::move(manifest));
   impl_->manifest_written = true;
   impl_->addMember(kManifestName,
                    std::span(reinterpret_cast<const std::byte*>(text.data()), text.size()));

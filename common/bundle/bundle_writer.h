@@ -12,6 +12,7 @@
 
 #include "common/bundle/bundle_format.h"
 #include "common/bundle/byte_stream.h"
+#include "common/bundle/manifest.h"
 #include "common/units.h"
 
 namespace memsift::bundle {
@@ -32,8 +33,10 @@ class BundleWriter {
   BundleWriter(const BundleWriter&) = delete;
   BundleWriter& operator=(const BundleWriter&) = delete;
 
-  // manifest.json: must be the first member. "format" {"major","minor"} and "tool" are filled in
-  // by the writer; the caller supplies host facts and options.
+  // manifest.json: must be the first member, written from its typed fields (manifest.h). The
+  // JSON form takes any object, for tests that need a manifest the collector would never write;
+  // both get "format", "tool" and "page_chunk_frames" from manifestText().
+  void writeManifest(const Manifest& manifest);
   void writeManifest(nlohmann::json manifest);
 
   // One member with its whole content. Names are relative ("proc/meminfo"), never absolute and

@@ -4,6 +4,7 @@
 #include "common/bundle/text_caps.h"
 
 #include "common/bundle/bundle_format.h"
+#include "common/bundle/members.h"
 
 namespace memsift::bundle {
 namespace {
@@ -22,17 +23,17 @@ constexpr Rule kRules[] = {
     {"vmstat.after", {256 * KiB, "vmstat", true}},
     {"buddyinfo", {64 * KiB, "buddyinfo", true}},
     {"swaps", {64 * KiB, "swaps", true}},
-    {"status", {64 * KiB, "status", true}},
-    {"smaps_rollup", {64 * KiB, "smaps_rollup", true}},
-    {"cgroup", {64 * KiB, "/proc/PID/cgroup", true}},
-    {"comm", {4 * KiB, "comm", false}},
+    {members::kProcStatus, {64 * KiB, "status", true}},
+    {members::kProcSmapsRollup, {64 * KiB, "smaps_rollup", true}},
+    {members::kProcCgroup, {64 * KiB, "/proc/PID/cgroup", true}},
+    {members::kProcComm, {4 * KiB, "comm", false}},
     // Only shown, shortened, in the report: a 2 MiB argument list costs nothing to cut.
-    {"cmdline", {4 * KiB, "cmdline", false}},
-    {"memory.stat", {64 * KiB, "memory.stat", true}},
-    {"memory.usage_in_bytes", {4 * KiB, "cgroup counter", true}},
-    {"memory.current", {4 * KiB, "cgroup counter", true}},
-    {"memory.limit_in_bytes", {4 * KiB, "cgroup counter", true}},
-    {"memory.max", {4 * KiB, "cgroup counter", true}},
+    {members::kProcCmdline, {4 * KiB, "cmdline", false}},
+    {members::kMemoryStat, {64 * KiB, "memory.stat", true}},
+    {members::kCgroupV1Counters.usage, {4 * KiB, "cgroup counter", true}},
+    {members::kCgroupV2Counters.usage, {4 * KiB, "cgroup counter", true}},
+    {members::kCgroupV1Counters.limit, {4 * KiB, "cgroup counter", true}},
+    {members::kCgroupV2Counters.limit, {4 * KiB, "cgroup counter", true}},
     {"nr_hugepages", {4 * KiB, "sysfs value", true}},
     {"block_size_bytes", {4 * KiB, "sysfs value", true}},
     {"enabled", {4 * KiB, "sysfs value", true}},

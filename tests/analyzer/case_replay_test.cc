@@ -488,7 +488,9 @@ TEST_CASE("a truncated bundle: the report says where it broke, analyses what is 
   CHECK(!rep.collection.complete);
   CHECK(rep.collection.partial);
   REQUIRE(!rep.collection.damage.empty());
-  CHECK_THAT(rep.collection.damage.front(), Catch::Contains("truncated"));
+  CHECK_THAT(rep.collection.damage.front().text, Catch::Contains("truncated"));
+  CHECK(rep.collection.damage.front().kind == bundle::DamageKind::kTruncated);
+  CHECK(!rep.collection.damage.front().member.empty());
   // The counters came before the cut: the ledger is whole.
   CHECK(rep.ledger.mem_total == whole.report.ledger.mem_total);
 }
@@ -522,10 +524,10 @@ TEST_CASE("a corrupt bundle: reading resumes after the damage, the processes beh
   report::Report rep = analysis::analyze(data);
   CHECK(rep.collection.partial);
   REQUIRE(!rep.collection.damage.empty());
-  CHECK_THAT(rep.collection.damage.front(), Catch::Contains("corrupt"));
+  CHECK_THAT(rep.collection.damage.front().text, Catch::Contains("corrupt"));
   bool resumed = false;
   for (const auto& d : rep.collection.damage)
-    resumed |= d.find("reading resumed at compressed byte") != std::string::npos;
+    resumed |= d.text.find("reading resumed at compressed byte") != std::string::npos;
   CHECK(resumed);
   CHECK(data.resumes == 1);
   bool says = false;

@@ -126,7 +126,8 @@ TEST_CASE("a truncated seed bundle: no finding compares counters with frames it 
 TEST_CASE("a cut page scan without a memory layout: the comparisons stand down", "[answers]") {
   Bundle b;
   b.d.bundle_complete = false;
-  b.d.damage.push_back("bundle truncated in member pageframes/0000000000020000/kpageflags");
+  b.d.damage.push_back({"pageframes/0000000000020000/kpageflags", 0, bundle::DamageKind::kTruncated,
+                        "bundle truncated in member pageframes/0000000000020000/kpageflags"});
   b.meminfo(
       "MemTotal: 16777216 kB\nMemFree: 1048576 kB\nActive(anon): 8388608 kB\n"
       "Inactive(anon): 0 kB\nAnonPages: 1048576 kB\nShmem: 0 kB\n");

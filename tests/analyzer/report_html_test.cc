@@ -207,7 +207,8 @@ TEST_CASE("HTML of a partial collection says what was missing", "[report][html]"
   r.collection.complete = false;
   r.collection.partial = true;
   r.collection.missing = {{"proc/kpageflags", "denied", "run memsift-collect as root"}};
-  r.collection.damage = {"member proc/vmstat: truncated at byte 1200"};
+  r.collection.damage = {{"proc/vmstat", 1200, bundle::DamageKind::kTruncated,
+                          "member proc/vmstat: truncated at byte 1200"}};
   r.collection.limitations = {"page-frame classification: no page-frame tables"};
   r.ledger.residual_bytes = -(int64_t{3} << 30);
   std::string h = html(r);

@@ -1,4 +1,4 @@
-// The JSON report: schema memsift-report/1 with every key issue 4 and docs/report-schema.md
+// The JSON report: schema memsift-report/2 with every key issue 4 and docs/report-schema.md
 // require, with the right types and values, and parseable back.
 #include <catch2/catch.hpp>
 
@@ -19,7 +19,7 @@ json renderParsed(const Report& r) {
   REQUIRE(!out.empty());
   CHECK(out.back() == '\n');
   // "schema" comes first, so that `head` on a file tells what it is.
-  CHECK(out.rfind("{\n  \"schema\": \"memsift-report/1\",\n  \"host\": {", 0) == 0);
+  CHECK(out.rfind("{\n  \"schema\": \"memsift-report/2\",\n  \"host\": {", 0) == 0);
   return json::parse(out);  // throws, failing the test, when the output is not JSON
 }
 
@@ -37,7 +37,7 @@ TEST_CASE("JSON report of the seed incident has every required key and value", "
   json j = renderParsed(test::seedReport());
   requireKeys(j, {"schema", "host", "collection", "ledger", "anon", "findings", "processes",
                   "cgroups", "frames", "memory_map"});
-  CHECK(j["schema"] == "memsift-report/1");
+  CHECK(j["schema"] == "memsift-report/2");
 
   const json& host = j["host"];
   requireKeys(host, {"hostname", "kernel", "arch", "page_size", "mem_total_bytes"});
@@ -182,6 +182,25 @@ TEST_CASE("JSON of a healthy host: no findings, no frames or map keys", "[report
   CHECK(j["anon"]["frames_lru_anon_bytes"].is_null());
   CHECK(j["anon"]["drift_bytes"].is_null());
   CHECK(j["host"]["page_size"] == 4096);
+}
+
+TEST_CASE("JSON damage records give member, offset, kind and the reader's sentence",
+          "[report][json]") {
+  Report r = test::healthyReport();
+  CHECK(renderParsed(r)["collection"]["damage"] == json::array());
+  r.collection.damage = {
+      {"proc/meminfo", 2976, bundle::DamageKind::kTruncated,
+       "bundle truncated in member proc/meminfo at byte 2976"},
+      {"", 0, bundle::DamageKind::kResumed, "reading resumed at compressed byte 81920"}};
+  const json damage = renderParsed(r)["collection"]["damage"];
+  REQUIRE(damage.size() == 2);
+  CHECK(damage[0] == json{{"member", "proc/meminfo"},
+                          {"offset", 2976},
+                          {"kind", "truncated"},
+                          {"text", "bundle truncated in member proc/meminfo at byte 2976"}});
+  CHECK(damage[1]["member"] == "");
+  CHECK(damage[1]["kind"] == "resumed");
+  CHECK(damage[1]["offset"].is_number_unsigned());
 }
 
 TEST_CASE("JSON caps ranges at 100 and keeps a negative residual signed", "[report][json]") {

@@ -1,0 +1,88 @@
+// Member names built and taken apart (see members.h).
+#include "common/bundle/members.h"
+
+#include <algorithm>
+
+#include "common/parse/fields.h"
+
+namespace memsift::bundle::members {
+
+std::string nodeMemberDir(std::string_view node_dir_name) {
+  std::string dir(kNodeDir);
+  dir.append("/").append(node_dir_name).append("/");
+  return dir;
+}
+
+bool isNodeMeminfo(std::string_view name) {
+  return name.starts_with(kNodeDir) && name.substr(kNodeDir.size()).starts_with("/node") &&
+         name.ends_with("/meminfo");
+}
+
+std::string pageTableSource(PageTable table) {
+  std::string path(kProcDir);
+  path.append("/").append(pageTableName(table));
+  return path;
+}
+
+std::string processDir(std::string_view pid) {
+  std::string dir(kProcDir);
+  dir.append("/").append(pid);
+  return dir;
+}
+
+std::string processMember(int pid, std::string_view file) {
+  std::string name = processDir(std::to_string(pid));
+  name.append("/").append(file);
+  return name;
+}
+
+std::optional<ProcessMember> parseProcessMember(std::string_view name) {
+  if (!name.starts_with(kProcDir) || name.substr(kProcDir.size(), 1) != "/") return std::nullopt;
+  name.remove_prefix(kProcDir.size() + 1);
+  size_t slash = name.find('/');
+  uint64_t pid = 0;
+  // Far above PID_MAX_LIMIT (2^22, include/linux/threads.h): a larger number is no process.
+  if (slash == std::string_view::npos ||
+      parse::parseU64(name.substr(0, slash), pid) != parse::NumStatus::kOk || pid > 1u << 30) {
+    return std::nullopt;
+  }
+  const TextPart file = parseTextPartMemberName(name.substr(slash + 1));
+  if (file.source.find('/') != std::string_view::npos) return std::nullopt;  // proc/PID/task/...
+  return ProcessMember{static_cast<int>(pid), file.source, file.part};
+}
+
+bool isCgroupFile(std::string_view file) {
+  auto in = [file](const auto& list) {
+    return std::find(list.begin(), list.end(), file) != list.end();
+  };
+  return in(kCgroupCommonFiles) || in(kCgroupV2Files) || in(kCgroupV1Files);
+}
+
+std::string mountMemberDir(std::string_view mount_point) {
+  size_t first = mount_point.find_first_not_of('/');
+  if (first == std::string_view::npos) return "";
+  size_t last = mount_point.find_last_not_of('/');
+  return std::string(mount_point.substr(first, last + 1 - first));
+}
+
+std::string cgroupMemberDir(std::string_view hierarchy_dir, std::string_view path) {
+  std::string dir(hierarchy_dir);
+  if (path != "/") dir.append(path);
+  return dir;
+}
+
+std::optional<CgroupMember> parseCgroupMember(std::string_view name,
+                                              std::span<const std::string> hierarchy_dirs) {
+  size_t slash = name.rfind('/');
+  if (slash == std::string_view::npos) return std::nullopt;
+  std::string_view dir = name.substr(0, slash);
+  for (size_t i = 0; i < hierarchy_dirs.size(); ++i) {
+    const std::string& h = hierarchy_dirs[i];
+    if (dir == h || (dir.starts_with(h) && dir[h.size()] == '/')) {
+      return CgroupMember{i, dir, name.substr(slash + 1)};
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace memsift::bundle::members
