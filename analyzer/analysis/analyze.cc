@@ -351,7 +351,7 @@ report::Report analyze(const BundleData& d, const AnalyzeOptions& options) {
   if (auto conflict = checkPageSize(d)) {
     r.collection.limitations.insert(r.collection.limitations.begin(), conflict->limitation);
     r.collection.partial = true;
-    r.findings.insert(r.findings.begin(), pageSizeFinding(*conflict, d.page_size));
+    r.findings.insert(r.findings.begin(), pageSizeFinding(*conflict));
   }
   return r;
 }

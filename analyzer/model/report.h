@@ -1,7 +1,8 @@
 // The report model: everything memsift concluded about one bundle, as plain data. Analysis fills
 // it; each renderer (text, JSON, Markdown, HTML) only reads it. Byte amounts are ByteCount; page
 // amounts PageCount; every figure that comes from the bundle names its source. The model holds
-// no layout: how its figures are written is format.h, the sentences around them report/wording.h.
+// no layout and no sentences: how its figures are written is format.h, the sentences around them
+// report/wording.h and report/finding_wording.h.
 #pragma once
 
 #include <cstdint>
@@ -9,16 +10,10 @@
 #include <string>
 #include <vector>
 
+#include "analyzer/model/finding_facts.h"
 #include "common/units.h"
 
 namespace memsift::report {
-
-// Where a figure comes from: a bundle member and a field in it ("proc/meminfo", "AnonPages"),
-// or the page-frame scan ("pageframes", "anon_thp_unmapped").
-struct Source {
-  std::string member;
-  std::string field;
-};
 
 struct Host {
   std::string hostname;
@@ -137,11 +132,6 @@ struct PfnRangeOut {
   PageCount pages;
 };
 
-struct Evidence {
-  std::string text;
-  Source source;
-};
-
 // One size of compound page in a THP finding: `count` of them, `bytes` each.
 struct ThpSize {
   ByteCount bytes;
@@ -151,7 +141,6 @@ struct ThpSize {
 struct Finding {
   std::string id;  // "unmapped-anon-thp"
   Severity severity = Severity::kInfo;
-  std::string summary;  // one sentence
   ByteCount bytes;
   PageCount pages;
   std::optional<uint64_t> thp_count;
@@ -166,8 +155,8 @@ struct Finding {
   std::vector<NodeBytes> nodes;
   std::vector<PfnRangeOut> ranges;  // at most 100
   uint64_t range_count = 0;         // in all
-  std::vector<Evidence> evidence;
-  std::vector<std::string> next_steps;
+  // What its summary, evidence and next steps are made from (report/finding_wording.h).
+  FindingFacts facts;
 };
 
 struct ProcessRow {

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "analyzer/report/finding_wording.h"
+
 namespace memsift::report {
 namespace {
 
@@ -133,7 +135,7 @@ json freeJson(const FreeReconciliation& f) {
   };
 }
 
-json findingJson(const Finding& f) {
+json findingJson(const Report& r, const Finding& f) {
   json cgroups = json::array();
   for (const CgroupBytes& c : f.cgroups)
     cgroups.push_back({{"path", c.path}, {"inode", c.inode}, {"bytes", c.bytes.value()}});
@@ -141,14 +143,16 @@ json findingJson(const Finding& f) {
   for (size_t i = 0; i < std::min(f.ranges.size(), kMaxRanges); ++i)
     ranges.push_back(
         {{"start_pfn", f.ranges[i].start.value()}, {"pages", f.ranges[i].pages.value()}});
+  // The same words as the human formats, made from the finding's facts.
+  const FindingWords words = findingWords(r, f);
   json evidence = json::array();
-  for (const Evidence& e : f.evidence)
+  for (const Evidence& e : words.evidence)
     evidence.push_back({{"text", e.text}, {"source", sourceJson(e.source)}});
 
   json j = {
       {"id", f.id},
       {"severity", std::string(severityName(f.severity))},
-      {"summary", f.summary},
+      {"summary", words.summary},
       {"bytes", f.bytes.value()},
       {"pages", f.pages.value()},
   };
@@ -166,7 +170,7 @@ json findingJson(const Finding& f) {
   j["ranges"] = std::move(ranges);
   j["range_count"] = std::max<uint64_t>(f.range_count, f.ranges.size());
   j["evidence"] = std::move(evidence);
-  j["next_steps"] = f.next_steps;
+  j["next_steps"] = words.next_steps;
   return j;
 }
 
@@ -247,7 +251,7 @@ json reportToJson(const Report& r) {
   if (r.free_memory) j["free_memory"] = freeJson(*r.free_memory);
   json findings = json::array();
   for (const Finding& f : r.findings)
-    findings.push_back(findingJson(f));
+    findings.push_back(findingJson(r, f));
   j["findings"] = std::move(findings);
   json processes = json::array();
   for (const ProcessRow& p : r.processes)

@@ -150,7 +150,7 @@ TEST_CASE("HTML shows the findings first, then the pictures", "[report][html]") 
   CHECK(h.find("223.5 GiB</span> = 447 THPs × 512 MiB, 3,661,824 pages, 88.2% of MemTotal") <
         ledger);
   CHECK(h.find("<h4>Evidence</h4>") < ledger);
-  CHECK(h.find("<span class=\"src\">proc/kpagecount · count</span>") < ledger);
+  CHECK(h.find("<span class=\"src\">pageframes · kpageflags, kpagecount</span>") < ledger);
   CHECK(h.find("<h4>What to do next</h4>") < ledger);
   CHECK(h.find("0x10000+8,192, 0x12000+8,192") < ledger);
   // The ledger bar with the residual hatched and labelled, and its table row.
@@ -175,7 +175,8 @@ TEST_CASE("HTML escapes everything that came from the bundle", "[report][html]")
   Report r = test::seedReport();
   test::addHostileProcess(r);
   r.host.hostname = "<img src=x onerror=alert(3)>";
-  r.findings[0].evidence[0].text = "</li><script>alert(4)</script>";
+  std::get<report::OomFacts>(r.findings[1].facts).messages[0].text =
+      "</li><script>alert(4)</script>";
   r.collection.missing = {{"proc/\"><svg onload=alert(5)>", "denied", "<b>x</b>"}};
   std::string h = html(r);
   INFO(checkWellFormed(h));
