@@ -112,7 +112,14 @@ struct FreeReconciliation {
   int64_t free_beyond_zones = 0;                           // MemFree - zones_free
   int64_t total_beyond_managed = 0;                        // MemTotal - zones_managed
   std::vector<ZoneFree> zones;                             // populated zones, in zoneinfo order
-  std::vector<std::string> explanation;                    // sentences: what the differences are
+  // What explains the differences (report/free_wording.cc says it): how far apart counts may be
+  // and still agree (MemFree's movement during collection, at least 1% or 4 MiB); present minus
+  // managed pages over the zones, in bytes; the zone with the most of them; the frames the scan
+  // lacks, in bytes (nullopt: an unknown number).
+  ByteCount tolerance;
+  ByteCount unmanaged;
+  std::optional<ZoneFree> widest_unmanaged;
+  std::optional<ByteCount> frames_lost = ByteCount();
   std::vector<Source> sources;
 };
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "analyzer/report/finding_wording.h"
+#include "analyzer/report/wording.h"
 
 namespace memsift::report {
 namespace {
@@ -130,7 +131,7 @@ json freeJson(const FreeReconciliation& f) {
       {"free_beyond_zones_bytes", f.free_beyond_zones},
       {"total_beyond_managed_bytes", f.total_beyond_managed},
       {"zones", std::move(zones)},
-      {"explanation", f.explanation},
+      {"explanation", freeExplanation(f)},
       {"sources", std::move(sources)},
   };
 }

@@ -229,7 +229,7 @@ void renderFree(const Report& r, std::string& out) {
   for (std::string_view c : kZoneColumns)
     columns.push_back({std::string(c), true});
   table(out, columns, rows);
-  for (const std::string& sentence : f.explanation)
+  for (const std::string& sentence : freeExplanation(f))
     out += "- " + sentence + "\n";
   out += '\n';
 }

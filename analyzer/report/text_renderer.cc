@@ -199,7 +199,7 @@ void renderFree(const Report& r, std::string& out, size_t fit) {
   totals.insert(totals.begin(), "all zones");
   t.row(std::move(totals));
   t.render(out, "  ", fit);
-  for (const std::string& sentence : f.explanation)
+  for (const std::string& sentence : freeExplanation(f))
     wrapped(out, "  - ", "    ", sentence);
 }
 
