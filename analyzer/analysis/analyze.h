@@ -37,7 +37,7 @@ std::vector<report::Finding> findFindings(const BundleData& data, const report::
 // beyond which no memory can be.
 struct PageSizeConflict {
   report::PageSizeFacts facts;  // what the counts imply, and which counts
-  std::string limitation;
+  report::Limitation limitation;
 };
 std::optional<PageSizeConflict> checkPageSize(const BundleData& data);
 // The finding that puts it first in the report (id page-size-mismatch, critical).

@@ -3,7 +3,6 @@
 #include <cmath>
 
 #include "analyzer/analysis/analyze.h"
-#include "analyzer/model/format.h"
 #include "common/json/json_field.h"
 
 namespace memsift::analysis {
@@ -67,13 +66,7 @@ std::optional<PageSizeConflict> checkPageSize(const BundleData& d) {
     }
   }
   if (!t.zones_present && !t.tables_end) return std::nullopt;
-  c.limitation =
-      "every byte figure derived from page counts (the page-frame classification, the "
-      "unmapped-memory findings, cgroup and node amounts): the bundle's page size " +
-      report::formatPageSize(page) + " (" +
-      (t.recorded_source.empty() ? "source not recorded by the collector that wrote the bundle"
-                                 : t.recorded_source) +
-      ") cannot be the system's (see the finding page-size-mismatch)";
+  c.limitation = {report::LimitationKind::kPageSizeWrong, t.recorded_source, 0, 0, ByteCount(page)};
   return c;
 }
 

@@ -38,6 +38,32 @@ struct MissingSource {
   std::string detail;
 };
 
+// A conclusion the bundle does not allow, and why.
+enum class LimitationKind {
+  kBundleDamaged,     // reading resumed after damage; detail: the first damage
+  kBundleIncomplete,  // the bundle ends early; detail: the first damage (or no index.json)
+  kCollectorStopped,  // the collector stopped before the end
+  kNoMeminfo,
+  kByteOrderSuspect,  // frames: with undefined bits, of_frames: with flags; detail: byte order
+  kNoPageTables,
+  kNoPageCounts,       // no kpagecount
+  kPageCountsLost,     // frames: lost their kpagecount to damage
+  kNoPageCgroups,      // no kpagecgroup
+  kPageCgroupsLost,    // frames: lost their kpagecgroup to damage
+  kFramesLostUnknown,  // tables cut, no layout to tell how many frames are missing
+  kFramesLost,         // frames, bytes: missing from the tables
+  kNoMemoryLayout,
+  kNoProcesses,
+  kNoSmaps,
+  kPageSizeWrong,  // bytes: the recorded page size; detail: its source ("" when not recorded)
+};
+struct Limitation {
+  LimitationKind kind;
+  std::string detail;
+  uint64_t frames = 0, of_frames = 0;
+  ByteCount bytes;
+};
+
 struct Collection {
   bool complete = false;  // the collector finished and the bundle is intact
   bool partial = false;   // the analysis lacks something it would have used (damage, missing)
@@ -45,9 +71,8 @@ struct Collection {
   uint64_t vanished_processes = 0;
   std::vector<std::string> damage;        // bundle damage and problems, in reader's words
   std::vector<std::string> parse_issues;  // malformed lines, formatted "member:line: msg: text"
-  // Conclusions that could not be drawn, and why ("page-frame classification: the bundle has
-  // no page-frame tables (collector run without root)").
-  std::vector<std::string> limitations;
+  // Conclusions that could not be drawn, and why (report/limitation_wording.cc says them).
+  std::vector<Limitation> limitations;
 };
 
 // One line of the memory ledger: MemTotal split into parts.

@@ -51,6 +51,9 @@ json collectionJson(const Collection& c) {
   json missing = json::array();
   for (const MissingSource& m : c.missing)
     missing.push_back({{"path", m.path}, {"status", m.status}, {"detail", m.detail}});
+  json limitations = json::array();
+  for (const Limitation& l : c.limitations)
+    limitations.push_back(limitationText(l));
   return {
       {"complete", c.complete},
       {"partial", c.partial},
@@ -58,7 +61,7 @@ json collectionJson(const Collection& c) {
       {"vanished_processes", c.vanished_processes},
       {"damage", c.damage},
       {"parse_issues", c.parse_issues},
-      {"limitations", c.limitations},
+      {"limitations", limitations},
   };
 }
 

@@ -338,8 +338,8 @@ void renderCollection(const Report& r, std::string& out) {
     out += " none.\n";
   } else {
     out += "\n\n";
-    for (const std::string& l : c.limitations)
-      out += "- " + md(l) + "\n";
+    for (const Limitation& limitation : c.limitations)
+      out += "- " + md(limitationText(limitation)) + "\n";
   }
 }
 

@@ -328,8 +328,8 @@ void renderCollection(const Report& r, std::string& out, size_t fit) {
     out += " none\n";
   } else {
     out += '\n';
-    for (const std::string& l : c.limitations)
-      wrapped(out, "  - ", "    ", printable(l));
+    for (const Limitation& limitation : c.limitations)
+      wrapped(out, "  - ", "    ", printable(limitationText(limitation)));
   }
 }
 

@@ -79,6 +79,10 @@ std::string noCgroupRows(const Report& r);
 // its descendants" (the page scan) or "by usage" (the kernel's hierarchical counter).
 std::string cgroupOrder(const std::vector<CgroupRow>& rows);
 
+// A limitation of the report as one clause: "per-process figures: no process was captured"
+// (limitation_wording.cc).
+std::string limitationText(const Limitation& l);
+
 // The sources not captured whole, minus the process files that cannot exist: a kernel thread
 // (or zombie) has no address space, hence no smaps_rollup. Those are counted, not listed: the
 // JSON report keeps each of them.

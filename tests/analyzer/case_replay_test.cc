@@ -13,6 +13,7 @@
 #include "analyzer/analysis/analyze.h"
 #include "analyzer/report/finding_wording.h"
 #include "analyzer/report/render.h"
+#include "analyzer/report/wording.h"
 #include "common/bundle/bundle_format.h"
 #include "tests/analyzer/golden_report.h"
 #include "tests/test_support.h"
@@ -235,7 +236,7 @@ TEST_CASE("case no-root: no page tables, the counters still reconcile and say wh
   CHECK(!r.report.frames);
   bool says_why = false;
   for (const auto& l : r.report.collection.limitations) {
-    says_why |= l.find("no page-frame tables") != std::string::npos;
+    says_why |= report::limitationText(l).find("no page-frame tables") != std::string::npos;
   }
   CHECK(says_why);
 }
@@ -413,7 +414,8 @@ TEST_CASE("the wrong byte order: the report says so first and draws no frame-bas
   }
   CHECK(!r.frames);
   REQUIRE(!r.collection.limitations.empty());
-  CHECK_THAT(r.collection.limitations.front(), Catch::Contains("probably not little-endian"));
+  CHECK_THAT(report::limitationText(r.collection.limitations.front()),
+             Catch::Contains("probably not little-endian"));
   // The counters still reconcile as in the right reading.
   CHECK(r.ledger.mem_total == right.report.ledger.mem_total);
   // The report withholds its frame conclusions, so it is PARTIAL: exit 4.
@@ -534,7 +536,7 @@ TEST_CASE("a corrupt bundle: reading resumes after the damage, the processes beh
   CHECK(data.resumes == 1);
   bool says = false;
   for (const auto& l : rep.collection.limitations)
-    says |= l.find("reading resumed after the damage") != std::string::npos;
+    says |= report::limitationText(l).find("reading resumed after the damage") != std::string::npos;
   CHECK(says);
   // Everything after the damaged frame is there: every process, the counters read after the
   // tables, and the page scan minus the one kpageflags chunk in that frame.
@@ -556,7 +558,7 @@ TEST_CASE(
   CHECK(data.census->frames_without_cgroups.value() == bundle::kPageChunkFrames);
   std::string limitations;
   for (const auto& l : rep.collection.limitations)
-    limitations += l + "\n";
+    limitations += report::limitationText(l) + "\n";
   INFO(limitations);
   CHECK(limitations.find("131,072 page frames lost their kpagecgroup to damage") !=
         std::string::npos);

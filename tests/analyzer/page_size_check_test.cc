@@ -4,6 +4,7 @@
 
 #include "analyzer/analysis/analyze.h"
 #include "analyzer/report/finding_wording.h"
+#include "analyzer/report/wording.h"
 
 using namespace memsift;
 
@@ -59,7 +60,8 @@ TEST_CASE("a page size that MemTotal cannot fit in is the first finding, and the
       "Collect again, giving the page size: `memsift-collect --page-size 65536`"));
   CHECK(r.collection.partial);
   REQUIRE_FALSE(r.collection.limitations.empty());
-  CHECK(r.collection.limitations.front().find("cannot be the system's") != std::string::npos);
+  CHECK(report::limitationText(r.collection.limitations.front()).find("cannot be the system's") !=
+        std::string::npos);
 
   // Too large a page size is caught as well: 64 KiB pages on a 4 KiB host.
   Bundle big(65536);
@@ -99,9 +101,10 @@ TEST_CASE("the right page size raises nothing, and neither does memory managed l
   report::Report r = analysis::analyze(b.d);
   for (const auto& f : r.findings)
     CHECK(f.id != "page-size-mismatch");
-  CHECK(
-      std::none_of(r.collection.limitations.begin(), r.collection.limitations.end(),
-                   [](const std::string& l) { return l.find("page size") != std::string::npos; }));
+  CHECK(std::none_of(r.collection.limitations.begin(), r.collection.limitations.end(),
+                     [](const report::Limitation& l) {
+                       return report::limitationText(l).find("page size") != std::string::npos;
+                     }));
   // The 6.18 guest this project was developed on: 23.5 GiB MemTotal, 24 GiB present, 4.3 GiB
   // managed (struct pages initialised after boot). Not a page-size problem.
   Bundle guest(4096);

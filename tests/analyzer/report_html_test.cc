@@ -209,14 +209,16 @@ TEST_CASE("HTML of a partial collection says what was missing", "[report][html]"
   r.collection.partial = true;
   r.collection.missing = {{"proc/kpageflags", "denied", "run memsift-collect as root"}};
   r.collection.damage = {"member proc/vmstat: truncated at byte 1200"};
-  r.collection.limitations = {"page-frame classification: no page-frame tables"};
+  r.collection.limitations = {{LimitationKind::kNoPageTables, {}, 0, 0, {}}};
   r.ledger.residual_bytes = -(int64_t{3} << 30);
   std::string h = html(r);
   CHECK(checkWellFormed(h).empty());
   CHECK(h.find("<b>Partial report.</b>") < h.find("<section id=\"findings\">"));
   CHECK(h.find("<td class=\"mono\">proc/kpageflags</td><td>denied</td>") != std::string::npos);
   CHECK(h.find("Bundle damage: member proc/vmstat: truncated at byte 1200") != std::string::npos);
-  CHECK(h.find("<li>page-frame classification: no page-frame tables</li>") != std::string::npos);
+  CHECK(h.find("<li>page-frame classification, unmapped THP and base-page detection, and where "
+               "memory is (NUMA nodes, cgroups, physical ranges): the bundle has no page-frame "
+               "tables (run memsift-collect as root)</li>") != std::string::npos);
   CHECK(h.find("the parts overshoot by 3 GiB") != std::string::npos);
   CHECK(h.find("<td class=\"n\">-3 GiB</td>") != std::string::npos);
 }

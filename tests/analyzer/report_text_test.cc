@@ -128,7 +128,7 @@ TEST_CASE("text report of a partial collection lists what is missing and why", "
   r.collection.complete = false;
   r.collection.partial = true;
   r.collection.missing = {{"proc/kpageflags", "denied", "run memsift-collect as root"}};
-  r.collection.limitations = {"page-frame classification: the bundle has no page-frame tables"};
+  r.collection.limitations = {{LimitationKind::kNoPageTables, {}, 0, 0, {}}};
   r.collection.vanished_processes = 3;
   for (int i = 0; i < 25; ++i)
     r.collection.parse_issues.push_back("proc/1/status:" + std::to_string(i) + ": bad line");
@@ -136,7 +136,7 @@ TEST_CASE("text report of a partial collection lists what is missing and why", "
   INFO(t);
   CHECK(t.find("!! PARTIAL REPORT") != std::string::npos);
   CHECK(t.find("proc/kpageflags  denied  run memsift-collect as root") != std::string::npos);
-  CHECK(t.find("  - page-frame classification: the bundle has no page-frame tables") !=
+  CHECK(t.find("  - page-frame classification, unmapped THP and base-page detection") !=
         std::string::npos);
   CHECK(t.find("3 processes exited while being collected") != std::string::npos);
   CHECK(t.find("Malformed input (25)") != std::string::npos);
