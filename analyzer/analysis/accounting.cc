@@ -4,7 +4,6 @@
 #include <algorithm>
 
 #include "analyzer/analysis/analyze.h"
-#include "analyzer/model/format.h"
 #include "common/bundle/members.h"
 #include "common/json/json_field.h"
 
@@ -189,8 +188,6 @@ namespace memsift::analysis {
 
 std::optional<report::FreeReconciliation> reconcileFree(const BundleData& d) {
   if (!d.meminfo || !d.zoneinfo || d.zoneinfo->zones.empty()) return std::nullopt;
-  using report::formatBytes;
-  using report::formatCount;
   const PageSize page(d.page_size);
   report::FreeReconciliation f;
   f.mem_free = meminfoBytes(d, "MemFree");
@@ -201,7 +198,6 @@ std::optional<report::FreeReconciliation> reconcileFree(const BundleData& d) {
   const frames::FrameCensus* census = d.census ? &*d.census : nullptr;
   const bool by_zone = census && census->zones.size() == d.zoneinfo->zones.size();
   uint64_t present = 0, managed = 0, free = 0;
-  const parse::Zone* widest = nullptr;  // the zone with the most present-but-unmanaged pages
   for (size_t i = 0; i < d.zoneinfo->zones.size(); ++i) {
     const parse::Zone& z = d.zoneinfo->zones[i];
     if (!z.populated()) continue;
@@ -223,10 +219,12 @@ std::optional<report::FreeReconciliation> reconcileFree(const BundleData& d) {
     present += z.present.value();
     managed += z.managed.value();
     free += z.free.value();
-    auto unmanaged = [](const parse::Zone& x) {
-      return x.present.value() > x.managed.value() ? x.present.value() - x.managed.value() : 0;
+    // The zone with the most present-but-unmanaged pages.
+    auto unmanaged = [](const report::ZoneFree& x) {
+      return x.present > x.managed ? x.present.value() - x.managed.value() : 0;
     };
-    if (!widest || unmanaged(z) > unmanaged(*widest)) widest = &z;
+    if (!f.widest_unmanaged || unmanaged(row) > unmanaged(*f.widest_unmanaged))
+      f.widest_unmanaged = row;
     f.zones.push_back(std::move(row));
   }
   f.zones_present = page.toBytes(PageCount(present));
@@ -250,68 +248,10 @@ std::optional<report::FreeReconciliation> reconcileFree(const BundleData& d) {
     uint64_t after = d.meminfo_after->get("MemFree").value_or(f.mem_free).value();
     moved = before > after ? before - after : after - before;
   }
-  const uint64_t tolerance = std::max({moved, f.mem_free.value() / 100, uint64_t{4} << 20});
-  const uint64_t beyond = report::magnitude(f.free_beyond_zones);
-  const uint64_t unmanaged =
-      present > managed ? page.toBytes(PageCount(present - managed)).value() : 0;
-  if (beyond <= tolerance) {
-    f.explanation.push_back("MemFree (" + formatBytes(f.mem_free) +
-                            ") is what the zones' free lists hold (" + formatBytes(f.zones_free) +
-                            ", proc/zoneinfo), within " + formatBytes(ByteCount(tolerance)) + ".");
-  } else if (f.free_beyond_zones > 0) {
-    std::string s = "MemFree (" + formatBytes(f.mem_free) +
-                    ") exceeds what the zones' free lists "
-                    "hold (" +
-                    formatBytes(f.zones_free) + ") by " + formatBytes(ByteCount(beyond)) + ".";
-    if (f.total_beyond_managed > 0 && widest) {
-      s += " MemTotal likewise exceeds the pages the zones manage by " +
-           formatBytes(ByteCount(report::magnitude(f.total_beyond_managed))) +
-           ": this kernel counts as total and free memory it has not yet handed to the buddy "
-           "allocator (deferred struct-page initialisation: node " +
-           std::to_string(widest->node) + " zone " + std::string(widest->name) + " has " +
-           formatCount(widest->present.value()) + " pages present but " +
-           formatCount(widest->managed.value()) +
-           " managed). That memory is free to use, but its frames are not initialised yet: the "
-           "page scan sees them without flags, not as free (buddy).";
-    } else {
-      s += " The difference is counted free but is on no zone's free list.";
-    }
-    f.explanation.push_back(std::move(s));
-  } else {
-    f.explanation.push_back("The zones' free lists hold " + formatBytes(ByteCount(beyond)) +
-                            " more than MemFree: meminfo and zoneinfo were read at different "
-                            "times while memory was being freed.");
-  }
+  f.tolerance = ByteCount(std::max({moved, f.mem_free.value() / 100, uint64_t{4} << 20}));
+  f.unmanaged = present > managed ? page.toBytes(PageCount(present - managed)) : ByteCount();
   const std::optional<PageCount> lost = framesLost(d);
-  if (f.frames_free && (!lost || lost->value() > 0)) {
-    f.explanation.push_back(
-        "The page scan finds " + formatBytes(*f.frames_free) + " of free (buddy) frames against " +
-        formatBytes(f.zones_free) + " on the zones' free lists, but it lacks " +
-        (lost ? formatBytes(page.toBytes(*lost)) : std::string("an unknown number")) +
-        " of frames (damage or truncation): the rest of the free memory may be there.");
-  } else if (f.frames_free) {
-    uint64_t scan = f.frames_free->value(), zones = f.zones_free.value();
-    uint64_t diff = scan > zones ? scan - zones : zones - scan;
-    std::string s = "The page scan finds " + formatBytes(*f.frames_free) +
-                    " of free (buddy) frames against " + formatBytes(f.zones_free) +
-                    " on the zones' free lists";
-    s += diff <= tolerance ? " (they agree within " + formatBytes(ByteCount(tolerance)) + ")."
-                           : ": the scan takes seconds, and memory was allocated and freed "
-                             "meanwhile (" +
-                                 formatBytes(ByteCount(diff)) + " apart).";
-    f.explanation.push_back(std::move(s));
-  }
-  if (f.frames_unflagged && f.frames_unflagged->value() > 0) {
-    std::string s = "Of the " + formatBytes(*f.frames_unflagged) +
-                    " of frames without flags, up to " + formatBytes(ByteCount(unmanaged)) +
-                    " is present memory the buddy allocator does not manage (present minus "
-                    "managed over the zones: boot reservations such as the kernel image, the "
-                    "memmap and crashkernel";
-    s += f.total_beyond_managed > 0 ? ", and memory whose struct pages are not initialised yet)"
-                                    : ")";
-    s += "; the rest is kernel allocations that set no page flag.";
-    f.explanation.push_back(std::move(s));
-  }
+  f.frames_lost = lost ? std::optional(page.toBytes(*lost)) : std::nullopt;
   return f;
 }
 

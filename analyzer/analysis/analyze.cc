@@ -6,7 +6,6 @@
 #include <functional>
 #include <unordered_map>
 
-#include "analyzer/model/format.h"
 #include "common/bundle/members.h"
 #include "common/json/json_field.h"
 
@@ -77,92 +76,54 @@ report::Collection buildCollection(const BundleData& d) {
   // In path order: the collector's order follows the directory order of the host's file system.
   std::sort(c.missing.begin(), c.missing.end(),
             [](const auto& a, const auto& b) { return a.path < b.path; });
+  using report::LimitationKind;
+  auto limit = [&](LimitationKind kind) -> report::Limitation& {
+    return c.limitations.emplace_back(report::Limitation{kind, {}, 0, 0, {}});
+  };
   if (!d.bundle_complete) {
-    std::string first = d.damage.empty() ? std::string("no index.json") : d.damage.front().text;
-    if (d.resumes > 0) {
-      c.limitations.push_back("the bundle is damaged (" + first +
-                              "): reading resumed after the damage, but the members of the "
-                              "damaged part are missing from every conclusion");
-    } else {
-      c.limitations.push_back("the bundle is incomplete (" + first +
-                              "): members after that point are missing from every conclusion");
-    }
+    limit(d.resumes > 0 ? LimitationKind::kBundleDamaged : LimitationKind::kBundleIncomplete)
+        .detail = d.damage.empty() ? std::string("no index.json") : d.damage.front().text;
   } else if (!d.collection_complete) {
-    c.limitations.push_back(
-        "the collector stopped before the end (see index.json): sources it "
-        "did not reach are listed as missing");
+    limit(LimitationKind::kCollectorStopped);
   }
-  if (!d.meminfo) {
-    c.limitations.push_back("the ledger and the reconciliation: proc/meminfo is missing");
-  }
+  if (!d.meminfo) limit(LimitationKind::kNoMeminfo);
   if (d.byte_order_suspect) {
     const frames::ByteOrderSuspect& s = *d.byte_order_suspect;
-    std::string order = jsonString(jsonField(d.manifest, "host"), "byte_order");
-    std::string l =
-        "page-frame classification and every finding from it (unmapped memory, cgroups, NUMA "
-        "nodes, physical ranges): ";
-    l.append(report::formatCount(s.undefined_frames))
-        .append(" of the ")
-        .append(report::formatCount(s.flagged_frames))
-        .append(
-            " page frames with flags carry bits no kernel defines, so the tables are "
-            "probably not ")
-        .append(order.empty() ? std::string("in the byte order the bundle names")
-                              : order.append("-endian as the bundle says"))
-        .append(" (see the finding byte-order-suspect)");
-    c.limitations.insert(c.limitations.begin(), std::move(l));
+    c.limitations.insert(
+        c.limitations.begin(),
+        {LimitationKind::kByteOrderSuspect, jsonString(jsonField(d.manifest, "host"), "byte_order"),
+         s.undefined_frames, s.flagged_frames, ByteCount()});
   } else if (!d.has_page_tables) {
-    c.limitations.push_back(
-        "page-frame classification, unmapped THP and base-page detection, and where memory "
-        "is (NUMA nodes, cgroups, physical ranges): the bundle has no page-frame tables "
-        "(run memsift-collect as root)");
+    limit(LimitationKind::kNoPageTables);
   } else if (d.census) {
     const frames::FrameCensus& fc = *d.census;
     if (!fc.anyCounts()) {
-      c.limitations.push_back(
-          "mapped vs unmapped by map count, and partly mapped THPs: the "
-          "bundle has no kpagecount (the mmap flag is used instead)");
+      limit(LimitationKind::kNoPageCounts);
     } else if (fc.frames_without_counts.value() > 0) {
-      c.limitations.push_back(
-          report::formatCount(fc.frames_without_counts.value()) +
-          " page frames lost their kpagecount to damage: partly mapped THPs are not told apart");
+      limit(LimitationKind::kPageCountsLost).frames = fc.frames_without_counts.value();
     }
     if (!fc.anyCgroups()) {
-      c.limitations.push_back(
-          "memory cgroup attribution of page frames: the bundle has no "
-          "kpagecgroup (kernel without CONFIG_MEMCG)");
+      limit(LimitationKind::kNoPageCgroups);
     } else if (fc.frames_without_cgroups.value() > 0) {
-      c.limitations.push_back(
-          report::formatCount(fc.frames_without_cgroups.value()) +
-          " page frames lost their kpagecgroup to damage: they are attributed to no cgroup");
+      limit(LimitationKind::kPageCgroupsLost).frames = fc.frames_without_cgroups.value();
     }
     // Frames lost to damage or truncation make every page-scan figure a lower bound; the
     // findings that compare counters with the scan allow for them (findings/anon_memory.cc).
     if (std::optional<PageCount> lost = framesLost(d); !lost) {
-      c.limitations.push_back(
-          "the page-frame tables were cut and the bundle has no memory layout to tell how many "
-          "frames are missing: page-scan figures are lower bounds, and the counters are not "
-          "compared with them (no counters-disagree, no anon-lru-unexplained)");
+      limit(LimitationKind::kFramesLostUnknown);
     } else if (lost->value() > 0) {
-      c.limitations.push_back(
-          report::formatCount(lost->value()) + " page frames (" +
-          report::formatBytes(PageSize(d.page_size).toBytes(*lost)) +
-          ") are missing from the tables (damage or truncation): page-scan figures are lower "
-          "bounds by up to that much, and counters-disagree and anon-lru-unexplained are raised "
-          "only for differences those frames cannot hold");
+      report::Limitation& l = limit(LimitationKind::kFramesLost);
+      l.frames = lost->value();
+      l.bytes = PageSize(d.page_size).toBytes(*lost);
     }
-    if (!d.layout.known()) {
-      c.limitations.push_back(
-          "NUMA node attribution and telling holes from unflagged memory: "
-          "no memory block or zoneinfo layout in the bundle");
-    }
+    if (!d.layout.known()) limit(LimitationKind::kNoMemoryLayout);
   }
   bool any_rollup = std::any_of(d.processes.begin(), d.processes.end(),
                                 [](const ProcessData& p) { return p.has_rollup || p.has_smaps; });
   if (d.processes.empty()) {
-    c.limitations.push_back("per-process figures: no process was captured");
+    limit(LimitationKind::kNoProcesses);
   } else if (!any_rollup) {
-    c.limitations.push_back("PSS and USS: no smaps or smaps_rollup was captured");
+    limit(LimitationKind::kNoSmaps);
   }
   c.partial = !c.complete || !c.limitations.empty();
   return c;
@@ -353,7 +314,7 @@ report::Report analyze(const BundleData& d, const AnalyzeOptions& options) {
   if (auto conflict = checkPageSize(d)) {
     r.collection.limitations.insert(r.collection.limitations.begin(), conflict->limitation);
     r.collection.partial = true;
-    r.findings.insert(r.findings.begin(), pageSizeFinding(*conflict, d.page_size));
+    r.findings.insert(r.findings.begin(), pageSizeFinding(*conflict));
   }
   return r;
 }

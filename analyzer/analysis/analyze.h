@@ -36,12 +36,11 @@ std::vector<report::Finding> findFindings(const BundleData& data, const report::
 // (proc/zoneinfo), which hold MemTotal and not much more, and the end of the page-frame tables,
 // beyond which no memory can be.
 struct PageSizeConflict {
-  uint64_t likely_page_size = 0;  // what the counts imply
-  std::vector<report::Evidence> evidence;
-  std::string limitation;
+  report::PageSizeFacts facts;  // what the counts imply, and which counts
+  report::Limitation limitation;
 };
 std::optional<PageSizeConflict> checkPageSize(const BundleData& data);
 // The finding that puts it first in the report (id page-size-mismatch, critical).
-report::Finding pageSizeFinding(const PageSizeConflict& conflict, uint64_t page_size);
+report::Finding pageSizeFinding(const PageSizeConflict& conflict);
 
 }  // namespace memsift::analysis

@@ -3,7 +3,6 @@
 #include <cmath>
 
 #include "analyzer/analysis/analyze.h"
-#include "analyzer/model/format.h"
 #include "common/bundle/members.h"
 #include "common/json/json_field.h"
 
@@ -30,7 +29,7 @@ std::string pageSizeSource(const BundleData& d) {
   if (host.is_object() && jsonField(host, "page_size_source").is_string()) {
     return jsonField(host, "page_size_source").get<std::string>();
   }
-  return "source not recorded by the collector that wrote the bundle";
+  return "";
 }
 
 }  // namespace
@@ -40,8 +39,11 @@ std::optional<PageSizeConflict> checkPageSize(const BundleData& d) {
   const auto mem_total = d.meminfo->get("MemTotal");
   if (!mem_total || mem_total->value() == 0 || d.page_size == 0) return std::nullopt;
   const uint64_t total = mem_total->value(), page = d.page_size;
-  const std::string recorded = report::formatPageSize(page) + " (" + pageSizeSource(d) + ")";
   PageSizeConflict c;
+  report::PageSizeFacts& t = c.facts;
+  t.recorded = page;
+  t.recorded_source = pageSizeSource(d);
+  t.mem_total = *mem_total;
 
   // 1. The zones' present pages bound MemTotal from above, and not by much.
   if (d.zoneinfo) {
@@ -50,14 +52,8 @@ std::optional<PageSizeConflict> checkPageSize(const BundleData& d) {
       present += z.present.value();
     const double ratio = static_cast<double>(total) / (static_cast<double>(present) * page);
     if (present > 0 && (ratio > kAbovePresent || ratio * kBelowPresent < 1)) {
-      c.likely_page_size = nearestPowerOfTwo(static_cast<double>(total) / present);
-      c.evidence.push_back({"the zones hold " + report::formatCount(present) +
-                                " present pages, which at " + report::formatPageSize(page) +
-                                " each are " + report::formatBytes(ByteCount(present * page)) +
-                                ", but MemTotal is " + report::formatBytes(*mem_total) +
-                                "; pages of " + report::formatPageSize(c.likely_page_size) +
-                                " would fit",
-                            {std::string(bundle::members::kZoneinfo), "present"}});
+      t.likely = nearestPowerOfTwo(static_cast<double>(total) / present);
+      t.zones_present = present;
     }
   }
   // 2. Every frame of memory has a PFN below the tables' end: MemTotal cannot exceed the end PFN
@@ -66,40 +62,20 @@ std::optional<PageSizeConflict> checkPageSize(const BundleData& d) {
       d.census->missing_frames.value() == 0) {
     const uint64_t end = d.census->end_pfn.value();
     if (end > 0 && end * page < total) {
-      if (c.likely_page_size == 0) {
-        c.likely_page_size = std::bit_ceil((total + end - 1) / end);
-      }
-      c.evidence.push_back({"the page-frame tables end at PFN " +
-                                report::formatPfn(d.census->end_pfn) + ": at " +
-                                report::formatPageSize(page) + " a page, they span " +
-                                report::formatBytes(ByteCount(end * page)) +
-                                ", less than MemTotal " + report::formatBytes(*mem_total),
-                            {"pageframes", "kpageflags"}});
+      if (t.likely == 0) t.likely = std::bit_ceil((total + end - 1) / end);
+      t.tables_end = d.census->end_pfn;
     }
   }
-  if (c.evidence.empty()) return std::nullopt;
-  c.evidence.push_back(
-      {"page size recorded by the collector: " + recorded, {"manifest.json", "host.page_size"}});
-  c.limitation =
-      "every byte figure derived from page counts (the page-frame classification, the "
-      "unmapped-memory findings, cgroup and node amounts): the bundle's page size " +
-      recorded + " cannot be the system's (see the finding page-size-mismatch)";
+  if (!t.zones_present && !t.tables_end) return std::nullopt;
+  c.limitation = {report::LimitationKind::kPageSizeWrong, t.recorded_source, 0, 0, ByteCount(page)};
   return c;
 }
 
-report::Finding pageSizeFinding(const PageSizeConflict& c, uint64_t page_size) {
+report::Finding pageSizeFinding(const PageSizeConflict& c) {
   report::Finding f;
   f.id = "page-size-mismatch";
   f.severity = report::Severity::kCritical;
-  std::string likely = report::formatPageSize(c.likely_page_size);
-  f.summary = "The page size recorded in the bundle (" + report::formatPageSize(page_size) +
-              ") cannot be the system's: the system's own counts say " + likely +
-              ". Every figure computed from pages below is wrong by the same factor.";
-  f.evidence = c.evidence;
-  f.next_steps.push_back("Collect again, giving the page size: `memsift-collect --page-size " +
-                         std::to_string(c.likely_page_size) +
-                         "` (memsift-collect takes it from the system it reads unless told; "
-                         "a --root replay needs it when the tree does not say it).");
+  f.facts = c.facts;
   return f;
 }
 

@@ -1,7 +1,8 @@
 // The report model: everything memsift concluded about one bundle, as plain data. Analysis fills
 // it; each renderer (text, JSON, Markdown, HTML) only reads it. Byte amounts are ByteCount; page
 // amounts PageCount; every figure that comes from the bundle names its source. The model holds
-// no layout: how its figures are written is format.h, the sentences around them report/wording.h.
+// no layout and no sentences: how its figures are written is format.h, the sentences around them
+// report/wording.h and report/finding_wording.h.
 #pragma once
 
 #include <cstdint>
@@ -10,16 +11,10 @@
 #include <vector>
 
 #include "common/bundle/damage.h"
+#include "analyzer/model/finding_facts.h"
 #include "common/units.h"
 
 namespace memsift::report {
-
-// Where a figure comes from: a bundle member and a field in it ("proc/meminfo", "AnonPages"),
-// or the page-frame scan ("pageframes", "anon_thp_unmapped").
-struct Source {
-  std::string member;
-  std::string field;
-};
 
 struct Host {
   std::string hostname;
@@ -44,6 +39,32 @@ struct MissingSource {
   std::string detail;
 };
 
+// A conclusion the bundle does not allow, and why.
+enum class LimitationKind {
+  kBundleDamaged,     // reading resumed after damage; detail: the first damage
+  kBundleIncomplete,  // the bundle ends early; detail: the first damage (or no index.json)
+  kCollectorStopped,  // the collector stopped before the end
+  kNoMeminfo,
+  kByteOrderSuspect,  // frames: with undefined bits, of_frames: with flags; detail: byte order
+  kNoPageTables,
+  kNoPageCounts,       // no kpagecount
+  kPageCountsLost,     // frames: lost their kpagecount to damage
+  kNoPageCgroups,      // no kpagecgroup
+  kPageCgroupsLost,    // frames: lost their kpagecgroup to damage
+  kFramesLostUnknown,  // tables cut, no layout to tell how many frames are missing
+  kFramesLost,         // frames, bytes: missing from the tables
+  kNoMemoryLayout,
+  kNoProcesses,
+  kNoSmaps,
+  kPageSizeWrong,  // bytes: the recorded page size; detail: its source ("" when not recorded)
+};
+struct Limitation {
+  LimitationKind kind;
+  std::string detail;
+  uint64_t frames = 0, of_frames = 0;
+  ByteCount bytes;
+};
+
 struct Collection {
   bool complete = false;  // the collector finished and the bundle is intact
   bool partial = false;   // the analysis lacks something it would have used (damage, missing)
@@ -52,9 +73,8 @@ struct Collection {
   // Bundle damage and problems: which member, how far into it, what kind, and the reader's words.
   std::vector<bundle::Damage> damage;
   std::vector<std::string> parse_issues;  // malformed lines, formatted "member:line: msg: text"
-  // Conclusions that could not be drawn, and why ("page-frame classification: the bundle has
-  // no page-frame tables (collector run without root)").
-  std::vector<std::string> limitations;
+  // Conclusions that could not be drawn, and why (report/limitation_wording.cc says them).
+  std::vector<Limitation> limitations;
 };
 
 // One line of the memory ledger: MemTotal split into parts.
@@ -119,7 +139,14 @@ struct FreeReconciliation {
   int64_t free_beyond_zones = 0;                           // MemFree - zones_free
   int64_t total_beyond_managed = 0;                        // MemTotal - zones_managed
   std::vector<ZoneFree> zones;                             // populated zones, in zoneinfo order
-  std::vector<std::string> explanation;                    // sentences: what the differences are
+  // What explains the differences (report/free_wording.cc says it): how far apart counts may be
+  // and still agree (MemFree's movement during collection, at least 1% or 4 MiB); present minus
+  // managed pages over the zones, in bytes; the zone with the most of them; the frames the scan
+  // lacks, in bytes (nullopt: an unknown number).
+  ByteCount tolerance;
+  ByteCount unmanaged;
+  std::optional<ZoneFree> widest_unmanaged;
+  std::optional<ByteCount> frames_lost = ByteCount();
   std::vector<Source> sources;
 };
 
@@ -139,11 +166,6 @@ struct PfnRangeOut {
   PageCount pages;
 };
 
-struct Evidence {
-  std::string text;
-  Source source;
-};
-
 // One size of compound page in a THP finding: `count` of them, `bytes` each.
 struct ThpSize {
   ByteCount bytes;
@@ -153,7 +175,6 @@ struct ThpSize {
 struct Finding {
   std::string id;  // "unmapped-anon-thp"
   Severity severity = Severity::kInfo;
-  std::string summary;  // one sentence
   ByteCount bytes;
   PageCount pages;
   std::optional<uint64_t> thp_count;
@@ -168,8 +189,8 @@ struct Finding {
   std::vector<NodeBytes> nodes;
   std::vector<PfnRangeOut> ranges;  // at most 100
   uint64_t range_count = 0;         // in all
-  std::vector<Evidence> evidence;
-  std::vector<std::string> next_steps;
+  // What its summary, evidence and next steps are made from (report/finding_wording.h).
+  FindingFacts facts;
 };
 
 struct ProcessRow {

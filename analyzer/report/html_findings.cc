@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "analyzer/report/finding_wording.h"
 #include "analyzer/report/html_renderer.h"
 #include "analyzer/report/wording.h"
 
@@ -28,8 +29,9 @@ void HtmlWriter::findings() {
 
 void HtmlWriter::finding(const Finding& f) {
   std::string sev(severityName(f.severity));
+  const FindingWords words = findingWords(r_, f);
   out_ += "<article class=\"finding sev-" + sev + "\">\n<h3><span class=\"sev\">" + sev +
-          "</span>" + esc(f.summary) + "</h3>\n<p><span class=\"id\">" + esc(f.id) + "</span>";
+          "</span>" + esc(words.summary) + "</h3>\n<p><span class=\"id\">" + esc(f.id) + "</span>";
   // Findings about events (OOM kills, failed splits) concern no amount of memory.
   if (f.bytes.value() > 0 || f.thp_count) {
     out_ += "<span class=\"big\">" + formatBytes(f.bytes) + "</span> ";
@@ -71,15 +73,15 @@ void HtmlWriter::finding(const Finding& f) {
     }
     out_ += shown < total ? ", …</span></p>\n" : "</span></p>\n";
   }
-  if (!f.evidence.empty()) {
+  if (!words.evidence.empty()) {
     out_ += "<h4>Evidence</h4>\n<ul>\n";
-    for (const Evidence& e : f.evidence)
+    for (const Evidence& e : words.evidence)
       out_ += "<li>" + esc(e.text) + sourceHtml(e.source) + "</li>\n";
     out_ += "</ul>\n";
   }
-  if (!f.next_steps.empty()) {
+  if (!words.next_steps.empty()) {
     out_ += "<h4>What to do next</h4>\n<ol>\n";
-    for (const std::string& s : f.next_steps) {
+    for (const std::string& s : words.next_steps) {
       out_ += "<li>";
       for (const ProsePart& p : codeSpans(s))
         out_ += p.code ? "<code>" + esc(p.text) + "</code>" : esc(p.text);

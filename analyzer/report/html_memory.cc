@@ -184,7 +184,7 @@ void HtmlWriter::freeMemory() {
     row(esc(zoneName(z)), zoneCells(z, page, "n/a"));
   row("<b>all zones</b>", zoneTotalCells(f, "n/a"));
   out_ += "</table>\n<ul>\n";
-  for (const std::string& sentence : f.explanation)
+  for (const std::string& sentence : freeExplanation(f))
     out_ += "<li>" + esc(sentence) + "</li>\n";
   out_ += "</ul>\n</section>\n";
 }

@@ -181,8 +181,8 @@ void HtmlWriter::collection() {
     out_ += "<p>None: every conclusion this report could draw was drawn.</p>\n";
   } else {
     out_ += "<ul>\n";
-    for (const std::string& l : c.limitations)
-      out_ += "<li>" + esc(l) + "</li>\n";
+    for (const Limitation& limitation : c.limitations)
+      out_ += "<li>" + esc(limitationText(limitation)) + "</li>\n";
     out_ += "</ul>\n";
   }
   out_ += "</section>\n";

@@ -4,6 +4,9 @@
 
 #include <algorithm>
 
+#include "analyzer/report/finding_wording.h"
+#include "analyzer/report/wording.h"
+
 namespace memsift::report {
 namespace {
 
@@ -55,11 +58,17 @@ json collectionJson(const Collection& c) {
   json missing = json::array();
   for (const MissingSource& m : c.missing)
     missing.push_back({{"path", m.path}, {"status", m.status}, {"detail", m.detail}});
+  json limitations = json::array();
+  for (const Limitation& l : c.limitations)
+    limitations.push_back(limitationText(l));
   return {
-      {"complete", c.complete},        {"partial", c.partial},
-      {"missing", std::move(missing)}, {"vanished_processes", c.vanished_processes},
-      {"damage", std::move(damage)},   {"parse_issues", c.parse_issues},
-      {"limitations", c.limitations},
+      {"complete", c.complete},
+      {"partial", c.partial},
+      {"missing", std::move(missing)},
+      {"vanished_processes", c.vanished_processes},
+      {"damage", std::move(damage)},
+      {"parse_issues", c.parse_issues},
+      {"limitations", limitations},
   };
 }
 
@@ -132,12 +141,12 @@ json freeJson(const FreeReconciliation& f) {
       {"free_beyond_zones_bytes", f.free_beyond_zones},
       {"total_beyond_managed_bytes", f.total_beyond_managed},
       {"zones", std::move(zones)},
-      {"explanation", f.explanation},
+      {"explanation", freeExplanation(f)},
       {"sources", std::move(sources)},
   };
 }
 
-json findingJson(const Finding& f) {
+json findingJson(const Report& r, const Finding& f) {
   json cgroups = json::array();
   for (const CgroupBytes& c : f.cgroups)
     cgroups.push_back({{"path", c.path}, {"inode", c.inode}, {"bytes", c.bytes.value()}});
@@ -145,14 +154,16 @@ json findingJson(const Finding& f) {
   for (size_t i = 0; i < std::min(f.ranges.size(), kMaxRanges); ++i)
     ranges.push_back(
         {{"start_pfn", f.ranges[i].start.value()}, {"pages", f.ranges[i].pages.value()}});
+  // The same words as the human formats, made from the finding's facts.
+  const FindingWords words = findingWords(r, f);
   json evidence = json::array();
-  for (const Evidence& e : f.evidence)
+  for (const Evidence& e : words.evidence)
     evidence.push_back({{"text", e.text}, {"source", sourceJson(e.source)}});
 
   json j = {
       {"id", f.id},
       {"severity", std::string(severityName(f.severity))},
-      {"summary", f.summary},
+      {"summary", words.summary},
       {"bytes", f.bytes.value()},
       {"pages", f.pages.value()},
   };
@@ -170,7 +181,7 @@ json findingJson(const Finding& f) {
   j["ranges"] = std::move(ranges);
   j["range_count"] = std::max<uint64_t>(f.range_count, f.ranges.size());
   j["evidence"] = std::move(evidence);
-  j["next_steps"] = f.next_steps;
+  j["next_steps"] = words.next_steps;
   return j;
 }
 
@@ -251,7 +262,7 @@ json reportToJson(const Report& r) {
   if (r.free_memory) j["free_memory"] = freeJson(*r.free_memory);
   json findings = json::array();
   for (const Finding& f : r.findings)
-    findings.push_back(findingJson(f));
+    findings.push_back(findingJson(r, f));
   j["findings"] = std::move(findings);
   json processes = json::array();
   for (const ProcessRow& p : r.processes)

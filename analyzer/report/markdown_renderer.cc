@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "analyzer/report/finding_wording.h"
 #include "analyzer/report/wording.h"
 
 namespace memsift::report {
@@ -85,7 +86,7 @@ void renderSummary(const Report& r, std::string& out) {
     rows.push_back({std::to_string(i + 1), std::string(severityName(f.severity)), code(f.id),
                     amount ? formatBytes(f.bytes) : "–",
                     amount ? percentOf(f.bytes.value(), r.host.mem_total.value()) : "–",
-                    md(f.summary)});
+                    md(findingWords(r, f).summary)});
   }
   table(out,
         {{"#", true},
@@ -135,7 +136,8 @@ void renderWhere(const Finding& f, std::string& out) {
 void renderFinding(const Report& r, size_t index, const Finding& f, std::string& out) {
   out += "## Finding " + std::to_string(index + 1) + ": " + code(f.id) + " (" +
          std::string(severityName(f.severity)) + ")\n\n";
-  out += "**What.** " + md(f.summary) + "\n\n";
+  const FindingWords words = findingWords(r, f);
+  out += "**What.** " + md(words.summary) + "\n\n";
   if (f.bytes.value() > 0 || f.thp_count) {  // events (OOM kills) concern no amount
     out += "**How much.** ";
     if (std::string thp = thpBreakdown(f, "×"); !thp.empty()) out += thp + " = ";
@@ -143,9 +145,9 @@ void renderFinding(const Report& r, size_t index, const Finding& f, std::string&
            percentOf(f.bytes.value(), r.host.mem_total.value()) + " of MemTotal).\n\n";
   }
   renderWhere(f, out);
-  if (!f.evidence.empty()) {
+  if (!words.evidence.empty()) {
     out += "**Evidence.**\n\n";
-    for (const Evidence& e : f.evidence) {
+    for (const Evidence& e : words.evidence) {
       out += "- " + md(e.text);
       std::string src = source(e.source);
       if (!src.empty()) out += " (source: " + src + ")";
@@ -153,10 +155,13 @@ void renderFinding(const Report& r, size_t index, const Finding& f, std::string&
     }
     out += '\n';
   }
-  if (!f.next_steps.empty()) {
+  if (!words.next_steps.empty()) {
     out += "**What to do next.**\n\n";
-    for (size_t i = 0; i < f.next_steps.size(); ++i)
-      out.append(std::to_string(i + 1)).append(". ").append(prose(f.next_steps[i])).append("\n");
+    for (size_t i = 0; i < words.next_steps.size(); ++i)
+      out.append(std::to_string(i + 1))
+          .append(". ")
+          .append(prose(words.next_steps[i]))
+          .append("\n");
     out += '\n';
   }
 }
@@ -224,7 +229,7 @@ void renderFree(const Report& r, std::string& out) {
   for (std::string_view c : kZoneColumns)
     columns.push_back({std::string(c), true});
   table(out, columns, rows);
-  for (const std::string& sentence : f.explanation)
+  for (const std::string& sentence : freeExplanation(f))
     out += "- " + sentence + "\n";
   out += '\n';
 }
@@ -333,8 +338,8 @@ void renderCollection(const Report& r, std::string& out) {
     out += " none.\n";
   } else {
     out += "\n\n";
-    for (const std::string& l : c.limitations)
-      out += "- " + md(l) + "\n";
+    for (const Limitation& limitation : c.limitations)
+      out += "- " + md(limitationText(limitation)) + "\n";
   }
 }
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "analyzer/report/finding_wording.h"
 #include "analyzer/report/text_layout.h"
 #include "analyzer/report/wording.h"
 
@@ -71,7 +72,8 @@ void renderFinding(const Report& r, const Finding& f, std::string& out, size_t f
              " of MemTotal)";
   }
   out += '\n';
-  wrapped(out, "  ", "  ", printable(f.summary));
+  const FindingWords words = findingWords(r, f);
+  wrapped(out, "  ", "  ", printable(words.summary));
   if (std::string thp = thpBreakdown(f, "x"); !thp.empty()) {
     wrapped(out, "  ", "    ",
             thp + " = " + formatBytes(f.bytes) + ", " + formatCount(f.pages.value()) + " pages");
@@ -101,17 +103,18 @@ void renderFinding(const Report& r, const Finding& f, std::string& out, size_t f
     }
     t.render(out, "    ");
   }
-  if (!f.evidence.empty()) {
+  if (!words.evidence.empty()) {
     out += "  evidence:\n";
-    for (const Evidence& e : f.evidence) {
+    for (const Evidence& e : words.evidence) {
       std::string src = sourceText(e.source);
       wrapped(out, "    - ", "      ", printable(e.text), src.empty() ? "" : "[" + src + "]");
     }
   }
-  if (!f.next_steps.empty()) {
+  if (!words.next_steps.empty()) {
     out += "  next steps:\n";
-    for (size_t i = 0; i < f.next_steps.size(); ++i)
-      wrapped(out, "    " + std::to_string(i + 1) + ". ", "       ", printable(f.next_steps[i]));
+    for (size_t i = 0; i < words.next_steps.size(); ++i)
+      wrapped(out, "    " + std::to_string(i + 1) + ". ", "       ",
+              printable(words.next_steps[i]));
   }
 }
 
@@ -196,7 +199,7 @@ void renderFree(const Report& r, std::string& out, size_t fit) {
   totals.insert(totals.begin(), "all zones");
   t.row(std::move(totals));
   t.render(out, "  ", fit);
-  for (const std::string& sentence : f.explanation)
+  for (const std::string& sentence : freeExplanation(f))
     wrapped(out, "  - ", "    ", sentence);
 }
 
@@ -325,8 +328,8 @@ void renderCollection(const Report& r, std::string& out, size_t fit) {
     out += " none\n";
   } else {
     out += '\n';
-    for (const std::string& l : c.limitations)
-      wrapped(out, "  - ", "    ", printable(l));
+    for (const Limitation& limitation : c.limitations)
+      wrapped(out, "  - ", "    ", printable(limitationText(limitation)));
   }
 }
 

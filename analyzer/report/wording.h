@@ -50,6 +50,9 @@ inline constexpr std::string_view kZoneColumns[] = {"present", "managed", "free"
                                                     "no flags (scan)"};
 std::vector<std::string> zoneCells(const ZoneFree& z, PageSize page, std::string_view absent);
 std::vector<std::string> zoneTotalCells(const FreeReconciliation& f, std::string_view absent);
+// Under the free-memory table: whether MemFree, the zones' free lists and the page scan agree,
+// and what explains it when they do not, one sentence each (free_wording.cc).
+std::vector<std::string> freeExplanation(const FreeReconciliation& f);
 
 // The figures of the process and cgroup tables, one definition for every format: the columns'
 // names and a row's cells in that order (`absent` where not measured; a cgroup without a limit
@@ -75,6 +78,10 @@ std::string noCgroupRows(const Report& r);
 // What the cgroup table is sorted by, as a clause: "by page frames charged to each cgroup and
 // its descendants" (the page scan) or "by usage" (the kernel's hierarchical counter).
 std::string cgroupOrder(const std::vector<CgroupRow>& rows);
+
+// A limitation of the report as one clause: "per-process figures: no process was captured"
+// (limitation_wording.cc).
+std::string limitationText(const Limitation& l);
 
 // The sources not captured whole, minus the process files that cannot exist: a kernel thread
 // (or zombie) has no address space, hence no smaps_rollup. Those are counted, not listed: the

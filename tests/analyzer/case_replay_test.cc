@@ -11,7 +11,9 @@
 #include <nlohmann/json.hpp>
 
 #include "analyzer/analysis/analyze.h"
+#include "analyzer/report/finding_wording.h"
 #include "analyzer/report/render.h"
+#include "analyzer/report/wording.h"
 #include "common/bundle/bundle_format.h"
 #include "tests/analyzer/golden_report.h"
 #include "tests/test_support.h"
@@ -112,7 +114,7 @@ void checkAgainstExpectations(const Replayed& r) {
     for (const nlohmann::json& w : want)
       expected |= w["id"] == f.id;
     if (expected || f.bytes.value() == 0) continue;
-    CAPTURE(f.id, f.summary);
+    CAPTURE(f.id, report::findingWords(r.report, f).summary);
     CHECK(f.severity == report::Severity::kInfo);
   }
   // Invariants: the ledger's lines and residual make MemTotal; categories make the frame count,
@@ -201,7 +203,7 @@ TEST_CASE("case slab-leak: unreclaimable slab names its cache", "[golden]") {
   const report::Finding* f = findingById(r.report, "slab-unreclaimable");
   REQUIRE(f != nullptr);
   bool names_cache = false;
-  for (const auto& e : f->evidence)
+  for (const auto& e : report::findingWords(r.report, *f).evidence)
     names_cache |= e.text.find("kmalloc-256") != std::string::npos;
   CHECK(names_cache);
 }
@@ -234,7 +236,7 @@ TEST_CASE("case no-root: no page tables, the counters still reconcile and say wh
   CHECK(!r.report.frames);
   bool says_why = false;
   for (const auto& l : r.report.collection.limitations) {
-    says_why |= l.find("no page-frame tables") != std::string::npos;
+    says_why |= report::limitationText(l).find("no page-frame tables") != std::string::npos;
   }
   CHECK(says_why);
 }
@@ -252,10 +254,12 @@ TEST_CASE("case ppc64le-mthp: leaked mTHP folios of three sizes on a 64 KiB-page
   REQUIRE(f.thp_sizes.size() == 3);
   CHECK(f.thp_sizes[0].bytes == ByteCount(1 << 20));
   CHECK(f.thp_sizes[2].bytes == ByteCount(256 << 10));
-  CHECK_THAT(f.summary, Catch::StartsWith("9,728 anonymous large folios (mTHP, 256 KiB to 1 MiB)"));
+  const report::FindingWords words = report::findingWords(r.report, f);
+  CHECK_THAT(words.summary,
+             Catch::StartsWith("9,728 anonymous large folios (mTHP, 256 KiB to 1 MiB)"));
   // The kernel's per-size counters corroborate the scan.
   bool nr_anon = false;
-  for (const auto& e : f.evidence)
+  for (const auto& e : words.evidence)
     nr_anon |=
         e.source.member == "sys/kernel/mm/transparent_hugepage/hugepages-256kB/stats/nr_anon";
   CHECK(nr_anon);
@@ -397,9 +401,10 @@ TEST_CASE("the wrong byte order: the report says so first and draws no frame-bas
   const report::Finding& f = r.findings.front();
   CHECK(f.id == "byte-order-suspect");
   CHECK(f.severity == report::Severity::kCritical);
-  CHECK_THAT(f.summary, Catch::Contains("probably not little-endian"));
-  REQUIRE(!f.next_steps.empty());
-  CHECK_THAT(f.next_steps.front(), Catch::Contains("--byte-order big"));
+  const report::FindingWords words = report::findingWords(r, f);
+  CHECK_THAT(words.summary, Catch::Contains("probably not little-endian"));
+  REQUIRE(!words.next_steps.empty());
+  CHECK_THAT(words.next_steps.front(), Catch::Contains("--byte-order big"));
   // No frame-based finding: no bogus zombie cgroup, no "other" frames, no unmapped memory.
   for (const report::Finding& x : r.findings) {
     CAPTURE(x.id);
@@ -409,7 +414,8 @@ TEST_CASE("the wrong byte order: the report says so first and draws no frame-bas
   }
   CHECK(!r.frames);
   REQUIRE(!r.collection.limitations.empty());
-  CHECK_THAT(r.collection.limitations.front(), Catch::Contains("probably not little-endian"));
+  CHECK_THAT(report::limitationText(r.collection.limitations.front()),
+             Catch::Contains("probably not little-endian"));
   // The counters still reconcile as in the right reading.
   CHECK(r.ledger.mem_total == right.report.ledger.mem_total);
   // The report withholds its frame conclusions, so it is PARTIAL: exit 4.
@@ -532,7 +538,7 @@ TEST_CASE("a corrupt bundle: reading resumes after the damage, the processes beh
   CHECK(data.resumes == 1);
   bool says = false;
   for (const auto& l : rep.collection.limitations)
-    says |= l.find("reading resumed after the damage") != std::string::npos;
+    says |= report::limitationText(l).find("reading resumed after the damage") != std::string::npos;
   CHECK(says);
   // Everything after the damaged frame is there: every process, the counters read after the
   // tables, and the page scan minus the one kpageflags chunk in that frame.
@@ -554,7 +560,7 @@ TEST_CASE(
   CHECK(data.census->frames_without_cgroups.value() == bundle::kPageChunkFrames);
   std::string limitations;
   for (const auto& l : rep.collection.limitations)
-    limitations += l + "\n";
+    limitations += report::limitationText(l) + "\n";
   INFO(limitations);
   CHECK(limitations.find("131,072 page frames lost their kpagecgroup to damage") !=
         std::string::npos);

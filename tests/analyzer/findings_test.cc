@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "analyzer/analysis/analyze.h"
+#include "analyzer/report/finding_wording.h"
 
 using namespace memsift;
 using frames::FrameCategory;
@@ -66,7 +67,8 @@ TEST_CASE("zombie-memcg: page cache alone left by a finished workload is info, n
   CHECK(f->bytes.value() == (2 * kGiBPages + kGiBPages / 4) * kPage);
   REQUIRE(f->cgroups.size() == 1);
   CHECK(f->cgroups[0].path == "/gone.scope");
-  CHECK(f->summary.find("all of it page cache, which reclaim frees") != std::string::npos);
+  CHECK(report::findingWords(r, *f).summary.find("all of it page cache, which reclaim frees") !=
+        std::string::npos);
 }
 
 TEST_CASE("zombie-memcg: shmem or anonymous memory left behind makes it a warning") {
@@ -78,7 +80,8 @@ TEST_CASE("zombie-memcg: shmem or anonymous memory left behind makes it a warnin
   REQUIRE(f != nullptr);
   CHECK(f->severity == report::Severity::kWarning);
   CHECK(f->bytes.value() == (2 * kGiBPages + kGiBPages / 2) * kPage);
-  CHECK(f->summary.find("2 GiB of it page cache (reclaim frees it) and 512 MiB other memory") !=
+  CHECK(report::findingWords(r, *f).summary.find(
+            "2 GiB of it page cache (reclaim frees it) and 512 MiB other memory") !=
         std::string::npos);
 }
 

@@ -13,6 +13,7 @@
 #include <fstream>
 
 #include "analyzer/analysis/analyze.h"
+#include "analyzer/report/finding_wording.h"
 #include "tests/test_support.h"
 
 using namespace memsift;
@@ -154,7 +155,7 @@ TEST_CASE(
 
   const report::Finding* f = findFinding(rep, "unmapped-anon-thp");
   REQUIRE(f != nullptr);
-  CAPTURE(f->summary);
+  CAPTURE(report::findingWords(rep, *f).summary);
   REQUIRE(!f->cgroups.empty());
   // The leak's cgroup holds (within 5%) what the child leaked; other THPs on the host, if any,
   // are elsewhere.
@@ -170,7 +171,7 @@ TEST_CASE(
 
   const report::Finding* g = findFinding(rep, "unmapped-anon");
   REQUIRE(g != nullptr);
-  CAPTURE(g->summary);
+  CAPTURE(report::findingWords(rep, *g).summary);
   const report::CgroupBytes* mine4k = nullptr;
   for (const auto& c : g->cgroups) {
     if (c.path == small_path) mine4k = &c;

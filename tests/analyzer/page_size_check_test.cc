@@ -3,6 +3,8 @@
 #include <catch2/catch.hpp>
 
 #include "analyzer/analysis/analyze.h"
+#include "analyzer/report/finding_wording.h"
+#include "analyzer/report/wording.h"
 
 using namespace memsift;
 
@@ -45,19 +47,21 @@ TEST_CASE("a page size that MemTotal cannot fit in is the first finding, and the
   const report::Finding& f = r.findings.front();
   CHECK(f.id == "page-size-mismatch");
   CHECK(f.severity == report::Severity::kCritical);
-  CHECK(f.summary ==
+  const report::FindingWords words = report::findingWords(r, f);
+  CHECK(words.summary ==
         "The page size recorded in the bundle (4 KiB) cannot be the system's: the system's own "
         "counts say 64 KiB. Every figure computed from pages below is wrong by the same factor.");
-  REQUIRE(f.evidence.size() == 2);
-  CHECK(f.evidence[0].source.member == "proc/zoneinfo");
-  CHECK(f.evidence[1].text ==
+  REQUIRE(words.evidence.size() == 2);
+  CHECK(words.evidence[0].source.member == "proc/zoneinfo");
+  CHECK(words.evidence[1].text ==
         "page size recorded by the collector: 4 KiB (sysconf(_SC_PAGESIZE) on the host "
         "collected)");
-  CHECK(f.next_steps.front().starts_with(
+  CHECK(words.next_steps.front().starts_with(
       "Collect again, giving the page size: `memsift-collect --page-size 65536`"));
   CHECK(r.collection.partial);
   REQUIRE_FALSE(r.collection.limitations.empty());
-  CHECK(r.collection.limitations.front().find("cannot be the system's") != std::string::npos);
+  CHECK(report::limitationText(r.collection.limitations.front()).find("cannot be the system's") !=
+        std::string::npos);
 
   // Too large a page size is caught as well: 64 KiB pages on a 4 KiB host.
   Bundle big(65536);
@@ -69,7 +73,8 @@ TEST_CASE("a page size that MemTotal cannot fit in is the first finding, and the
   report::Report rb = analysis::analyze(big.d);
   REQUIRE_FALSE(rb.findings.empty());
   CHECK(rb.findings.front().id == "page-size-mismatch");
-  CHECK(rb.findings.front().summary.find("say 4 KiB") != std::string::npos);
+  CHECK(report::findingWords(rb, rb.findings.front()).summary.find("say 4 KiB") !=
+        std::string::npos);
 }
 
 TEST_CASE("the page-frame tables' end bounds MemTotal when there is no zoneinfo") {
@@ -82,7 +87,7 @@ TEST_CASE("the page-frame tables' end bounds MemTotal when there is no zoneinfo"
   report::Report r = analysis::analyze(b.d);
   REQUIRE_FALSE(r.findings.empty());
   CHECK(r.findings.front().id == "page-size-mismatch");
-  CHECK(r.findings.front().evidence.front().text ==
+  CHECK(report::findingWords(r, r.findings.front()).evidence.front().text ==
         "the page-frame tables end at PFN 0x400000: at 4 KiB a page, they span 16 GiB, less "
         "than MemTotal 255 GiB");
   // A truncated bundle ends early for another reason: no conclusion about the page size.
@@ -96,9 +101,10 @@ TEST_CASE("the right page size raises nothing, and neither does memory managed l
   report::Report r = analysis::analyze(b.d);
   for (const auto& f : r.findings)
     CHECK(f.id != "page-size-mismatch");
-  CHECK(
-      std::none_of(r.collection.limitations.begin(), r.collection.limitations.end(),
-                   [](const std::string& l) { return l.find("page size") != std::string::npos; }));
+  CHECK(std::none_of(r.collection.limitations.begin(), r.collection.limitations.end(),
+                     [](const report::Limitation& l) {
+                       return report::limitationText(l).find("page size") != std::string::npos;
+                     }));
   // The 6.18 guest this project was developed on: 23.5 GiB MemTotal, 24 GiB present, 4.3 GiB
   // managed (struct pages initialised after boot). Not a page-size problem.
   Bundle guest(4096);

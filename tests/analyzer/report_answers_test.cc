@@ -114,7 +114,7 @@ TEST_CASE("a truncated seed bundle: no finding compares counters with frames it 
   CHECK(rep.frames->missing_frames == *rep.anon.frames_lost);
   std::string limitations;
   for (const auto& l : rep.collection.limitations)
-    limitations += l + "\n";
+    limitations += report::limitationText(l) + "\n";
   INFO(limitations);
   CHECK_THAT(limitations, Catch::Contains("missing from the tables (damage or truncation)"));
   // The counters are whole; the scan is not: the difference may be on the missing frames.
@@ -142,7 +142,8 @@ TEST_CASE("a cut page scan without a memory layout: the comparisons stand down",
   CHECK(findingById(r, "anon-lru-unexplained") == nullptr);
   bool said = false;
   for (const auto& l : r.collection.limitations)
-    said |= l.find("the counters are not compared with them") != std::string::npos;
+    said |= report::limitationText(l).find("the counters are not compared with them") !=
+            std::string::npos;
   CHECK(said);
 }
 
@@ -274,7 +275,7 @@ TEST_CASE("MemFree is reconciled with the zones and the page scan: memory not ye
   CHECK(f.free_beyond_zones > 0);
   CHECK(f.total_beyond_managed > 0);
   std::string all;
-  for (const auto& s : f.explanation)
+  for (const auto& s : report::freeExplanation(f))
     all += s + "\n";
   INFO(all);
   CHECK_THAT(all, Catch::Contains("not yet handed to the buddy allocator"));
@@ -375,11 +376,11 @@ TEST_CASE("live: this machine's report is valid JSON by the schema and reconcile
   REQUIRE(r.free_memory);
   const report::FreeReconciliation& f = *r.free_memory;
   REQUIRE(f.frames_free);
-  REQUIRE(!f.explanation.empty());
+  REQUIRE(!report::freeExplanation(f).empty());
   // Whatever the kernel, the report says how MemFree relates to the zones, and when it exceeds
   // them by more than the tolerance it names the zone that has memory present but not managed.
   std::string all;
-  for (const auto& s : f.explanation)
+  for (const auto& s : report::freeExplanation(f))
     all += s + "\n";
   INFO(all);
   CHECK_THAT(all, Catch::Contains("MemFree (") || Catch::Contains("The zones' free lists hold"));

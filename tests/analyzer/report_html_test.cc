@@ -150,7 +150,7 @@ TEST_CASE("HTML shows the findings first, then the pictures", "[report][html]") 
   CHECK(h.find("223.5 GiB</span> = 447 THPs × 512 MiB, 3,661,824 pages, 88.2% of MemTotal") <
         ledger);
   CHECK(h.find("<h4>Evidence</h4>") < ledger);
-  CHECK(h.find("<span class=\"src\">proc/kpagecount · count</span>") < ledger);
+  CHECK(h.find("<span class=\"src\">pageframes · kpageflags, kpagecount</span>") < ledger);
   CHECK(h.find("<h4>What to do next</h4>") < ledger);
   CHECK(h.find("0x10000+8,192, 0x12000+8,192") < ledger);
   // The ledger bar with the residual hatched and labelled, and its table row.
@@ -175,7 +175,8 @@ TEST_CASE("HTML escapes everything that came from the bundle", "[report][html]")
   Report r = test::seedReport();
   test::addHostileProcess(r);
   r.host.hostname = "<img src=x onerror=alert(3)>";
-  r.findings[0].evidence[0].text = "</li><script>alert(4)</script>";
+  std::get<report::OomFacts>(r.findings[1].facts).messages[0].text =
+      "</li><script>alert(4)</script>";
   r.collection.missing = {{"proc/\"><svg onload=alert(5)>", "denied", "<b>x</b>"}};
   std::string h = html(r);
   INFO(checkWellFormed(h));
@@ -209,14 +210,16 @@ TEST_CASE("HTML of a partial collection says what was missing", "[report][html]"
   r.collection.missing = {{"proc/kpageflags", "denied", "run memsift-collect as root"}};
   r.collection.damage = {{"proc/vmstat", 1200, bundle::DamageKind::kTruncated,
                           "member proc/vmstat: truncated at byte 1200"}};
-  r.collection.limitations = {"page-frame classification: no page-frame tables"};
+  r.collection.limitations = {{LimitationKind::kNoPageTables, {}, 0, 0, {}}};
   r.ledger.residual_bytes = -(int64_t{3} << 30);
   std::string h = html(r);
   CHECK(checkWellFormed(h).empty());
   CHECK(h.find("<b>Partial report.</b>") < h.find("<section id=\"findings\">"));
   CHECK(h.find("<td class=\"mono\">proc/kpageflags</td><td>denied</td>") != std::string::npos);
   CHECK(h.find("Bundle damage: member proc/vmstat: truncated at byte 1200") != std::string::npos);
-  CHECK(h.find("<li>page-frame classification: no page-frame tables</li>") != std::string::npos);
+  CHECK(h.find("<li>page-frame classification, unmapped THP and base-page detection, and where "
+               "memory is (NUMA nodes, cgroups, physical ranges): the bundle has no page-frame "
+               "tables (run memsift-collect as root)</li>") != std::string::npos);
   CHECK(h.find("the parts overshoot by 3 GiB") != std::string::npos);
   CHECK(h.find("<td class=\"n\">-3 GiB</td>") != std::string::npos);
 }

@@ -123,9 +123,10 @@ TEST_CASE("JSON findings carry THP figures, cgroups, nodes, ranges, evidence and
   CHECK(f["ranges"][1]["start_pfn"] == 0x12000);
   CHECK(f["ranges"][0]["pages"] == 0x2000);
   CHECK(f["range_count"] == 447);
-  REQUIRE(f["evidence"].size() == 4);
+  REQUIRE(f["evidence"].size() == 5);
   requireKeys(f["evidence"][0], {"text", "source"});
-  CHECK(f["evidence"][0]["source"]["member"] == "proc/meminfo");
+  CHECK(f["evidence"][0]["source"]["member"] == "pageframes");
+  CHECK(f["evidence"][1]["source"]["member"] == "proc/meminfo");
   CHECK(f["next_steps"].size() == 3);
 
   // A finding that is not about THPs has no THP keys at all.

@@ -41,11 +41,11 @@ TEST_CASE("Markdown of the seed incident reads finding, evidence, next steps, th
   CHECK(m.find("# Memory report: kvm-host-17\n") == 0);
   size_t summary = m.find("## Summary"),
          finding = m.find("## Finding 1: `unmapped-anon-thp` (critical)"),
-         what = m.find("**What.** 447 anonymous THPs"), how_much = m.find("**How much.**"),
-         where = m.find("**Where.**"), evidence = m.find("**Evidence.**"),
-         next = m.find("**What to do next.**"), finding2 = m.find("## Finding 2: `oom-kills`"),
-         support = m.find("## Supporting data"), ledger = m.find("### Memory ledger"),
-         anon = m.find("### Anonymous memory reconciliation"),
+         what = m.find("**What.** 447 anonymous transparent huge pages"),
+         how_much = m.find("**How much.**"), where = m.find("**Where.**"),
+         evidence = m.find("**Evidence.**"), next = m.find("**What to do next.**"),
+         finding2 = m.find("## Finding 2: `oom-kills`"), support = m.find("## Supporting data"),
+         ledger = m.find("### Memory ledger"), anon = m.find("### Anonymous memory reconciliation"),
          collection = m.find("### Collection");
   CHECK(summary < finding);
   CHECK(finding < what);
@@ -63,8 +63,9 @@ TEST_CASE("Markdown of the seed incident reads finding, evidence, next steps, th
   CHECK(m.find("447 THPs × 512 MiB = **223.5 GiB** (3,661,824 pages, 88.2% of MemTotal)") !=
         std::string::npos);
   // An event concerns no amount: the summary table says so rather than "0 B, 0%".
-  CHECK(m.find("| 2 | warning | `oom-kills` | – | – | The OOM killer ran 23 times since boot. |") !=
-        std::string::npos);
+  CHECK(m.find("| 2 | warning | `oom-kills` | – | – | The OOM killer ran 23 times since boot: "
+               "memory ran out "
+               "for real. |") != std::string::npos);
   CHECK(
       m.find("| /machine.slice/machine-qemu\\\\x2d1\\\\x2dvm01.scope | 4242 | 150 GiB | 67.1% |") !=
       std::string::npos);
@@ -73,9 +74,10 @@ TEST_CASE("Markdown of the seed incident reads finding, evidence, next steps, th
   CHECK(m.find("Physical ranges: 447 in all, the first 10 (PFN, pages): `0x10000` +8,192, "
                "`0x12000` +8,192") != std::string::npos);
   // Evidence names its source: the file and the field.
-  CHECK(m.find("- Every page of those THPs has a map count of 0 (source: `proc/kpagecount` field "
-               "`count`)") != std::string::npos);
-  CHECK(m.find("1. Find what holds references") != std::string::npos);
+  CHECK(m.find("- thp\\_split\\_page\\_failed 617,424,542: the kernel tried to split THPs that "
+               "something else holds (source: `proc/vmstat` field `thp_split_page_failed`)") !=
+        std::string::npos);
+  CHECK(m.find("1. Something holds references") != std::string::npos);
 }
 
 TEST_CASE("Markdown tables carry the same figures as the text report", "[report][markdown]") {

@@ -47,18 +47,17 @@ TEST_CASE("text report of the seed incident: the finding with its figures, first
   CHECK(t.find("NUMA nodes: node 0 112 GiB, node 1 111.5 GiB") != std::string::npos);
   CHECK(t.find("physical ranges: 447 in all, first 8 shown") != std::string::npos);
   CHECK(t.find("0x10000    0x11fff   8,192  512 MiB") != std::string::npos);
-  CHECK(t.find("[proc/kpageflags KPF_THP|KPF_LRU|KPF_ANON, no KPF_MMAP]") != std::string::npos);
-  CHECK(t.find("    1. Find what holds references") != std::string::npos);
+  CHECK(t.find("[pageframes kpageflags, kpagecount]") != std::string::npos);
+  CHECK(t.find("    1. Something holds references") != std::string::npos);
   // Prose wraps at 100 columns with a hanging indent.
-  CHECK(t.find("\n       (vmsplice), RDMA") != std::string::npos);
-  CHECK(t.find("\n      [proc/kpageflags KPF_THP|KPF_LRU|KPF_ANON, no KPF_MMAP]\n") !=
-        std::string::npos);
+  CHECK(t.find("\n       owning cgroup's workload for pinned memory") != std::string::npos);
+  CHECK(t.find("\n      [pageframes kpageflags, kpagecount]\n") != std::string::npos);
   for (const std::string& l : lines(t))
-    if (l.find("Find what holds") != std::string::npos ||
-        l.find("spliced pages") != std::string::npos)
+    if (l.find("Something holds") != std::string::npos ||
+        l.find("vmsplice into pipes") != std::string::npos)
       CHECK(l.size() <= 100);
-  CHECK(t.find("[WARNING] oom-kills\n  The OOM killer ran 23 times since boot.\n  evidence:") !=
-        std::string::npos);  // an event: no amount
+  CHECK(t.find("[WARNING] oom-kills\n  The OOM killer ran 23 times since boot: memory ran out for "
+               "real.\n  evidence:") != std::string::npos);  // an event: no amount
 
   // Section order: findings, ledger, reconciliation, frames, processes, cgroups, collection.
   size_t findings = t.find("FINDINGS (2)"), ledger = t.find("MEMORY LEDGER"),
@@ -129,7 +128,7 @@ TEST_CASE("text report of a partial collection lists what is missing and why", "
   r.collection.complete = false;
   r.collection.partial = true;
   r.collection.missing = {{"proc/kpageflags", "denied", "run memsift-collect as root"}};
-  r.collection.limitations = {"page-frame classification: the bundle has no page-frame tables"};
+  r.collection.limitations = {{LimitationKind::kNoPageTables, {}, 0, 0, {}}};
   r.collection.vanished_processes = 3;
   for (int i = 0; i < 25; ++i)
     r.collection.parse_issues.push_back("proc/1/status:" + std::to_string(i) + ": bad line");
@@ -137,7 +136,7 @@ TEST_CASE("text report of a partial collection lists what is missing and why", "
   INFO(t);
   CHECK(t.find("!! PARTIAL REPORT") != std::string::npos);
   CHECK(t.find("proc/kpageflags  denied  run memsift-collect as root") != std::string::npos);
-  CHECK(t.find("  - page-frame classification: the bundle has no page-frame tables") !=
+  CHECK(t.find("  - page-frame classification, unmapped THP and base-page detection") !=
         std::string::npos);
   CHECK(t.find("3 processes exited while being collected") != std::string::npos);
   CHECK(t.find("Malformed input (25)") != std::string::npos);
@@ -147,7 +146,7 @@ TEST_CASE("text report of a partial collection lists what is missing and why", "
 TEST_CASE("text report: host strings cannot send escape sequences", "[report][text]") {
   Report r = test::seedReport();
   test::addHostileProcess(r);
-  r.findings[0].evidence[0].text = "evil\x1b]0;pwned\x07\r\n";
+  std::get<report::OomFacts>(r.findings[1].facts).messages[0].text = "evil\x1b]0;pwned\x07\r\n";
   std::string t = text(r);
   for (char c : t) {
     bool ok = c == '\n' || static_cast<unsigned char>(c) >= 0x20;

@@ -115,9 +115,6 @@ Report seedReport() {
   Finding thp;
   thp.id = "unmapped-anon-thp";
   thp.severity = Severity::kCritical;
-  thp.summary =
-      "447 anonymous THPs (223.5 GiB) sit on the LRU but no process maps them: a THP "
-      "leak.";
   thp.bytes = ByteCount(kSeedThpCount * kSeedThpBytes);
   thp.pages = PageCount(kSeedThpCount * (kSeedThpBytes / kSeedPageSize));
   thp.thp_count = kSeedThpCount;
@@ -130,27 +127,18 @@ Report seedReport() {
   for (uint64_t i = 0; i < 100; ++i)
     thp.ranges.push_back({Pfn(0x10000 + i * 0x2000), PageCount(0x2000)});
   thp.range_count = kSeedThpCount;
-  thp.evidence = {
-      {"Active(anon) + Inactive(anon) is 227.5 GiB but AnonPages + Shmem is only 4.4 GiB",
-       meminfo("AnonPages")},
-      {"447 THP head pages are anonymous, on the LRU and active, without the mmap flag",
-       {"proc/kpageflags", "KPF_THP|KPF_LRU|KPF_ANON, no KPF_MMAP"}},
-      {"Every page of those THPs has a map count of 0", {"proc/kpagecount", "count"}},
-      {"THP splits failed 617424542 times", {"proc/vmstat", "thp_split_page_failed"}},
-  };
-  thp.next_steps = {
-      "Find what holds references to the unmapped THPs: look for pipes with spliced pages "
-      "(vmsplice), RDMA or VFIO pinning, or io_uring fixed buffers in the charged cgroups.",
-      "With the customer's consent, inspect one head page with crash: `kmem -p 0x10000`.",
-      "Restarting the workload in the charged cgroup frees the memory if its holder exits.",
-  };
+  // Its sentences come from these facts (report/finding_wording_anon.cc), and from r.anon.
+  report::UnmappedThpFacts facts;
+  facts.leak = {true, 617424542};
+  facts.frames_per_thp = PageCount(kSeedThpBytes / kSeedPageSize);
+  facts.pmd = ByteCount(kSeedThpBytes);
+  facts.pmd_source = meminfo("Hugepagesize");
+  thp.facts = facts;
 
   Finding oom;
   oom.id = "oom-kills";
   oom.severity = Severity::kWarning;
-  oom.summary = "The OOM killer ran 23 times since boot.";
-  oom.evidence = {{"oom_kill 23", {"proc/vmstat", "oom_kill"}}};
-  oom.next_steps = {"Read the kernel log in the bundle for the killed tasks."};
+  oom.facts = report::OomFacts{23, 1, {{"Killed process 4711 (qemu-kvm) total-vm:2GB", 812}}};
   r.findings = {thp, oom};
 
   FrameSummary frames;
@@ -284,9 +272,6 @@ void setMapCells(Report& r, size_t cells) {
 void setMthpLeak(Report& r) {
   // ppc64le, 64 KiB pages: 1,536 x 1 MiB + 2,560 x 512 KiB + 5,632 x 256 KiB = 4.1 GiB.
   Finding& f = r.findings.front();
-  f.summary =
-      "9,728 anonymous large folios (mTHP, 256 KiB to 1 MiB) holding 4.1 GiB are on the "
-      "LRU lists but no process maps them: a THP leak.";
   f.thp_sizes = {
       {ByteCount(1u << 20), 1536}, {ByteCount(512u << 10), 2560}, {ByteCount(256u << 10), 5632}};
   f.thp_count = 1536 + 2560 + 5632;
@@ -294,6 +279,9 @@ void setMthpLeak(Report& r) {
   f.thp_below_pmd = true;
   f.bytes = ByteCount(1536ull * (1u << 20) + 2560ull * (512u << 10) + 5632ull * (256u << 10));
   f.pages = PageCount(f.bytes.value() / kSeedPageSize);
+  auto& facts = std::get<report::UnmappedThpFacts>(f.facts);
+  facts.frames_per_thp = PageCount();
+  facts.pmd = ByteCount(512u << 20);  // 64 KiB pages: the PMD maps 512 MiB
 }
 
 }  // namespace memsift::test

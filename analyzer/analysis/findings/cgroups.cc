@@ -1,4 +1,5 @@
-// Findings about memory cgroups: charges that outlived the tasks that made them.
+// Findings about memory cgroups: charges that outlived the tasks that made them. The findings
+// carry figures; report/finding_wording_events.cc says them.
 #include "analyzer/analysis/findings/rules.h"
 
 #include <algorithm>
@@ -74,37 +75,20 @@ void zombieCgroups(Context& c) {
   f.bytes = ByteCount(bytes);
   f.pages = c.page.toPages(f.bytes);
   f.cgroups = where;
-  f.summary = formatBytes(f.bytes) + " (" + percentOf(bytes, c.total) +
-              " of MemTotal) is charged to memory cgroups without tasks: memory of removed or "
-              "finished workloads that nobody reclaimed";
+  report::ZombieFacts facts;
+  facts.page_scan = scan;
   if (page_cache_bytes) {
+    facts.page_cache = ByteCount(*page_cache_bytes);
     uint64_t pinned = bytes - *page_cache_bytes;
     f.severity = c.significant(pinned) ? c.severity(pinned) : Severity::kInfo;
-    if (pinned == 0) {
-      f.summary += ", all of it page cache, which reclaim frees";
-    } else {
-      f.summary += ", " + formatBytes(ByteCount(*page_cache_bytes)) +
-                   " of it page cache (reclaim frees it) and " + formatBytes(ByteCount(pinned)) +
-                   " other memory (shmem, anonymous, kernel) that stays until it is freed";
-    }
   } else {
     f.severity = c.severity(bytes);
   }
-  f.summary += ". Largest: " + where.front().path + " (" + formatBytes(where.front().bytes) + ").";
   for (const auto& w : where) {
     const CgroupData* g = c.d.cgroupByInode(w.inode);
-    std::string what = !g ? "inode " + std::to_string(w.inode) + " is no longer in the hierarchy"
-                          : w.path + " has no task of its own";
-    f.evidence.push_back(
-        {what + "; " + formatBytes(w.bytes) + " charged to it" +
-             (scan ? " (page scan)" : " (usage of a subtree without tasks)"),
-         {scan ? "pageframes" : g->member, scan ? "kpagecgroup" : "cgroup.procs"}});
-    if (f.evidence.size() >= 10) break;
+    facts.cgroups.push_back({g != nullptr, g ? g->member : std::string()});
   }
-  f.next_steps.push_back(
-      "Removed cgroups stay as offline (dying) memcgs while pages are charged to them: see "
-      "nr_dying_descendants in cgroup.stat (v2). Reclaim returns page cache; on v2 `echo N > "
-      "memory.reclaim` in the ancestor, on v1 memory.force_empty in an empty cgroup.");
+  f.facts = std::move(facts);
   c.out.push_back(std::move(f));
 }
 

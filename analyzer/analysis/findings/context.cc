@@ -60,12 +60,4 @@ Finding categoryFinding(const Context& c, std::string id, PageCount pages, Frame
   return f;
 }
 
-std::string whereSentence(const Finding& f) {
-  if (f.cgroups.empty()) return "";
-  if (f.cgroups.size() == 1) return " Charged to memory cgroup " + f.cgroups[0].path + ".";
-  return " Charged mostly to memory cgroup " + f.cgroups[0].path + " (" +
-         formatBytes(f.cgroups[0].bytes) + ") and " + std::to_string(f.cgroups.size() - 1) +
-         " more.";
-}
-
 }  // namespace memsift::analysis::findings

@@ -9,19 +9,13 @@
 #include <vector>
 
 #include "analyzer/analysis/bundle_data.h"
-#include "analyzer/model/format.h"
 #include "analyzer/model/report.h"
 
 namespace memsift::analysis::findings {
 
 using frames::CategoryCensus;
 using frames::FrameCategory;
-using report::Evidence;
 using report::Finding;
-using report::formatBytes;
-using report::formatCount;
-using report::formatPfn;
-using report::percentOf;
 using report::Severity;
 
 inline const std::string kThpSysfs = "sys/kernel/mm/transparent_hugepage";
@@ -60,7 +54,5 @@ void sortByBytes(std::vector<report::CgroupBytes>& v);
 void placeCategories(const Context& c, Finding& f, std::initializer_list<FrameCategory> cats);
 // A finding about `pages` frames of the page scan's `cat`: id, size, severity and where.
 Finding categoryFinding(const Context& c, std::string id, PageCount pages, FrameCategory cat);
-// " Charged to memory cgroup X." or " Charged mostly to ...", empty without cgroups.
-std::string whereSentence(const Finding& f);
 
 }  // namespace memsift::analysis::findings

@@ -1,5 +1,6 @@
 // Findings about events since boot rather than memory held now: OOM kills, failed THP splits and
-// compaction, allocations that missed their NUMA node.
+// compaction, allocations that missed their NUMA node. The findings carry figures;
+// report/finding_wording_events.cc says them.
 #include "analyzer/analysis/findings/rules.h"
 
 #include <algorithm>
@@ -8,8 +9,8 @@ namespace memsift::analysis::findings {
 
 void oomKills(Context& c) {
   auto kills = c.vmstat("oom_kill");
-  std::vector<std::string> lines;
-  std::vector<size_t> line_numbers;  // the evidence's field: "line N" of dev/kmsg
+  report::OomFacts facts;
+  facts.kills = kills;
   if (const std::string* kmsg = c.d.text("dev/kmsg")) {
     size_t pos = 0, number = 0;
     while (pos < kmsg->size()) {
@@ -20,26 +21,19 @@ void oomKills(Context& c) {
       pos = nl == std::string::npos ? kmsg->size() : nl + 1;
       if (line.find("Killed process") != std::string_view::npos ||
           line.find("Out of memory") != std::string_view::npos) {
+        ++facts.log_messages;
+        if (facts.messages.size() == 10) continue;  // the first ten are evidence enough
         size_t semi = line.find(';');
-        lines.emplace_back(semi == std::string_view::npos ? line : line.substr(semi + 1));
-        line_numbers.push_back(number);
+        facts.messages.push_back(
+            {std::string(semi == std::string_view::npos ? line : line.substr(semi + 1)), number});
       }
     }
   }
-  if ((!kills || *kills == 0) && lines.empty()) return;
+  if ((!kills || *kills == 0) && facts.log_messages == 0) return;
   Finding f;
   f.id = "oom-kills";
   f.severity = Severity::kWarning;
-  uint64_t n = kills.value_or(lines.size());
-  f.summary = "The OOM killer ran " + formatCount(n) + " time" + (n == 1 ? "" : "s") +
-              " since boot: memory ran out for real.";
-  if (kills) f.evidence.push_back({"oom_kill " + formatCount(*kills), {"proc/vmstat", "oom_kill"}});
-  for (size_t i = 0; i < std::min<size_t>(lines.size(), 10); ++i) {
-    f.evidence.push_back({lines[i], {"dev/kmsg", "line " + std::to_string(line_numbers[i])}});
-  }
-  f.next_steps.push_back(
-      "The findings above say where the memory went; the victims are the "
-      "symptom, not the cause.");
+  f.facts = std::move(facts);
   c.out.push_back(std::move(f));
 }
 
@@ -51,18 +45,13 @@ void thpCompactionFailures(Context& c) {
   Finding f;
   f.id = "thp-split-compaction-failures";
   f.severity = split_failed >= 1000 ? Severity::kWarning : Severity::kInfo;
-  f.summary = "The kernel failed to split THPs " + formatCount(split_failed) +
-              " times and compaction failed " + formatCount(compact_fail) + " of " +
-              formatCount(compact_stall) + " times: huge pages are pinned or memory is fragmented.";
+  report::ThpFailureFacts facts{split_failed, compact_fail, compact_stall, {}};
   for (const char* key :
        {"thp_split_page_failed", "thp_split_page", "thp_deferred_split_page", "compact_stall",
         "compact_fail", "compact_success", "thp_fault_fallback", "thp_collapse_alloc_failed"}) {
-    if (auto v = c.vmstat(key))
-      f.evidence.push_back({std::string(key) + " " + formatCount(*v), {"proc/vmstat", key}});
+    if (auto v = c.vmstat(key)) facts.counters.push_back({key, *v});
   }
-  f.next_steps.push_back(
-      "A split fails when a THP has references beyond its mappings (pins): the same cause as "
-      "unmapped THPs staying on the LRU. Fragmentation is visible in /proc/buddyinfo.");
+  f.facts = std::move(facts);
   c.out.push_back(std::move(f));
 }
 
@@ -73,22 +62,17 @@ void numaImbalance(Context& c) {
   Finding f;
   f.id = "numa-miss";
   f.severity = Severity::kInfo;
-  f.summary = percentOf(miss, hit + miss) +
-              " of page allocations could not be served from the preferred NUMA node: one node "
-              "ran short while others had memory.";
-  f.evidence.push_back({"numa_hit " + formatCount(hit) + ", numa_miss " + formatCount(miss),
-                        {"proc/vmstat", "numa_hit, numa_miss"}});
+  report::NumaMissFacts facts{hit, miss, {}};
   if (c.d.zoneinfo) {
     for (const parse::NodeStats& n : c.d.zoneinfo->nodes) {
       uint64_t free_pages = 0;
       for (const parse::Zone& z : c.d.zoneinfo->zones) {
         if (z.node == n.node) free_pages += z.free.value();
       }
-      f.evidence.push_back({"node " + std::to_string(n.node) + ": " +
-                                formatBytes(c.pagesToBytes(free_pages)) + " free",
-                            {"proc/zoneinfo", "pages free"}});
+      facts.nodes.push_back({static_cast<int>(n.node), c.pagesToBytes(free_pages)});
     }
   }
+  f.facts = std::move(facts);
   c.out.push_back(std::move(f));
 }
 

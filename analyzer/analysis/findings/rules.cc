@@ -22,7 +22,7 @@ std::vector<report::Finding> findFindings(const BundleData& d, const report::Rep
   }
   if (d.meminfo) {
     unexplainedAnonLru(c, r);
-    addAnonEvidence(c, r);
+    markAnonLeaks(c);
     slabUnreclaimable(c);
     hugetlbUnused(c);
     kernelOverheads(c);

@@ -13,8 +13,9 @@ void partlyMappedThp(Context& c);
 void shmemUnmapped(Context& c);
 // The counters' version, for bundles without page tables or when the scan falls short.
 void unexplainedAnonLru(Context& c, const report::Report& r);
-// Evidence and next steps common to every anonymous-leak finding found so far.
-void addAnonEvidence(Context& c, const report::Report& r);
+// Marks every anonymous-leak finding found so far as having the counters' evidence (meminfo was
+// read) and the THP split failures that go with it.
+void markAnonLeaks(Context& c);
 // The anonymous LRU counters against the page scan.
 void countersDisagree(Context& c, const report::Report& r);
 
