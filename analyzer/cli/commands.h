@@ -15,6 +15,7 @@ int runInfo(const Args& args);       // memsift info BUNDLE
 int runExtract(const Args& args);    // memsift extract BUNDLE DIR
 int runReport(const Args& args);     // memsift report BUNDLE [--format F] [-o FILE] [--top N]
 int runPageTypes(const Args& args);  // memsift page-types BUNDLE [page-types options]
+int runFrame(const Args& args);      // memsift frame BUNDLE PFN... [--format text|json]
 
 // Dispatches argv to a subcommand; prints "memsift: message" for errors.
 int runCli(int argc, char** argv);
