@@ -189,7 +189,7 @@ class Loader {
 
   bool wanted(std::string_view name) const {
     if (isKeptSystemText(name) || bundle::derivedTablePart(name)) return true;
-    if (auto p = parseProcMember(name)) return ProcessMembers::wanted(*p);
+    if (auto p = parseProcMember(name)) return processes_.wanted(*p);
     return cgroupFile(name).has_value();
   }
 
@@ -311,8 +311,13 @@ class Loader {
     parse::IssueSink sink(name, d_.issues);
     if (table.table == bundle::DerivedTable::kCgroupMap) {
       bundle::parseCgroupRows(text, table.part, cgroup_rows_, sink);
-    } else {
+    } else if (table.table == bundle::DerivedTable::kMemoryBlocks) {
       bundle::parseMemoryBlockRows(text, table.part, block_rows_, sink);
+    } else {
+      std::vector<bundle::ProcessFdRow> rows;
+      bundle::parseProcessFdRows(text, table.part, rows, sink);
+      for (bundle::ProcessFdRow& row : rows)
+        processes_.descriptors(std::move(row));
     }
   }
 

@@ -20,13 +20,63 @@ std::optional<ProcMember> parseProcMember(std::string_view name) {
     return std::nullopt;
   }
   const bundle::TextPart file = bundle::parseTextPartMemberName(name.substr(slash + 1));
-  if (file.source.find('/') != std::string_view::npos) return std::nullopt;  // proc/PID/task/...
+  if (const size_t sub = file.source.find('/'); sub != std::string_view::npos) {
+    uint64_t fd = 0;
+    if (file.source.substr(0, sub) != "fdinfo" ||
+        parse::parseU64(file.source.substr(sub + 1), fd) != parse::NumStatus::kOk) {
+      return std::nullopt;  // proc/PID/task/...
+    }
+  }
   return ProcMember{static_cast<int>(pid), file.source, file.part};
 }
 
-bool ProcessMembers::wanted(const ProcMember& m) {
+bool ProcessMembers::wanted(const ProcMember& m) const {
+  if (m.file == "maps") {
+    auto it = process_index_.find(m.pid);
+    return it != process_index_.end() && !processes_[it->second].ring_buffers.empty();
+  }
   return m.file == "status" || m.file == "smaps_rollup" || m.file == "smaps" || m.file == "comm" ||
-         m.file == "cmdline" || m.file == "cgroup";
+         m.file == "cmdline" || m.file == "cgroup" || m.file.starts_with("fdinfo/");
+}
+
+void ProcessMembers::descriptors(bundle::ProcessFdRow row) {
+  ProcessData& p = process(row.pid);
+  p.fds = std::move(row);
+}
+
+void ProcessMembers::ringBuffers(ProcessData& p, const std::string& text, parse::IssueSink& sink) {
+  for (const parse::RingBuffer& b : parse::parseRingBuffers(text, sink)) {
+    p.ring_bytes += ByteCount(b.len);
+    if (p.ring_buffers.size() < kMaxRingBuffers) p.ring_buffers.push_back(b);
+  }
+}
+
+void ProcessMembers::mapsPart(ProcessData& p, const ProcMember& m, const std::string& text,
+                              parse::IssueSink& sink) {
+  if (m.part == 1 || maps_pid_ != m.pid) {
+    maps_pid_ = m.pid;
+    maps_carry_.clear();
+    ring_covered_.assign(p.ring_buffers.size(), 0);
+  }
+  // Parts are cut anywhere: the last line may continue in the next part.
+  maps_carry_ += text;
+  const size_t end = maps_carry_.rfind('\n');
+  std::string_view whole =
+      end == std::string::npos ? std::string_view() : std::string_view(maps_carry_).substr(0, end);
+  parse::forEachMapping(whole, sink, [&](const parse::Mapping& map) {
+    for (size_t i = 0; i < p.ring_buffers.size(); ++i) {
+      const parse::RingBuffer& b = p.ring_buffers[i];
+      const uint64_t lo = std::max(b.addr, map.start), hi = std::min(b.addr + b.len, map.end);
+      if (hi > lo) ring_covered_[i] += hi - lo;
+    }
+  });
+  maps_carry_.erase(0, end == std::string::npos ? 0 : end + 1);
+  // Mappings do not overlap, so what they cover of a buffer adds up.
+  uint64_t unmapped = 0;
+  for (size_t i = 0; i < p.ring_buffers.size(); ++i)
+    unmapped += p.ring_buffers[i].len - std::min(ring_covered_[i], p.ring_buffers[i].len);
+  p.ring_unmapped = ByteCount(unmapped);
+  p.ring_maps_read = true;
 }
 
 bool ProcessMembers::smapsStarts(const ProcMember& m) {
@@ -71,6 +121,8 @@ void ProcessMembers::member(const ProcMember& m, const std::string& text) {
     p.vm_swap = s.bytes("VmSwap").value_or(ByteCount());
     p.hugetlb = s.bytes("HugetlbPages").value_or(ByteCount());
     p.threads = s.number("Threads").value_or(0);
+    p.vm_pin = s.bytes("VmPin");
+    p.vm_lck = s.bytes("VmLck");
   } else if (m.file == "smaps_rollup") {
     applySmaps(p, parse::parseSmapsTotals(text, sink).counters);
     p.has_rollup = true;
@@ -82,6 +134,10 @@ void ProcessMembers::member(const ProcMember& m, const std::string& text) {
       c.pop_back();
     std::replace(c.begin(), c.end(), '\0', ' ');
     p.cmdline = std::move(c);
+  } else if (m.file.starts_with("fdinfo/")) {
+    ringBuffers(p, text, sink);
+  } else if (m.file == "maps") {
+    mapsPart(p, m, text, sink);
   } else if (m.file == "cgroup") {
     auto entries = parse::parseProcCgroup(text, sink);
     if (auto path = parse::memoryCgroupPath(entries)) p.cgroup_path = std::string(*path);

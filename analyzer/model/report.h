@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "analyzer/model/pins.h"
 #include "common/units.h"
 
 namespace memsift::report {
@@ -179,6 +180,7 @@ struct ProcessRow {
   // rss: smaps_rollup/smaps, else status VmRSS; pss, uss, anon_huge: smaps_rollup/smaps only;
   // anon, file, shmem, swap: status only.
   std::optional<ByteCount> rss, pss, uss, anon, file, shmem, swap, anon_huge;
+  std::optional<ByteCount> pinned, locked;  // status VmPin, VmLck
 };
 
 struct CgroupRow {
@@ -238,6 +240,7 @@ struct Report {
   uint64_t cgroup_count = 0;
   uint64_t table_rows = 20;         // rows asked for in the process and cgroup tables (--top)
   std::vector<MapCell> memory_map;  // coarse physical map, empty without page tables
+  PinEvidence pins;
 };
 
 std::string_view severityName(Severity s);  // "info", "warning", "critical"

@@ -116,7 +116,7 @@ TEST_CASE("a mistyped command gets one line and a suggestion, not the whole usag
   r = test::run(memsiftCmd("frobnicate x"));
   CHECK(r.exit_code == 2);
   CHECK(r.out ==
-        "memsift: unknown command 'frobnicate' (commands: report, page-types, info, list, "
+        "memsift: unknown command 'frobnicate' (commands: report, page-types, frame, info, list, "
         "extract; see memsift --help)\n");
 }
 

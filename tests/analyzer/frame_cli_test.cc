@@ -2,16 +2,15 @@
 // on 4.18, whose tails carry no cgroup) and live, as root, on frames of a process of this test
 // whose PFNs it reads from its own pagemap.
 #include <fcntl.h>
-#include <signal.h>
 #include <sys/mman.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "tests/analyzer/live_children.h"
 #include "tests/test_support.h"
 
 using namespace memsift;
@@ -72,59 +71,22 @@ uint64_t kpageflagsOf(uint64_t pfn) {
   return flags;
 }
 
-// A child in a memory cgroup of its own holding a 2 MiB THP and a 4 KiB page, both mapped.
-struct Holder {
-  pid_t pid = -1;
-  fs::path cgroup;
-  uintptr_t thp = 0, small = 0;
-
-  ~Holder() {
-    if (pid > 0) {
-      kill(pid, SIGKILL);
-      waitpid(pid, nullptr, 0);
-    }
-    for (int i = 0; i < 50 && !cgroup.empty() && fs::exists(cgroup); ++i) {
-      if (rmdir(cgroup.c_str()) == 0) break;
-      usleep(100000);
-    }
-  }
-
-  void start(const fs::path& cgroup_dir) {
-    cgroup = cgroup_dir;
-    fs::create_directory(cgroup);
-    int fds[2];
-    REQUIRE(pipe(fds) == 0);
-    pid = fork();
-    REQUIRE(pid >= 0);
-    if (pid == 0) {
-      close(fds[0]);
-      std::ofstream(cgroup / "cgroup.procs") << getpid() << std::endl;
-      constexpr size_t kHuge = 2u << 20;
-      char* raw = static_cast<char*>(
-          mmap(nullptr, 2 * kHuge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
-      char* small_page = static_cast<char*>(
-          mmap(nullptr, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
-      if (raw == MAP_FAILED || small_page == MAP_FAILED) _exit(2);
-      char* base =
-          reinterpret_cast<char*>((reinterpret_cast<uintptr_t>(raw) + kHuge - 1) & ~(kHuge - 1));
-      madvise(base, kHuge, MADV_HUGEPAGE);
-      madvise(small_page, 4096, MADV_NOHUGEPAGE);
-      std::memset(base, 1, kHuge);
-      small_page[0] = 1;
-      uintptr_t addrs[2] = {reinterpret_cast<uintptr_t>(base),
-                            reinterpret_cast<uintptr_t>(small_page)};
-      if (write(fds[1], addrs, sizeof addrs) != sizeof addrs) _exit(3);
-      for (;;)
-        pause();
-    }
-    close(fds[1]);
-    uintptr_t addrs[2] = {};
-    REQUIRE(read(fds[0], addrs, sizeof addrs) == sizeof addrs);
-    close(fds[0]);
-    thp = addrs[0];
-    small = addrs[1];
-  }
-};
+// A child body: a 2 MiB THP and, right after it, a 4 KiB base page, both mapped and touched;
+// reports the THP's address (the base page is 2 MiB above it).
+[[noreturn]] void holdThpAndPage(int report_fd) {
+  char* raw = static_cast<char*>(mmap(nullptr, 3 * test::kHugePage, PROT_READ | PROT_WRITE,
+                                      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
+  if (raw == MAP_FAILED) _exit(2);
+  char* base = reinterpret_cast<char*>((reinterpret_cast<uintptr_t>(raw) + test::kHugePage - 1) &
+                                       ~(test::kHugePage - 1));
+  madvise(base, test::kHugePage, MADV_HUGEPAGE);
+  madvise(base + test::kHugePage, 4096, MADV_NOHUGEPAGE);
+  std::memset(base, 1, test::kHugePage + 4096);
+  const uint64_t addr = reinterpret_cast<uintptr_t>(base);
+  if (write(report_fd, &addr, sizeof addr) != sizeof addr) _exit(3);
+  for (;;)
+    pause();
+}
 
 }  // namespace
 
@@ -197,10 +159,11 @@ TEST_CASE("live: frame names this test's THP and base page, their cgroup and cat
                                                                     : "";
   if (root.empty()) test::skipTest("no memory cgroup hierarchy mounted");
   if (sysconf(_SC_PAGESIZE) != 4096) test::skipTest("the test assumes 4 KiB pages");
-  Holder h;
+  test::LiveChild h;
   const std::string name = "memsift-frame-test-" + std::to_string(getpid());
-  h.start(root / name);
-  const uint64_t thp = pfnOf(h.pid, h.thp), small = pfnOf(h.pid, h.small);
+  test::startLiveChild(h, name, holdThpAndPage);
+  const uintptr_t thp_addr = h.reported, small_addr = thp_addr + test::kHugePage;
+  const uint64_t thp = pfnOf(h.pid, thp_addr), small = pfnOf(h.pid, small_addr);
   REQUIRE(small != 0);
   const bool have_thp = thp != 0 && (kpageflagsOf(thp) & (uint64_t{1} << 22)) &&
                         (kpageflagsOf(thp) & (uint64_t{1} << 15));
@@ -211,7 +174,7 @@ TEST_CASE("live: frame names this test's THP and base page, their cgroup and cat
   INFO(collect.out);
   REQUIRE(collect.exit_code == 0);
   // A frame that moved (compaction, khugepaged) while the bundle was written tells nothing.
-  if (pfnOf(h.pid, h.small) != small || (have_thp && pfnOf(h.pid, h.thp) != thp))
+  if (pfnOf(h.pid, small_addr) != small || (have_thp && pfnOf(h.pid, thp_addr) != thp))
     test::skipTest("the test's pages migrated during the collection; run again");
 
   std::string pfns = std::to_string(small);
