@@ -14,7 +14,8 @@ namespace memsift::collector {
 
 namespace {
 
-constexpr std::array<const char*, 14> kProcFiles = {
+// boot_id tells two bundles of one boot from two boots of one host (memsift diff).
+constexpr std::array<const char*, 15> kProcFiles = {
     "proc/cmdline",         "proc/version",
     "proc/uptime",          "proc/loadavg",
     "proc/zoneinfo",        "proc/buddyinfo",
@@ -22,6 +23,7 @@ constexpr std::array<const char*, 14> kProcFiles = {
     "proc/vmallocinfo",     "proc/iomem",
     "proc/swaps",           "proc/sys/kernel/osrelease",
     "proc/sys/kernel/arch", "proc/sys/kernel/hostname",
+    "proc/sys/kernel/random/boot_id",
 };
 
 // Memory-management settings that explain an OOM: watermarks, overcommit, reclaim policy

@@ -51,6 +51,7 @@ struct ProcessData {
   // registered in its io_uring instances (fdinfo), and of those the bytes its maps no longer
   // cover (known once maps was read: `ring_maps_read`).
   std::optional<ByteCount> vm_pin, vm_lck;
+  std::optional<uint64_t> start_time;  // stat field 22: clock ticks after boot
   std::optional<bundle::ProcessFdRow> fds;
   std::vector<parse::RingBuffer> ring_buffers;  // at most kMaxRingBuffers
   ByteCount ring_bytes;                         // all of them, listed or not

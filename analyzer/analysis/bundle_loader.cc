@@ -40,6 +40,7 @@ bool isKeptSystemText(std::string_view name) {
                                                 "proc/swaps",
                                                 "dev/kmsg",
                                                 "proc/sys/vm/nr_hugepages",
+                                                "proc/sys/kernel/random/boot_id",
                                                 "sys/devices/system/memory/block_size_bytes",
                                                 "sys/kernel/mm/transparent_hugepage/enabled",
                                                 "sys/kernel/mm/transparent_hugepage/defrag"};

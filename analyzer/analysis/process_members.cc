@@ -6,6 +6,7 @@
 #include "common/bundle/bundle_format.h"
 #include "common/parse/fields.h"
 #include "common/parse/proc_cgroup.h"
+#include "common/parse/proc_stat.h"
 #include "common/parse/status.h"
 
 namespace memsift::analysis {
@@ -36,7 +37,8 @@ bool ProcessMembers::wanted(const ProcMember& m) const {
     return it != process_index_.end() && !processes_[it->second].ring_buffers.empty();
   }
   return m.file == "status" || m.file == "smaps_rollup" || m.file == "smaps" || m.file == "comm" ||
-         m.file == "cmdline" || m.file == "cgroup" || m.file.starts_with("fdinfo/");
+         m.file == "cmdline" || m.file == "cgroup" || m.file == "stat" ||
+         m.file.starts_with("fdinfo/");
 }
 
 void ProcessMembers::descriptors(bundle::ProcessFdRow row) {
@@ -134,6 +136,8 @@ void ProcessMembers::member(const ProcMember& m, const std::string& text) {
       c.pop_back();
     std::replace(c.begin(), c.end(), '\0', ' ');
     p.cmdline = std::move(c);
+  } else if (m.file == "stat") {
+    p.start_time = parse::statStartTime(text);
   } else if (m.file.starts_with("fdinfo/")) {
     ringBuffers(p, text, sink);
   } else if (m.file == "maps") {

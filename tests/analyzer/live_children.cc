@@ -11,8 +11,10 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <cstring>
 #include <fstream>
+#include <thread>
 #include <vector>
 
 namespace memsift::test {
@@ -134,6 +136,48 @@ void pinWithIoUring(size_t bytes, int report_fd) {
     reportAndWait(report_fd, 0);
   munmap(raw, raw_len);
   reportAndWait(report_fd, ownKb("/proc/self/status", "VmPin:"));
+}
+
+void leakSteadily(uint64_t bytes_per_second, int seconds, int report_fd) {
+  constexpr size_t kStep = 256 << 10;  // a quarter of a 1 MiB pipe
+  const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+  const auto start = std::chrono::steady_clock::now();
+  uint64_t leaked = 0;
+  int pipe_fds[2] = {-1, -1};
+  size_t in_pipe = 0;
+  bool reported = false;
+  for (;;) {
+    const double elapsed =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (elapsed > seconds) break;
+    if (leaked >= static_cast<uint64_t>(elapsed * static_cast<double>(bytes_per_second))) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+      continue;
+    }
+    char* raw = nullptr;
+    size_t raw_len = 0;
+    char* base = touchedMemory(/*thp=*/false, kStep, &raw, &raw_len);
+    if (pipe_fds[1] < 0 || in_pipe + kStep > (1u << 20)) {
+      if (pipe_fds[1] >= 0) close(pipe_fds[1]);  // the read end keeps the buffers
+      if (pipe(pipe_fds) != 0) _exit(3);
+      if (fcntl(pipe_fds[1], F_SETPIPE_SZ, 1 << 20) < (1 << 20)) _exit(4);
+      in_pipe = 0;
+    }
+    for (size_t off = 0; off < kStep; off += page) {
+      iovec iov{base + off, page};
+      if (vmsplice(pipe_fds[1], &iov, 1, 0) != static_cast<ssize_t>(page)) _exit(5);
+    }
+    in_pipe += kStep;
+    munmap(raw, raw_len);
+    leaked += kStep;
+    if (!reported) {
+      if (write(report_fd, &bytes_per_second, sizeof bytes_per_second) != sizeof bytes_per_second)
+        _exit(6);
+      reported = true;
+    }
+  }
+  for (;;)
+    pause();
 }
 
 }  // namespace memsift::test

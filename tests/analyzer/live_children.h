@@ -41,5 +41,8 @@ void startLiveChild(LiveChild& c, const std::string& name,
 // io_uring is unavailable).
 [[noreturn]] void leakIntoPipes(bool thp, size_t bytes, int report_fd);
 [[noreturn]] void pinWithIoUring(size_t bytes, int report_fd);
+// Leaks base pages into pipes at a steady `bytes_per_second` (in steps of 256 KiB, by the clock)
+// for at most `seconds`, then holds them; reports the rate once the first step is taken.
+[[noreturn]] void leakSteadily(uint64_t bytes_per_second, int seconds, int report_fd);
 
 }  // namespace memsift::test
