@@ -14,8 +14,8 @@ std::vector<std::string> pinSentences(const PinEvidence& e) {
   if (e.foll_pins) {
     s.push_back("Outstanding FOLL_PIN pins: " +
                 formatCount(static_cast<uint64_t>(std::max<int64_t>(*e.foll_pins, 0))) +
-                " (vmstat nr_foll_pin_acquired - nr_foll_pin_released; one per pinned page or "
-                "folio). References taken with FOLL_GET (get_user_pages without FOLL_PIN: older "
+                " (vmstat nr_foll_pin_acquired - nr_foll_pin_released; one per pinned page). "
+                "References taken with FOLL_GET (get_user_pages without FOLL_PIN: older "
                 "direct-I/O paths, many drivers) are not counted there.");
   }
   const uint64_t shown = e.holders.size(), all = std::max<uint64_t>(e.holder_count, shown);

@@ -229,6 +229,11 @@ void writeVmstat(const Host& h, const std::map<std::string, uint64_t>& events) {
   line("nr_zspages", 0);
   line("nr_free_cma", 0);
   nodeStats(o, "", c, h.era, thp, h.layout);
+  // Node counters since 5.7 (mm/gup.c): pins taken and dropped since boot.
+  if (newProcFiles(h.era)) {
+    line("nr_foll_pin_acquired", 4200000 + h.foll_pins);
+    line("nr_foll_pin_released", 4200000);
+  }
   line("nr_swapcached", 0);
   line("nr_hugetlb", c.hugetlb_total);
   for (const auto& [k, v] : events)
