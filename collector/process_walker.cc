@@ -9,6 +9,7 @@
 
 #include <cerrno>
 
+#include "common/bundle/derived_tables.h"
 #include "common/bundle/members.h"
 
 namespace memsift::collector {
@@ -38,6 +39,11 @@ void ProcessWalker::run() {
     return;
   }
   DirReader proc{std::move(proc_fd)};
+  if (out_.dryRun()) {
+    out_.planned(bundle::kProcessFdsMember);
+  } else {
+    fd_table_.emplace(out_, std::string(bundle::kProcessFdsMember), bundle::kProcessFdsHeader);
+  }
   uint64_t skipped = 0;
   bool stopped = false;
   while (const dirent* e = proc.next()) {
@@ -53,6 +59,7 @@ void ProcessWalker::run() {
     if (!readProcess(proc.fd(), e->d_name)) ++vanished_;
     ++read_;
   }
+  if (fd_table_) fd_table_->finish();
   if (stopped) {
     out_.source(
         members::kProcDir,
@@ -76,6 +83,7 @@ bool ProcessWalker::readProcess(int proc_fd, const char* pid) {
     out_.source(dir_name, s, errnoDetail(err));
     return s != SourceStatus::kVanished;
   }
+  readDescriptors(pid_fd.get(), pid, dir_name);
   for (const members::ProcessFile& f : members::kProcessFiles) {
     if (f.detail && !options_.smaps) continue;
     if (stop_.check() != StopReason::kNone) return true;  // run() records the stop
@@ -128,6 +136,42 @@ bool ProcessWalker::readProcess(int proc_fd, const char* pid) {
     return false;
   }
   return true;
+}
+
+void ProcessWalker::readDescriptors(int pid_fd, const char* pid, const std::string& dir_name) {
+  if (!fd_table_) return;  // a dry run: process-fds.tsv is planned once
+  const FdCensus c = fds_.read(pid_fd);
+  if (c.err != 0 && c.err != ENOENT && c.err != ESRCH) {
+    out_.source(dir_name + "/" + std::string(members::kProcFdDir), statusForErrno(c.err),
+                errnoDetail(c.err));
+  }
+  auto list = [](const std::vector<uint64_t>& fds) {
+    std::string s;
+    for (uint64_t fd : fds)
+      s.append(s.empty() ? "" : ",").append(std::to_string(fd));
+    return s;
+  };
+  fd_table_->field(std::string_view(pid)).field(c.fds).field(c.pipes);
+  fd_table_->field(list(c.io_uring)).field(list(c.vfio)).field(list(c.rdma));
+  fd_table_->field(c.err != 0 ? errnoDetail(c.err) : c.note);
+  fd_table_->endRow();
+  // Each io_uring instance's registered buffers (UserBufs: "    0: 0x7f85b9e00000/2097152").
+  for (uint64_t fd : c.io_uring) {
+    const std::string rel =
+        std::string(members::kProcFdinfoDir).append("/").append(std::to_string(fd));
+    name_ = dir_name;
+    name_.push_back('/');
+    name_.append(rel);
+    int err = 0;
+    UniqueFd info = openAt(pid_fd, rel.c_str(), 0, err);
+    if (!info.valid()) {
+      if (err != ENOENT && err != ESRCH) out_.source(name_, statusForErrno(err), errnoDetail(err));
+      continue;  // closed meanwhile, or the process is gone (the files below will say)
+    }
+    ReadResult r = text_.read(info.get(), name_, TextKind::kFile, Redaction::kNone);
+    if (r.status != SourceStatus::kOk && r.status != SourceStatus::kVanished)
+      out_.source(name_, r.status, r.detail);
+  }
 }
 
 }  // namespace memsift::collector

@@ -1,17 +1,20 @@
 // Reads every process's memory-relevant files (/proc/PID/{status,stat,statm,cmdline,comm,cgroup,
-// oom_score_adj,maps,smaps_rollup,smaps}). Processes come and go while this runs: one that exits
-// after /proc was listed, or while its files are read, is recorded as vanished, never as an
-// error. Never reads environ or memory contents.
+// oom_score_adj,maps,smaps_rollup,smaps}), the census of its descriptors that can hold memory
+// (process-fds.tsv, fd_census.h) and the fdinfo of its io_uring instances. Processes come and go
+// while this runs: one that exits after /proc was listed, or while its files are read, is recorded
+// as vanished, never as an error. Never reads environ or memory contents.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
 
+#include "collector/fd_census.h"
 #include "collector/recorder.h"
 #include "collector/stop_control.h"
 #include "collector/system_root.h"
 #include "collector/text_reader.h"
+#include "collector/tsv_member.h"
 
 namespace memsift::collector {
 
@@ -34,6 +37,10 @@ class ProcessWalker {
  private:
   // Reads one process's files; false if it vanished.
   bool readProcess(int proc_fd, const char* pid);
+  // The descriptor census of one process: a row of process-fds.tsv, and fdinfo/N of each
+  // io_uring descriptor (its registered buffers), before maps, which the analysis checks them
+  // against.
+  void readDescriptors(int pid_fd, const char* pid, const std::string& dir_name);
 
   const SystemRoot& root_;
   TextReader& text_;
@@ -42,6 +49,8 @@ class ProcessWalker {
   ProcessWalkOptions options_;
   std::string name_;  // member name buffer, reused
   uint64_t read_ = 0, vanished_ = 0;
+  FdCensusReader fds_;
+  std::optional<TsvMember> fd_table_;  // process-fds.tsv; none in a dry run
 };
 
 }  // namespace memsift::collector

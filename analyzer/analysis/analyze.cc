@@ -6,6 +6,7 @@
 #include <functional>
 #include <unordered_map>
 
+#include "analyzer/analysis/pin_evidence.h"
 #include "common/bundle/members.h"
 #include "common/json/json_field.h"
 
@@ -212,6 +213,8 @@ std::vector<report::ProcessRow> buildProcesses(const BundleData& d, size_t top) 
       r.file = p.rss_file;
       r.shmem = p.rss_shmem;
       r.swap = p.vm_swap;
+      r.pinned = p.vm_pin;
+      r.locked = p.vm_lck;
     }
     rows.push_back(std::move(r));
   }
@@ -309,6 +312,7 @@ report::Report analyze(const BundleData& d, const AnalyzeOptions& options) {
   r.table_rows = options.top;
   r.processes = buildProcesses(d, options.top);
   r.cgroups = buildCgroups(d, options.top, r.cgroup_count);
+  r.pins = buildPinEvidence(d, options.top);
   r.findings = findFindings(d, r);
   // Before everything: when the page size is wrong, so is every finding sized in pages.
   if (auto conflict = checkPageSize(d)) {

@@ -15,6 +15,8 @@
 #include "analyzer/frames/frame_census.h"
 #include "analyzer/frames/pfn_layout.h"
 #include "common/bundle/damage.h"
+#include "common/bundle/derived_tables.h"
+#include "common/parse/io_uring_fdinfo.h"
 #include "common/parse/meminfo.h"
 #include "common/parse/parse_issue.h"
 #include "common/parse/slabinfo.h"
@@ -44,7 +46,22 @@ struct ProcessData {
   ByteCount rss, pss, pss_anon, pss_file, pss_shmem, private_clean, private_dirty, swap, anon_huge,
       anonymous;
   bool has_pss_anon = false;
+  // What may hold its memory beyond its mappings (issue 13): status VmPin (pinned_vm: io_uring
+  // buffers, RDMA registrations) and VmLck (mlock), absent on kernels that do not print them;
+  // the descriptor census (process-fds.tsv), absent from bundles that predate it; the buffers
+  // registered in its io_uring instances (fdinfo), and of those the bytes its maps no longer
+  // cover (known once maps was read: `ring_maps_read`).
+  std::optional<ByteCount> vm_pin, vm_lck;
+  std::optional<uint64_t> start_time;  // stat field 22: clock ticks after boot
+  std::optional<bundle::ProcessFdRow> fds;
+  std::vector<parse::RingBuffer> ring_buffers;  // at most kMaxRingBuffers
+  ByteCount ring_bytes;                         // all of them, listed or not
+  ByteCount ring_unmapped;                      // the listed ones' bytes outside every mapping
+  bool ring_maps_read = false;
 };
+
+// Buffers kept per process (an instance may register 16,384): the rest count in ring_bytes.
+inline constexpr size_t kMaxRingBuffers = 4096;
 
 struct CgroupData {
   int hierarchy = 0;

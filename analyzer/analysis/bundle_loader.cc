@@ -37,7 +37,7 @@ bool isKeptSystemText(std::string_view name) {
       members::kVmstatPair.after,   members::kZoneinfo,          members::kSlabinfo,
       members::kBuddyinfo,          members::kVmallocinfo,       members::kSwaps,
       members::kKernelLog,          members::kNrHugepages,       members::kBlockSizeBytes,
-      members::kThpEnabled,         members::kThpDefrag};
+      members::kThpEnabled,         members::kThpDefrag,         members::kBootId};
   for (std::string_view e : kExact) {
     if (name == e) return true;
   }
@@ -195,7 +195,7 @@ class Loader {
 
   bool wanted(std::string_view name) const {
     if (isKeptSystemText(name) || bundle::derivedTablePart(name)) return true;
-    if (auto p = members::parseProcessMember(name)) return ProcessMembers::wanted(*p);
+    if (auto p = members::parseProcessMember(name)) return processes_.wanted(*p);
     return cgroupFile(name).has_value();
   }
 
@@ -319,8 +319,13 @@ class Loader {
     parse::IssueSink sink(name, d_.issues);
     if (table.table == bundle::DerivedTable::kCgroupMap) {
       bundle::parseCgroupRows(text, table.part, cgroup_rows_, sink);
-    } else {
+    } else if (table.table == bundle::DerivedTable::kMemoryBlocks) {
       bundle::parseMemoryBlockRows(text, table.part, block_rows_, sink);
+    } else {
+      std::vector<bundle::ProcessFdRow> rows;
+      bundle::parseProcessFdRows(text, table.part, rows, sink);
+      for (bundle::ProcessFdRow& row : rows)
+        processes_.descriptors(std::move(row));
     }
   }
 

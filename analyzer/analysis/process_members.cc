@@ -5,18 +5,66 @@
 
 #include "common/parse/fields.h"
 #include "common/parse/proc_cgroup.h"
+#include "common/parse/proc_stat.h"
 #include "common/parse/status.h"
 
 namespace memsift::analysis {
 
 namespace members = bundle::members;
 
-bool ProcessMembers::wanted(const ProcMember& m) {
-  for (std::string_view f : {members::kProcStatus, members::kProcSmapsRollup, members::kProcSmaps,
-                             members::kProcComm, members::kProcCmdline, members::kProcCgroup}) {
+bool ProcessMembers::wanted(const ProcMember& m) const {
+  if (m.file == members::kProcMaps) {
+    auto it = process_index_.find(m.pid);
+    return it != process_index_.end() && !processes_[it->second].ring_buffers.empty();
+  }
+  for (std::string_view f :
+       {members::kProcStatus, members::kProcSmapsRollup, members::kProcSmaps, members::kProcComm,
+        members::kProcCmdline, members::kProcCgroup, members::kProcStat}) {
     if (m.file == f) return true;
   }
-  return false;
+  return m.file.starts_with(members::kProcFdinfoDir) &&
+         m.file.size() > members::kProcFdinfoDir.size() &&
+         m.file[members::kProcFdinfoDir.size()] == '/';
+}
+
+void ProcessMembers::descriptors(bundle::ProcessFdRow row) {
+  ProcessData& p = process(row.pid);
+  p.fds = std::move(row);
+}
+
+void ProcessMembers::ringBuffers(ProcessData& p, const std::string& text, parse::IssueSink& sink) {
+  for (const parse::RingBuffer& b : parse::parseRingBuffers(text, sink)) {
+    p.ring_bytes += ByteCount(b.len);
+    if (p.ring_buffers.size() < kMaxRingBuffers) p.ring_buffers.push_back(b);
+  }
+}
+
+void ProcessMembers::mapsPart(ProcessData& p, const ProcMember& m, const std::string& text,
+                              parse::IssueSink& sink) {
+  if (m.part == 1 || maps_pid_ != m.pid) {
+    maps_pid_ = m.pid;
+    maps_carry_.clear();
+    ring_covered_.assign(p.ring_buffers.size(), 0);
+  }
+  // Parts are cut anywhere: the last line may continue in the next part.
+  maps_carry_ += text;
+  const size_t end = maps_carry_.rfind('\n');
+  std::string_view whole =
+      end == std::string::npos ? std::string_view() : std::string_view(maps_carry_).substr(0, end);
+  parse::forEachMapping(whole, sink, [&](const parse::Mapping& map) {
+    for (size_t i = 0; i < p.ring_buffers.size(); ++i) {
+      const parse::RingBuffer& b = p.ring_buffers[i];
+      const uint64_t lo = std::max(b.addr, map.start), hi = std::min(b.addr + b.len, map.end);
+      if (hi > lo) ring_covered_[i] += hi - lo;
+    }
+  });
+  maps_carry_.erase(0, end == std::string::npos ? 0 : end + 1);
+  // Mappings do not overlap, so what they cover of a buffer adds up.
+  uint64_t unmapped = 0;
+  for (size_t i = 0; i < p.ring_buffers.size(); ++i)
+    unmapped += p.ring_buffers[i].len - std::min(ring_covered_[i], p.ring_buffers[i].len);
+  p.ring_unmapped = ByteCount(unmapped);
+  p.ring_maps_read = true;
 }
 
 bool ProcessMembers::smapsStarts(const ProcMember& m) {
@@ -61,6 +109,8 @@ void ProcessMembers::member(const ProcMember& m, const std::string& text) {
     p.vm_swap = s.bytes("VmSwap").value_or(ByteCount());
     p.hugetlb = s.bytes("HugetlbPages").value_or(ByteCount());
     p.threads = s.number("Threads").value_or(0);
+    p.vm_pin = s.bytes("VmPin");
+    p.vm_lck = s.bytes("VmLck");
   } else if (m.file == members::kProcSmapsRollup) {
     applySmaps(p, parse::parseSmapsTotals(text, sink).counters);
     p.has_rollup = true;
@@ -72,6 +122,12 @@ void ProcessMembers::member(const ProcMember& m, const std::string& text) {
       c.pop_back();
     std::replace(c.begin(), c.end(), '\0', ' ');
     p.cmdline = std::move(c);
+  } else if (m.file == members::kProcStat) {
+    p.start_time = parse::statStartTime(text);
+  } else if (m.file.starts_with(members::kProcFdinfoDir)) {
+    ringBuffers(p, text, sink);
+  } else if (m.file == members::kProcMaps) {
+    mapsPart(p, m, text, sink);
   } else if (m.file == members::kProcCgroup) {
     auto entries = parse::parseProcCgroup(text, sink);
     if (auto path = parse::memoryCgroupPath(entries)) p.cgroup_path = std::string(*path);

@@ -24,8 +24,11 @@ class ProcessMembers {
   ProcessMembers(std::vector<ProcessData>& processes, std::vector<parse::ParseIssue>& issues)
       : processes_(processes), issues_(issues) {}
 
-  // Whether the analysis reads this file of a process.
-  static bool wanted(const ProcMember& m);
+  // Whether the analysis reads this file of a process: maps only of a process with io_uring
+  // buffers (the collector stores fdinfo before maps), to tell which of them it still maps.
+  bool wanted(const ProcMember& m) const;
+  // A row of process-fds.tsv.
+  void descriptors(bundle::ProcessFdRow row);
   // A whole member other than smaps (ends the smaps being summed).
   void member(const ProcMember& m, const std::string& text);
 
@@ -44,6 +47,10 @@ class ProcessMembers {
   void sumSmaps(bool all);
   static void applySmaps(ProcessData& p, const parse::SmapsCounters& c);
   static constexpr size_t kMaxSmapsCarry = 1 << 20;
+  void ringBuffers(ProcessData& p, const std::string& text, parse::IssueSink& sink);
+  // maps, part by part: the bytes of the process's ring buffers that no mapping covers.
+  void mapsPart(ProcessData& p, const ProcMember& m, const std::string& text,
+                parse::IssueSink& sink);
 
   std::vector<ProcessData>& processes_;
   std::vector<parse::ParseIssue>& issues_;
@@ -53,6 +60,11 @@ class ProcessMembers {
   std::string smaps_carry_;  // the text of VMAs not summed yet
   parse::SmapsCounters smaps_totals_;
   std::optional<parse::IssueSink> smaps_issues_;
+  // maps of one process: its ring buffers' bytes inside mappings so far, and the last
+  // (incomplete) line of the part before.
+  int maps_pid_ = 0;
+  std::string maps_carry_;
+  std::vector<uint64_t> ring_covered_;
 };
 
 }  // namespace memsift::analysis

@@ -41,19 +41,24 @@ bool parseArgs(const std::vector<std::string>& args, po::options_description& op
                po::variables_map& vm) {
   options.add_options()("help,h", "show this help");
   po::positional_options_description pos;
-  for (const std::string& name : positional)
-    pos.add(name.c_str(), 1);
+  // A last positional named "NAME..." takes every argument left (NAME is its option).
+  std::vector<std::string> names;
+  for (const std::string& name : positional) {
+    const bool rest = name.ends_with("...");
+    names.push_back(rest ? name.substr(0, name.size() - 3) : name);
+    pos.add(names.back().c_str(), rest ? -1 : 1);
+  }
   try {
     po::store(po::command_line_parser(args).options(options).positional(pos).run(), vm);
     if (vm.count("help")) {
-      printHelp(options, positional, usage);
+      printHelp(options, names, usage);
       return false;
     }
     po::notify(vm);
   } catch (const po::error& e) {
     throwUsage(std::string(e.what()) + "\nusage: " + usage);
   }
-  for (const std::string& name : positional) {
+  for (const std::string& name : names) {
     if (!vm.count(name)) throwUsage("missing " + name + "\nusage: " + usage);
   }
   return true;

@@ -11,7 +11,8 @@ namespace memsift::cli {
 
 namespace po = boost::program_options;
 
-// Parses `args` against `options` with the positional names in order (each taken once).
+// Parses `args` against `options` with the positional names in order (each taken once; a last
+// name ending in "..." takes all the rest).
 // Returns false if --help was given (after printing `usage` and the options to stdout).
 bool parseArgs(const std::vector<std::string>& args, po::options_description& options,
                const std::vector<std::string>& positional, const std::string& usage,

@@ -26,6 +26,9 @@ struct Command {
 constexpr Command kCommands[] = {
     {"report", runReport, "analyse the bundle: findings, ledger, reconciliation, tables"},
     {"page-types", runPageTypes, "the kernel's page-types on the bundle's page-frame tables"},
+    {"diff", runDiff, "what grew and shrank between two bundles of one host and boot"},
+    {"export", runExport, "fleet tables (NDJSON) of many bundles for DuckDB, ClickHouse, Spark"},
+    {"frame", runFrame, "what the tables say of single page frames (crash's kmem -p, offline)"},
     {"info", runInfo, "host facts, collection status, what is missing and why"},
     {"list", runList, "the bundle's members with their sizes"},
     {"extract", runExtract, "members back as files; page tables reassembled into DIR/proc/"},

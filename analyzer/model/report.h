@@ -12,6 +12,7 @@
 
 #include "common/bundle/damage.h"
 #include "analyzer/model/finding_facts.h"
+#include "analyzer/model/pins.h"
 #include "common/units.h"
 
 namespace memsift::report {
@@ -202,6 +203,7 @@ struct ProcessRow {
   // rss: smaps_rollup/smaps, else status VmRSS; pss, uss, anon_huge: smaps_rollup/smaps only;
   // anon, file, shmem, swap: status only.
   std::optional<ByteCount> rss, pss, uss, anon, file, shmem, swap, anon_huge;
+  std::optional<ByteCount> pinned, locked;  // status VmPin, VmLck
 };
 
 struct CgroupRow {
@@ -261,6 +263,7 @@ struct Report {
   uint64_t cgroup_count = 0;
   uint64_t table_rows = 20;         // rows asked for in the process and cgroup tables (--top)
   std::vector<MapCell> memory_map;  // coarse physical map, empty without page tables
+  PinEvidence pins;
 };
 
 std::string_view severityName(Severity s);  // "info", "warning", "critical"

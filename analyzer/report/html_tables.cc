@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "analyzer/report/html_style.h"
+#include "analyzer/report/pin_wording.h"
 #include "analyzer/report/wording.h"
 
 namespace memsift::report::html {
@@ -142,6 +143,23 @@ void HtmlWriter::processes() {
   if (std::string note = processAbsentNote(r_.processes, "n/a"); !note.empty())
     out_ += "<p>" + esc(note) + "</p>\n";
   out_ += "</details>\n</section>\n";
+}
+
+void HtmlWriter::pins() {
+  if (!showPins(r_.pins)) return;
+  out_ += "<section id=\"pins\">\n<h2>Pins and references</h2>\n";
+  for (const std::string& s : pinSentences(r_.pins))
+    out_ += "<p>" + esc(s) + "</p>\n";
+  if (!r_.pins.holders.empty()) {
+    out_ += "<table>\n<tr><th class=\"n\">pid</th><th>comm</th>" +
+            figureHeaders(kPinHolderFigures) + "<th>cgroup</th></tr>\n";
+    for (const PinHolder& h : r_.pins.holders) {
+      out_ += "<tr><td class=\"n\">" + std::to_string(h.pid) + "</td><td>" + esc(h.comm) + "</td>" +
+              figureCells(pinHolderFigures(h, "n/a")) + "<td>" + esc(h.cgroup) + "</td></tr>\n";
+    }
+    out_ += "</table>\n";
+  }
+  out_ += "</section>\n";
 }
 
 void HtmlWriter::collection() {

@@ -61,6 +61,7 @@ class HtmlWriter {
   void frames();
   void cgroups();
   void processes();
+  void pins();
   void collection();
 
   const Report& r_;

@@ -199,6 +199,39 @@ json processJson(const ProcessRow& p) {
       {"shmem_bytes", optionalBytes(p.shmem)},
       {"swap_bytes", optionalBytes(p.swap)},
       {"anon_huge_bytes", optionalBytes(p.anon_huge)},
+      {"pinned_bytes", optionalBytes(p.pinned)},
+      {"locked_bytes", optionalBytes(p.locked)},
+  };
+}
+
+json pinHolderJson(const PinHolder& h) {
+  return {
+      {"pid", h.pid},
+      {"comm", h.comm},
+      {"cgroup", h.cgroup},
+      {"pinned_bytes", optionalBytes(h.pinned)},
+      {"locked_bytes", optionalBytes(h.locked)},
+      {"io_uring_buffer_bytes", h.ring_bytes.value()},
+      {"io_uring_buffers", h.ring_buffers},
+      {"io_uring_unmapped_bytes", optionalBytes(h.ring_unmapped)},
+      {"io_uring_fds", h.io_uring},
+      {"vfio_fds", h.vfio},
+      {"rdma_fds", h.rdma},
+      {"pipes", h.pipes},
+  };
+}
+
+json pinsJson(const PinEvidence& e) {
+  json holders = json::array();
+  for (const PinHolder& h : e.holders)
+    holders.push_back(pinHolderJson(h));
+  return {
+      {"foll_pins_outstanding", e.foll_pins ? json(*e.foll_pins) : json(nullptr)},
+      {"descriptor_census", e.census},
+      {"processes_censused", e.processes},
+      {"censuses_incomplete", e.incomplete},
+      {"holders", std::move(holders)},
+      {"holder_count", std::max<uint64_t>(e.holder_count, e.holders.size())},
   };
 }
 
@@ -276,6 +309,7 @@ json reportToJson(const Report& r) {
   j["cgroup_count"] = std::max<uint64_t>(r.cgroup_count, r.cgroups.size());
   if (r.frames) j["frames"] = framesJson(*r.frames);
   if (!r.memory_map.empty()) j["memory_map"] = mapJson(r.memory_map);
+  j["pins"] = pinsJson(r.pins);
   return j;
 }
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "analyzer/report/finding_wording.h"
+#include "analyzer/report/pin_wording.h"
 #include "analyzer/report/wording.h"
 
 namespace memsift::report {
@@ -285,6 +286,27 @@ void renderProcesses(const Report& r, std::string& out) {
   if (std::string note = processAbsentNote(r.processes, "n/a"); !note.empty()) out += note + "\n\n";
 }
 
+void renderPins(const Report& r, std::string& out) {
+  if (!showPins(r.pins)) return;
+  out += "### Pins and references\n\n";
+  for (const std::string& s : pinSentences(r.pins))
+    out += prose(s) + "\n\n";
+  if (r.pins.holders.empty()) return;
+  std::vector<std::vector<std::string>> rows;
+  for (const PinHolder& h : r.pins.holders) {
+    std::vector<std::string> row = {std::to_string(h.pid), md(h.comm)};
+    for (std::string& cell : pinHolderFigures(h, "n/a"))
+      row.push_back(std::move(cell));
+    row.push_back(md(h.cgroup));
+    rows.push_back(std::move(row));
+  }
+  std::vector<std::pair<std::string, bool>> columns = {{"pid", true}, {"comm", false}};
+  for (std::string_view c : kPinHolderFigures)
+    columns.push_back({std::string(c), true});
+  columns.push_back({"cgroup", false});
+  table(out, columns, rows);
+}
+
 void renderCgroups(const Report& r, std::string& out) {
   uint64_t total = std::max<uint64_t>(r.cgroup_count, r.cgroups.size());
   out += "### Top memory cgroups\n\n";
@@ -393,6 +415,7 @@ void renderMarkdown(const Report& report, std::string& out) {
   renderFrames(report, out);
   renderProcesses(report, out);
   renderCgroups(report, out);
+  renderPins(report, out);
   renderCollection(report, out);
 }
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "analyzer/report/finding_wording.h"
+#include "analyzer/report/pin_wording.h"
 #include "analyzer/report/text_layout.h"
 #include "analyzer/report/wording.h"
 
@@ -295,6 +296,29 @@ void renderCgroups(const Report& r, std::string& out, size_t fit) {
   if (!wide) out += "  (anon and file, and whole cgroup paths: --wide)\n";
 }
 
+void renderPins(const Report& r, std::string& out, size_t fit) {
+  if (!showPins(r.pins)) return;
+  heading(out, "PINS AND REFERENCES");
+  for (const std::string& s : pinSentences(r.pins))
+    wrapped(out, "", "", s);
+  if (r.pins.holders.empty()) return;
+  std::vector<Table::Column> columns = {{"pid", true}};
+  for (std::string_view c : kPinHolderFigures)
+    columns.push_back({std::string(c), true});
+  columns.push_back({"comm", false, 8});
+  columns.push_back({"cgroup", false, 12});
+  Table t(std::move(columns));
+  for (const PinHolder& h : r.pins.holders) {
+    std::vector<std::string> row = {std::to_string(h.pid)};
+    for (std::string& cell : pinHolderFigures(h, "-"))
+      row.push_back(std::move(cell));
+    row.push_back(printable(h.comm));
+    row.push_back(printable(h.cgroup));
+    t.row(std::move(row));
+  }
+  t.render(out, "  ", fit);
+}
+
 void renderCollection(const Report& r, std::string& out, size_t fit) {
   const Collection& c = r.collection;
   heading(out, "COLLECTION");
@@ -345,6 +369,7 @@ void renderText(const Report& report, std::string& out, const TextOptions& optio
   renderFrames(report, out, fit);
   renderProcesses(report, out, fit);
   renderCgroups(report, out, fit);
+  renderPins(report, out, fit);
   renderCollection(report, out, fit);
 }
 

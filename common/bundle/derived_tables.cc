@@ -1,4 +1,4 @@
-// cgroups.tsv and memory-blocks.tsv: member names, field escaping and row parsing.
+// cgroups.tsv, memory-blocks.tsv and process-fds.tsv: member names, field escaping and row parsing.
 #include "common/bundle/derived_tables.h"
 
 #include <array>
@@ -36,12 +36,25 @@ void forEachRow(std::string_view text, unsigned part, parse::IssueSink& issues, 
   }
 }
 
+// "3,17,42" (or "") -> numbers; false on anything else.
+bool parseNumberList(std::string_view s, std::vector<uint64_t>& out) {
+  while (!s.empty()) {
+    const size_t comma = s.find(',');
+    uint64_t v = 0;
+    if (parse::parseU64(s.substr(0, comma), v) != parse::NumStatus::kOk) return false;
+    out.push_back(v);
+    s = comma == std::string_view::npos ? std::string_view() : s.substr(comma + 1);
+  }
+  return true;
+}
+
 }  // namespace
 
 std::optional<TablePart> derivedTablePart(std::string_view member) {
   const TextPart p = parseTextPartMemberName(member);
   if (p.source == kCgroupMapMember) return TablePart{DerivedTable::kCgroupMap, p.part};
   if (p.source == kMemoryBlocksMember) return TablePart{DerivedTable::kMemoryBlocks, p.part};
+  if (p.source == kProcessFdsMember) return TablePart{DerivedTable::kProcessFds, p.part};
   return std::nullopt;
 }
 
@@ -85,6 +98,27 @@ void parseMemoryBlockRows(std::string_view text, unsigned part, std::vector<Memo
     MemoryBlockRow r{block, parse::unescapeMountField(f[1]), std::nullopt};
     if (parse::parseU64(f[2], node) == parse::NumStatus::kOk && node <= INT32_MAX)
       r.node = static_cast<int>(node);
+    out.push_back(std::move(r));
+  });
+}
+
+void parseProcessFdRows(std::string_view text, unsigned part, std::vector<ProcessFdRow>& out,
+                        parse::IssueSink& issues) {
+  forEachRow(text, part, issues, [&](const parse::Line& line) {
+    std::array<std::string_view, 7> f;
+    uint64_t pid = 0;
+    ProcessFdRow r;
+    if (splitTabs(line.text, f) != 7 || parse::parseU64(f[0], pid) != parse::NumStatus::kOk ||
+        pid == 0 || pid > INT32_MAX || parse::parseU64(f[1], r.fds) != parse::NumStatus::kOk ||
+        parse::parseU64(f[2], r.pipes) != parse::NumStatus::kOk ||
+        !parseNumberList(f[3], r.io_uring) || !parseNumberList(f[4], r.vfio) ||
+        !parseNumberList(f[5], r.rdma)) {
+      issues.report(line.number, line.text,
+                    "expected 'pid<TAB>fds<TAB>pipes<TAB>io_uring<TAB>vfio<TAB>rdma<TAB>note'");
+      return;
+    }
+    r.pid = static_cast<int>(pid);
+    r.note = parse::unescapeMountField(f[6]);
     out.push_back(std::move(r));
   });
 }

@@ -1,5 +1,6 @@
 // The tables the collector derives instead of storing thousands of small files: cgroups.tsv (one
-// row per memory cgroup directory) and memory-blocks.tsv (one row per memory block). Both are
+// row per memory cgroup directory), memory-blocks.tsv (one row per memory block) and
+// process-fds.tsv (one row per process: its descriptors that can hold memory). All are
 // defined here, for the writer (collector/tsv_member.cc) and every reader (the analysis, memsift
 // page-types), so that they cannot drift apart.
 //
@@ -25,10 +26,12 @@ inline constexpr std::string_view kCgroupMapMember = "cgroups.tsv";
 inline constexpr std::string_view kCgroupMapHeader = "hierarchy\tino\tpath";
 inline constexpr std::string_view kMemoryBlocksMember = "memory-blocks.tsv";
 inline constexpr std::string_view kMemoryBlocksHeader = "block\tstate\tnode\tvalid_zones";
+inline constexpr std::string_view kProcessFdsMember = "process-fds.tsv";
+inline constexpr std::string_view kProcessFdsHeader = "pid\tfds\tpipes\tio_uring\tvfio\trdma\tnote";
 // A part is stored once its rows reach this size: the writer holds at most one part (plus a row).
 inline constexpr size_t kTablePartBytes = 256 * 1024;
 
-enum class DerivedTable { kCgroupMap, kMemoryBlocks };
+enum class DerivedTable { kCgroupMap, kMemoryBlocks, kProcessFds };
 
 // Which table a member is a part of ("cgroups.tsv.part2" -> kCgroupMap, part 2); nullopt for
 // any other member.
@@ -59,11 +62,24 @@ struct MemoryBlockRow {
   std::optional<int> node;
 };
 
+// One row of process-fds.tsv (collector/fd_census.h): descriptors examined, pipes among them,
+// the numbers of the io_uring, VFIO and RDMA descriptors (comma-separated in the table, at most
+// 64 each), and why the census is not whole ("" when it is; "EACCES (Permission denied)" when
+// the fd directory could not be read).
+struct ProcessFdRow {
+  int pid = 0;
+  uint64_t fds = 0, pipes = 0;
+  std::vector<uint64_t> io_uring, vfio, rdma;
+  std::string note;
+};
+
 // Parse one part's text, appending its rows; the header is skipped in part 1. A malformed row
 // is reported to `issues` (line numbers count within the part) and left out.
 void parseCgroupRows(std::string_view text, unsigned part, std::vector<CgroupRow>& out,
                      parse::IssueSink& issues);
 void parseMemoryBlockRows(std::string_view text, unsigned part, std::vector<MemoryBlockRow>& out,
                           parse::IssueSink& issues);
+void parseProcessFdRows(std::string_view text, unsigned part, std::vector<ProcessFdRow>& out,
+                        parse::IssueSink& issues);
 
 }  // namespace memsift::bundle

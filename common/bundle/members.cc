@@ -47,7 +47,13 @@ std::optional<ProcessMember> parseProcessMember(std::string_view name) {
     return std::nullopt;
   }
   const TextPart file = parseTextPartMemberName(name.substr(slash + 1));
-  if (file.source.find('/') != std::string_view::npos) return std::nullopt;  // proc/PID/task/...
+  if (const size_t sub = file.source.find('/'); sub != std::string_view::npos) {
+    uint64_t fd = 0;
+    if (file.source.substr(0, sub) != kProcFdinfoDir ||
+        parse::parseU64(file.source.substr(sub + 1), fd) != parse::NumStatus::kOk) {
+      return std::nullopt;  // proc/PID/task/...
+    }
+  }
   return ProcessMember{static_cast<int>(pid), file.source, file.part};
 }
 

@@ -38,6 +38,8 @@ inline constexpr std::string_view kVersion = "proc/version";
 inline constexpr std::string_view kHostname = "proc/sys/kernel/hostname";
 inline constexpr std::string_view kOsRelease = "proc/sys/kernel/osrelease";
 inline constexpr std::string_view kArch = "proc/sys/kernel/arch";
+// Tells two bundles of one boot from two boots of one host (memsift diff).
+inline constexpr std::string_view kBootId = "proc/sys/kernel/random/boot_id";
 // Which cgroup hierarchies exist and where; /proc/mounts is stored instead on kernels without
 // mountinfo (before 2.6.26).
 inline constexpr std::string_view kMountinfo = "proc/self/mountinfo";
@@ -46,7 +48,7 @@ inline constexpr std::string_view kMounts = "proc/mounts";
 inline constexpr std::string_view kKernelLog = "dev/kmsg";
 
 // The host-wide /proc files stored as they are (meminfo and vmstat come later: see the pairs).
-inline constexpr std::array<std::string_view, 14> kProcFiles = {
+inline constexpr std::array<std::string_view, 15> kProcFiles = {
     "proc/cmdline",
     kVersion,
     kUptime,
@@ -61,6 +63,7 @@ inline constexpr std::array<std::string_view, 14> kProcFiles = {
     kOsRelease,
     kArch,
     kHostname,
+    kBootId,
 };
 
 // Memory-management sysctls that explain an OOM: watermarks, overcommit, reclaim policy
@@ -145,15 +148,21 @@ inline constexpr std::string_view kProcCmdline = "cmdline";
 inline constexpr std::string_view kProcCgroup = "cgroup";
 inline constexpr std::string_view kProcSmapsRollup = "smaps_rollup";
 inline constexpr std::string_view kProcSmaps = "smaps";
+inline constexpr std::string_view kProcStat = "stat";
+inline constexpr std::string_view kProcMaps = "maps";
+// The descriptor census (derived_tables.h, process-fds.tsv) lists proc/PID/fd; the fdinfo of
+// each io_uring descriptor is stored as proc/PID/fdinfo/N, before maps.
+inline constexpr std::string_view kProcFdDir = "fd";
+inline constexpr std::string_view kProcFdinfoDir = "fdinfo";
 inline constexpr std::array<ProcessFile, 10> kProcessFiles = {{
     {kProcStatus, false, false},
-    {"stat", false, false},
+    {kProcStat, false, false},
     {"statm", false, false},
     {kProcCmdline, true, false},
     {kProcComm, false, false},
     {kProcCgroup, false, false},
     {"oom_score_adj", false, false},
-    {"maps", false, false},
+    {kProcMaps, false, false},
     {kProcSmapsRollup, false, false},
     {kProcSmaps, false, true},
 }};
@@ -162,8 +171,9 @@ inline constexpr std::array<ProcessFile, 10> kProcessFiles = {{
 std::string processDir(std::string_view pid);
 std::string processMember(int pid, std::string_view file);
 
-// "proc/1234/smaps.part2" -> pid 1234, file "smaps", part 2; nullopt for any name that is not a
-// file directly under proc/PID/ (proc/meminfo, proc/1/task/...).
+// "proc/1234/smaps.part2" -> pid 1234, file "smaps", part 2; "proc/1234/fdinfo/3" -> file
+// "fdinfo/3"; nullopt for any other name that is not a file directly under proc/PID/
+// (proc/meminfo, proc/1/task/...).
 struct ProcessMember {
   int pid = 0;
   std::string_view file;

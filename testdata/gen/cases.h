@@ -13,6 +13,10 @@ struct Options {
   std::filesystem::path expect;  // the expectations file (default DIR/../expected.json)
   uint64_t seed = 1;
   bool sparse = false;
+  // The same host later (memsift diff): the case's leak at this share of its size, and the
+  // uptime this much longer (same boot_id).
+  uint64_t leak_percent = 100;
+  uint64_t uptime_add = 0;
   // synthetic
   uint64_t size_gib = 256;
   uint64_t page_size = 4096;

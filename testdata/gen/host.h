@@ -103,6 +103,10 @@ struct Proc {
   uint64_t file = 0;      // mapped page cache
   uint64_t shmem = 0;
   uint64_t locked = 0;  // mlocked (VmLck)
+  // Pages pinned by RDMA or io_uring registrations (VmPin: mm->pinned_vm), and the link targets
+  // of its descriptors from 3 on (0-2 read /dev/null), as /proc/PID/fd shows them.
+  uint64_t pinned = 0;
+  std::vector<std::string> fds{};
   uint64_t pte_kib = 0;
   uint64_t virt_extra_kib = 0;  // mapped but not resident
 };
@@ -121,6 +125,8 @@ struct Host {
   std::vector<Cgroup> cgroups{};
   std::vector<Proc> procs{};
   Counters total;
+  // FOLL_PIN pins held now (vmstat nr_foll_pin_acquired - nr_foll_pin_released, 5.7+).
+  uint64_t foll_pins = 0;
   std::vector<std::vector<Counters>> zone_counters;  // [node][zone]
   // free blocks per node, zone index and order (/proc/buddyinfo)
   std::vector<std::vector<std::vector<uint64_t>>> buddy;

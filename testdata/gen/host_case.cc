@@ -24,6 +24,7 @@ HostCase::HostCase(const Options& o, const Platform& platform, std::string name,
         return o.kernel.find('-') == std::string::npos ? o.kernel + ".0-memsift" : o.kernel;
       }());
   h_.facts.hostname = "synthetic-" + std::to_string(gib) + "g";
+  h_.facts.uptime += static_cast<double>(o.uptime_add);
   free_ = {.name = "free",
            .cat = Cat::kFree,
            .flags = bit(kpf::kBuddy),

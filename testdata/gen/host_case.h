@@ -52,6 +52,10 @@ class HostCase {
   Kind& share(Kind k, double fraction);
   // A kind of page with exact page counts per node.
   Kind& exact(Kind k, std::vector<uint64_t> node_pages);
+  // A leak's size in pages at --leak-percent, whole folios of `folio_pages`.
+  uint64_t leak(uint64_t pages, uint64_t folio_pages = 1) const {
+    return pages * o_.leak_percent / 100 / folio_pages * folio_pages;
+  }
   // Like share(), for pages a process maps: they add up in its smaps and status.
   Kind& procShare(size_t proc, ProcField field, Kind k, double fraction);
   // The standard mix of a healthy server (services, page cache, slab, page tables, PMD THPs of

@@ -28,12 +28,29 @@ uint64_t vmallocTotalKib(const std::string& arch) {
   return 549755813888ULL;                         // ppc64le radix
 }
 
+// A boot id as the kernel prints it (a random UUID, drivers/char/random.c), here derived from
+// the hostname: every root of one case is the same boot, whatever --uptime-add says.
+std::string bootId(const std::string& hostname) {
+  uint64_t a = 1469598103934665603ULL, b = 0x9e3779b97f4a7c15ULL;
+  for (char ch : hostname) {
+    a = (a ^ static_cast<unsigned char>(ch)) * 1099511628211ULL;
+    b = (b ^ a) * 0xff51afd7ed558ccdULL;
+  }
+  char id[40];
+  std::snprintf(id, sizeof id, "%08x-%04x-4%03x-%04x-%012llx", static_cast<unsigned>(a >> 32),
+                static_cast<unsigned>(a >> 16) & 0xffff, static_cast<unsigned>(a) & 0xfff,
+                0x8000 | (static_cast<unsigned>(b >> 48) & 0x3fff),
+                static_cast<unsigned long long>(b & 0xffffffffffffULL));
+  return id;
+}
+
 }  // namespace
 
 void writeHostFacts(const Host& h) {
   const fs::path& r = h.root;
   writeText(r / "proc/sys/kernel/osrelease", h.facts.osrelease + "\n");
   writeText(r / "proc/sys/kernel/hostname", h.facts.hostname + "\n");
+  writeText(r / "proc/sys/kernel/random/boot_id", bootId(h.facts.hostname) + "\n");
   // kernel.arch exists since 6.1 (kernel/utsname_sysctl.c); written for every era so that the
   // bundle's host facts name the architecture.
   writeText(r / "proc/sys/kernel/arch", h.facts.arch + "\n");
@@ -212,6 +229,11 @@ void writeVmstat(const Host& h, const std::map<std::string, uint64_t>& events) {
   line("nr_zspages", 0);
   line("nr_free_cma", 0);
   nodeStats(o, "", c, h.era, thp, h.layout);
+  // Node counters since 5.7 (mm/gup.c): pins taken and dropped since boot.
+  if (newProcFiles(h.era)) {
+    line("nr_foll_pin_acquired", 4200000 + h.foll_pins);
+    line("nr_foll_pin_released", 4200000);
+  }
   line("nr_swapcached", 0);
   line("nr_hugetlb", c.hugetlb_total);
   for (const auto& [k, v] : events)

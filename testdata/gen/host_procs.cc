@@ -334,7 +334,7 @@ void writeProcesses(const Host& h) {
     kb("VmPeak", vsize);
     kb("VmSize", vsize);
     kb("VmLck", all.locked_kib);
-    kb("VmPin", 0);
+    kb("VmPin", p.pinned * pk);
     kb("VmHWM", rss);
     kb("VmRSS", rss);
     kb("RssAnon", all.anon_kib);
@@ -362,6 +362,11 @@ void writeProcesses(const Host& h) {
       cmd += a + std::string(1, '\0');
     writeText(d / "cmdline", cmd);
     writeText(d / "comm", p.comm + "\n");
+    // Descriptors: links whose targets the kernel makes (fs/proc/fd.c), never followed.
+    fs::create_directories(d / "fd");
+    for (size_t fd = 0; fd < 3 + p.fds.size(); ++fd)
+      fs::create_symlink(fd < 3 ? std::string("/dev/null") : p.fds[fd - 3],
+                         d / "fd" / std::to_string(fd));
     writeText(d / "oom_score_adj", std::to_string(p.oom_score_adj) + "\n");
     writeText(d / "cgroup", h.cgroup_version == 1
                                 ? "11:memory:" + p.cgroup + "\n4:cpu,cpuacct:" + p.cgroup +

@@ -41,6 +41,9 @@ constexpr const char* kUsage =
     "  --size-gib N       synthetic: memory size (default 256)\n"
     "  --page-size N      synthetic: 4096 (default)\n"
     "  --kernel VERSION   synthetic: kernel release to claim (default 6.18)\n"
+    "  --leak-percent N   arm64-16k-thp, pinned-anon-v2: the leak at N% of its size (default\n"
+    "                     100), to write the same host before or after it grew\n"
+    "  --uptime-add S     the same boot S seconds later (uptime; boot_id is unchanged)\n"
     "  --seed-dir DIR     seed: where meminfo and vmstat of the incident are\n"
     "                     (default: testdata/seed of the source tree)\n";
 
@@ -87,10 +90,15 @@ int main(int argc, char** argv) {
     } else if (a == "--kernel") {
       if (!value(v)) return usage("--kernel needs a version");
       o.kernel = v;
-    } else if (a == "--seed" || a == "--size-gib" || a == "--page-size") {
+    } else if (a == "--seed" || a == "--size-gib" || a == "--page-size" ||
+               a == "--leak-percent" || a == "--uptime-add") {
       uint64_t n = 0;
       if (!value(v) || !parseUint(v, n)) return usage(a + " needs a number");
-      (a == "--seed" ? o.seed : a == "--size-gib" ? o.size_gib : o.page_size) = n;
+      (a == "--seed"           ? o.seed
+       : a == "--size-gib"     ? o.size_gib
+       : a == "--page-size"    ? o.page_size
+       : a == "--leak-percent" ? o.leak_percent
+                               : o.uptime_add) = n;
     } else if (!a.empty() && a[0] == '-') {
       return usage("unknown option " + a);
     } else {
@@ -103,6 +111,7 @@ int main(int argc, char** argv) {
   if (o.expect.empty()) o.expect = o.dir.parent_path() / "expected.json";
   if (name != "seed" && name != "synthetic" && !isScenario(name))
     return usage("unknown case " + name);
+  if (o.leak_percent > 1000) return usage("--leak-percent must be at most 1000");
   if (name == "synthetic" && (o.size_gib < 8 || o.size_gib > 16384))
     return usage("--size-gib must be between 8 and 16384");
   if (name == "synthetic" && o.page_size != 4096)

@@ -116,8 +116,8 @@ TEST_CASE("a mistyped command gets one line and a suggestion, not the whole usag
   r = test::run(memsiftCmd("frobnicate x"));
   CHECK(r.exit_code == 2);
   CHECK(r.out ==
-        "memsift: unknown command 'frobnicate' (commands: report, page-types, info, list, "
-        "extract; see memsift --help)\n");
+        "memsift: unknown command 'frobnicate' (commands: report, page-types, diff, export, frame, "
+        "info, list, extract; see memsift --help)\n");
 }
 
 TEST_CASE("a file that is not a bundle is named for what it is (exit 3)") {

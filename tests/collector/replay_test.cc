@@ -455,5 +455,33 @@ TEST_CASE("a cgroup named with bytes that are not UTF-8 makes a genuine bundle, 
   CHECK(r.out.find("sys/fs/cgroup/memory/\\xff\\xfe/memory.stat") != std::string::npos);
 }
 
+TEST_CASE("the descriptor census: pipes, io_uring with its fdinfo, VFIO; link targets only") {
+  TempDir tmp;
+  fs::path root = tmp / "root";
+  makeReplayRoot(root, 64);
+  fs::create_directories(root / "proc/42/fd");
+  fs::create_symlink("/dev/null", root / "proc/42/fd/0");
+  fs::create_symlink("pipe:[5]", root / "proc/42/fd/1");
+  fs::create_symlink("anon_inode:[io_uring]", root / "proc/42/fd/3");
+  fs::create_symlink("/dev/vfio/7", root / "proc/42/fd/4");
+  fs::create_symlink("/home/customer/secret.db", root / "proc/42/fd/5");
+  const std::string fdinfo =
+      readFile(sourceDir() / "testdata/captured/x86_64-6.18/proc_pid_fdinfo_io_uring");
+  writeFile(root / "proc/42/fdinfo/3", fdinfo);
+  writeFile(root / "proc/42/fdinfo/5", "pos:\t0\n");
+  fs::path out = tmp / "b.tar.zst";
+  runCollector("-q --root " + shellQuote(root.string()) + " -o " + shellQuote(out.string()));
+  ExtractedBundle b = extractBundle(out, tmp / "x");
+  const std::string table = b.text("process-fds.tsv");
+  INFO(table);
+  CHECK(table.rfind("pid\tfds\tpipes\tio_uring\tvfio\trdma\tnote\n", 0) == 0);
+  CHECK(table.find("\n42\t5\t1\t3\t4\t\t\n") != std::string::npos);
+  // A process of the tree without an fd directory: said, not invented.
+  CHECK(table.find("\n1\t0\t0\t\t\t\tENOENT") != std::string::npos);
+  CHECK(b.text("proc/42/fdinfo/3") == fdinfo);
+  CHECK(!b.has("proc/42/fdinfo/5"));  // only io_uring instances' fdinfo
+  CHECK(table.find("secret") == std::string::npos);
+}
+
 }  // namespace
 }  // namespace memsift::test

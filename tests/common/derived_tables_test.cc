@@ -65,3 +65,26 @@ TEST_CASE("derived tables: malformed rows are named and left out") {
         "memory-blocks.tsv.part2:2: expected 'block<TAB>state<TAB>node<TAB>valid_zones': "
         "x\\x09online\\x090\\x09Normal");
 }
+
+TEST_CASE("derived tables: process-fds.tsv rows, descriptor lists and notes") {
+  REQUIRE(derivedTablePart("process-fds.tsv.part4"));
+  CHECK(derivedTablePart("process-fds.tsv.part4")->table == DerivedTable::kProcessFds);
+  const std::string text = std::string(kProcessFdsHeader) +
+                           "\n1\t280\t3\t\t\t\t\n42\t9\t1\t3,7\t5\t6\tcapped at 65536 "
+                           "descriptors\n43\t0\t0\t\t\t\tEACCES (Permission denied)\nbad\trow\n";
+  std::vector<parse::ParseIssue> issues;
+  parse::IssueSink sink("process-fds.tsv", issues);
+  std::vector<ProcessFdRow> rows;
+  parseProcessFdRows(text, 1, rows, sink);
+  REQUIRE(rows.size() == 3);
+  CHECK(rows[0].pid == 1);
+  CHECK(rows[0].fds == 280);
+  CHECK(rows[0].pipes == 3);
+  CHECK(rows[0].io_uring.empty());
+  CHECK(rows[1].io_uring == std::vector<uint64_t>{3, 7});
+  CHECK(rows[1].vfio == std::vector<uint64_t>{5});
+  CHECK(rows[1].rdma == std::vector<uint64_t>{6});
+  CHECK(rows[1].note == "capped at 65536 descriptors");
+  CHECK(rows[2].note == "EACCES (Permission denied)");
+  CHECK(issues.size() == 1);
+}

@@ -1,0 +1,28 @@
+// The pin and reference evidence of a bundle (model/pins.h), and the part of it that bears on
+// memory no process maps: the suspects of an unmapped-anon or unmapped-anon-thp finding.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "analyzer/analysis/bundle_data.h"
+#include "analyzer/model/pins.h"
+
+namespace memsift::analysis {
+
+// Every process that pins or holds pinning descriptors; the first `top` of them (by bytes
+// pinned, registered or unmapped, largest first) are listed.
+report::PinEvidence buildPinEvidence(const BundleData& d, size_t top);
+
+// Processes that could hold unmapped pages charged to `cgroups` (paths; empty: anywhere):
+// io_uring buffers they no longer map, VmPin, VFIO or RDMA descriptors, and pipes (which hold
+// pages spliced in with vmsplice). Those in the cgroups come first.
+struct PinSuspects {
+  std::vector<report::PinHolder> holders;  // in the cgroups, then elsewhere with unmapped rings
+  uint64_t pipes_in_cgroups = 0;           // pipes held by processes of the cgroups
+  uint64_t processes_in_cgroups = 0;
+  bool census = false;  // false: the bundle cannot tell (no process-fds.tsv)
+};
+PinSuspects pinSuspects(const BundleData& d, const std::vector<std::string>& cgroups);
+
+}  // namespace memsift::analysis
