@@ -13,10 +13,7 @@ namespace {
 
 using bundle::members::kMeminfo;
 
-// "proc/*/status": a file of every process, as a source names it.
-std::string everyProcess(std::string_view file) {
-  return bundle::members::processDir("*").append("/").append(file);
-}
+using bundle::members::everyProcessMember;
 
 ByteCount meminfoBytes(const BundleData& d, std::string_view key) {
   return d.meminfo ? d.meminfo->get(key).value_or(ByteCount()) : ByteCount();
@@ -140,11 +137,11 @@ report::AnonReconciliation reconcileAnon(const BundleData& d) {
   }
   if (any_status) {
     a.process_rss_anon = rss_anon;
-    a.sources.push_back({everyProcess(bundle::members::kProcStatus), "RssAnon"});
+    a.sources.push_back({everyProcessMember(bundle::members::kProcStatus), "RssAnon"});
   }
   if (any_pss) {
     a.process_pss_anon = pss_anon;
-    a.sources.push_back({everyProcess(bundle::members::kProcSmapsRollup), "Pss_Anon"});
+    a.sources.push_back({everyProcessMember(bundle::members::kProcSmapsRollup), "Pss_Anon"});
   }
 
   if (d.census) {

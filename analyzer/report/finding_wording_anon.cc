@@ -5,11 +5,15 @@
 
 #include "analyzer/report/finding_wording_parts.h"
 #include "analyzer/report/wording.h"
+#include "common/bundle/members.h"
 
 namespace memsift::report::wording {
+
+namespace members = bundle::members;
+
 namespace {
 
-const std::string kThpSysfs = "sys/kernel/mm/transparent_hugepage";
+const std::string kThpSysfs(members::kThpDir);
 
 // "1,536 of 1 MiB, 2,560 of 512 KiB"
 std::string sizesList(const std::vector<ThpSize>& sizes) {
@@ -54,26 +58,30 @@ void leakWords(const Subject& s, const AnonLeakFacts& leak, FindingWords& w) {
   if (!leak.counters) return;
   const Finding& f = s.f;
   const AnonReconciliation& a = s.r.anon;
-  w.evidence.push_back({"Active(anon) " + formatBytes(a.active_anon) + " + Inactive(anon) " +
-                            formatBytes(a.inactive_anon) + " = " + formatBytes(a.lru_anon) +
-                            " on the anonymous LRU, but AnonPages is " + formatBytes(a.anon_pages) +
-                            " and Shmem " + formatBytes(a.shmem) + ": " +
-                            formatBytes(a.unexplained) + " is not mapped",
-                        {"proc/meminfo", "Active(anon), Inactive(anon), AnonPages, Shmem"}});
+  w.evidence.push_back(
+      {"Active(anon) " + formatBytes(a.active_anon) + " + Inactive(anon) " +
+           formatBytes(a.inactive_anon) + " = " + formatBytes(a.lru_anon) +
+           " on the anonymous LRU, but AnonPages is " + formatBytes(a.anon_pages) + " and Shmem " +
+           formatBytes(a.shmem) + ": " + formatBytes(a.unexplained) + " is not mapped",
+       {std::string(members::kMeminfo), "Active(anon), Inactive(anon), AnonPages, Shmem"}});
   if (a.process_rss_anon) {
     std::string text = "all " + formatCount(a.processes) + " processes together map " +
                        formatBytes(*a.process_rss_anon) + " of anonymous memory (sum of RssAnon)";
     if (a.process_pss_anon) text += ", " + formatBytes(*a.process_pss_anon) + " by Pss_Anon";
-    w.evidence.push_back({text, {"proc/*/status, proc/*/smaps_rollup", "RssAnon, Pss_Anon"}});
+    w.evidence.push_back({text,
+                          {members::everyProcessMember(members::kProcStatus) + ", " +
+                               members::everyProcessMember(members::kProcSmapsRollup),
+                           "RssAnon, Pss_Anon"}});
   }
   if (a.drift) {
-    w.evidence.push_back({driftSentence(*a.drift),
-                          {"proc/meminfo.after", "Active(anon), Inactive(anon), AnonPages"}});
+    w.evidence.push_back(
+        {driftSentence(*a.drift),
+         {std::string(members::kMeminfoAfter), "Active(anon), Inactive(anon), AnonPages"}});
   }
   if (leak.thp_split_page_failed && f.id != "unmapped-anon") {
     w.evidence.push_back({"thp_split_page_failed " + formatCount(*leak.thp_split_page_failed) +
                               ": the kernel tried to split THPs that something else holds",
-                          {"proc/vmstat", "thp_split_page_failed"}});
+                          {std::string(members::kVmstat), "thp_split_page_failed"}});
   }
   if (!w.next_steps.empty()) return;
   w.next_steps = {
@@ -192,7 +200,7 @@ void partlyMappedThp(const Subject& s, const PartlyMappedThpFacts& t, FindingWor
                         {"pageframes", "kpagecount"}});
   if (t.deferred_split) {
     w.evidence.push_back({"thp_deferred_split_page " + formatCount(*t.deferred_split),
-                          {"proc/vmstat", "thp_deferred_split_page"}});
+                          {std::string(members::kVmstat), "thp_deferred_split_page"}});
   }
   w.next_steps.push_back(
       "Partly unmapped THPs wait on the deferred split queue; memory pressure or "
@@ -207,7 +215,9 @@ void shmemUnmapped(const Subject& s, const ShmemUnmappedFacts& t, FindingWords& 
               " of MemTotal) is mapped by no process: files in tmpfs or /dev/shm, or SysV shared "
               "memory segments nobody attaches." +
               whereSentence(f);
-  if (t.shmem) w.evidence.push_back({"Shmem " + formatBytes(*t.shmem), {"proc/meminfo", "Shmem"}});
+  if (t.shmem)
+    w.evidence.push_back(
+        {"Shmem " + formatBytes(*t.shmem), {std::string(members::kMeminfo), "Shmem"}});
   w.evidence.push_back({"page scan: " + formatCount(f.pages.value()) +
                             " swap-backed LRU frames that are not anonymous and not mapped",
                         {"pageframes", "kpageflags"}});
@@ -237,7 +247,7 @@ void countersDisagree(const Subject& s, const CountersDisagreeFacts& t, FindingW
          {"pageframes", "missing_frames"}});
   }
   w.evidence.push_back({"Active(anon) + Inactive(anon) = " + formatBytes(a.lru_anon),
-                        {"proc/meminfo", "Active(anon), Inactive(anon)"}});
+                        {std::string(members::kMeminfo), "Active(anon), Inactive(anon)"}});
   w.evidence.push_back({"frames with lru and swapbacked, not unevictable: " + formatBytes(scanned),
                         {"pageframes", "kpageflags"}});
   w.next_steps.push_back(

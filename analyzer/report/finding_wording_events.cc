@@ -2,8 +2,12 @@
 // events since boot (OOM kills, failed THP splits and compaction, NUMA misses).
 #include "analyzer/report/finding_wording_parts.h"
 #include "analyzer/report/wording.h"
+#include "common/bundle/members.h"
 
 namespace memsift::report::wording {
+
+namespace members = bundle::members;
+
 namespace {
 
 void zombieCgroups(const Subject& s, const ZombieFacts& t, FindingWords& w) {
@@ -35,7 +39,7 @@ void zombieCgroups(const Subject& s, const ZombieFacts& t, FindingWords& w) {
         {what + "; " + formatBytes(c.bytes) + " charged to it" +
              (t.page_scan ? " (page scan)" : " (usage of a subtree without tasks)"),
          {t.page_scan ? "pageframes" : t.cgroups[i].member,
-          t.page_scan ? "kpagecgroup" : "cgroup.procs"}});
+          t.page_scan ? std::string("kpagecgroup") : std::string(members::kCgroupProcs)}});
   }
   w.next_steps.push_back(
       "Removed cgroups stay as offline (dying) memcgs while pages are charged to them: see "
@@ -48,9 +52,11 @@ void oomKills(const OomFacts& t, FindingWords& w) {
   w.summary = "The OOM killer ran " + formatCount(n) + " time" + (n == 1 ? "" : "s") +
               " since boot: memory ran out for real.";
   if (t.kills)
-    w.evidence.push_back({"oom_kill " + formatCount(*t.kills), {"proc/vmstat", "oom_kill"}});
+    w.evidence.push_back(
+        {"oom_kill " + formatCount(*t.kills), {std::string(members::kVmstat), "oom_kill"}});
   for (const KernelLogLine& l : t.messages)
-    w.evidence.push_back({l.text, {"dev/kmsg", "line " + std::to_string(l.line)}});
+    w.evidence.push_back(
+        {l.text, {std::string(members::kKernelLog), "line " + std::to_string(l.line)}});
   w.next_steps.push_back(
       "The findings above say where the memory went; the victims are the symptom, not the "
       "cause.");
@@ -62,7 +68,8 @@ void thpFailures(const ThpFailureFacts& t, FindingWords& w) {
               formatCount(t.compact_stall) +
               " times: huge pages are pinned or memory is fragmented.";
   for (const Counter& c : t.counters)
-    w.evidence.push_back({c.name + " " + formatCount(c.value), {"proc/vmstat", c.name}});
+    w.evidence.push_back(
+        {c.name + " " + formatCount(c.value), {std::string(members::kVmstat), c.name}});
   w.next_steps.push_back(
       "A split fails when a THP has references beyond its mappings (pins): the same cause as "
       "unmapped THPs staying on the LRU. Fragmentation is visible in /proc/buddyinfo.");
@@ -73,10 +80,10 @@ void numaMiss(const NumaMissFacts& t, FindingWords& w) {
               " of page allocations could not be served from the preferred NUMA node: one node "
               "ran short while others had memory.";
   w.evidence.push_back({"numa_hit " + formatCount(t.hit) + ", numa_miss " + formatCount(t.miss),
-                        {"proc/vmstat", "numa_hit, numa_miss"}});
+                        {std::string(members::kVmstat), "numa_hit, numa_miss"}});
   for (const NodeFree& n : t.nodes) {
     w.evidence.push_back({"node " + std::to_string(n.node) + ": " + formatBytes(n.free) + " free",
-                          {"proc/zoneinfo", "pages free"}});
+                          {std::string(members::kZoneinfo), "pages free"}});
   }
 }
 

@@ -2,8 +2,12 @@
 // page tables, vmalloc, an unused hugetlb pool, memory no counter accounts for) and about the
 // bundle's page-frame tables themselves (wrong byte order, wrong page size).
 #include "analyzer/report/finding_wording_parts.h"
+#include "common/bundle/members.h"
 
 namespace memsift::report::wording {
+
+namespace members = bundle::members;
+
 namespace {
 
 // "Kernel stacks use 1.2 GiB (3.1% of MemTotal)" and the meminfo counter as evidence; the caller
@@ -12,7 +16,7 @@ void counterWords(const Subject& s, const char* what, const char* field, Finding
   w.summary = std::string(what) + " use " + formatBytes(s.f.bytes) + " (" +
               s.share(s.f.bytes.value()) + " of MemTotal)";
   w.evidence.push_back(
-      {std::string(field) + " " + formatBytes(s.f.bytes), {"proc/meminfo", field}});
+      {std::string(field) + " " + formatBytes(s.f.bytes), {std::string(members::kMeminfo), field}});
 }
 
 void slab(const Subject& s, const SlabFacts& t, FindingWords& w) {
@@ -25,7 +29,7 @@ void slab(const Subject& s, const SlabFacts& t, FindingWords& w) {
     w.evidence.push_back({"slab cache " + c.name + ": " + formatBytes(c.bytes) + " in " +
                               formatCount(c.slabs) + " slabs, " + formatCount(c.objects) +
                               " objects",
-                          {"proc/slabinfo", c.name}});
+                          {std::string(members::kSlabinfo), c.name}});
   }
   w.next_steps.push_back(
       "Find the growing cache in /proc/slabinfo (largest listed here) and the code that "
@@ -35,7 +39,8 @@ void slab(const Subject& s, const SlabFacts& t, FindingWords& w) {
 
 void kernelStacks(const Subject& s, const KernelStackFacts& t, FindingWords& w) {
   counterWords(s, "Kernel stacks", "KernelStack", w);
-  w.evidence.push_back({formatCount(t.threads) + " threads in all", {"proc/*/status", "Threads"}});
+  w.evidence.push_back({formatCount(t.threads) + " threads in all",
+                        {members::everyProcessMember(members::kProcStatus), "Threads"}});
   w.summary += ", for " + formatCount(t.threads) + " threads";
   if (t.most) {
     const std::string pid = std::to_string(t.most->pid);
@@ -43,7 +48,7 @@ void kernelStacks(const Subject& s, const KernelStackFacts& t, FindingWords& w) 
         "; pid " + pid + " (" + t.most->comm + ") has " + formatCount(t.most->threads) + " of them";
     w.evidence.push_back({"most threads: pid " + pid + " (" + t.most->comm + ") with " +
                               formatCount(t.most->threads),
-                          {"proc/" + pid + "/status", "Threads"}});
+                          {members::processMember(t.most->pid, members::kProcStatus), "Threads"}});
   }
   w.summary += ".";
   w.next_steps.push_back(
@@ -64,7 +69,7 @@ void vmalloc(const Subject& s, const VmallocFacts& t, FindingWords& w) {
               s.share(s.f.bytes.value()) + " of MemTotal).";
   w.evidence.push_back(
       {"VmallocUsed " + formatBytes(t.used) + " minus KernelStack " + formatBytes(t.stacks),
-       {"proc/meminfo", "VmallocUsed, KernelStack"}});
+       {std::string(members::kMeminfo), "VmallocUsed, KernelStack"}});
   w.next_steps.push_back("Sum /proc/vmallocinfo by caller to find the allocating subsystem.");
 }
 
@@ -76,10 +81,10 @@ void hugetlb(const Subject& s, const HugetlbFacts& t, FindingWords& w) {
       (t.reserved ? " (" + formatCount(t.reserved) + " promised to mappings not yet faulted)"
                   : "") +
       ": the rest of the system cannot use them.";
-  w.evidence.push_back({"HugePages_Total " + formatCount(t.total) + ", HugePages_Free " +
-                            formatCount(t.free) + ", HugePages_Rsvd " + formatCount(t.reserved) +
-                            ", Hugepagesize " + formatBytes(t.page),
-                        {"proc/meminfo", "HugePages_Total, HugePages_Free, HugePages_Rsvd"}});
+  w.evidence.push_back(
+      {"HugePages_Total " + formatCount(t.total) + ", HugePages_Free " + formatCount(t.free) +
+           ", HugePages_Rsvd " + formatCount(t.reserved) + ", Hugepagesize " + formatBytes(t.page),
+       {std::string(members::kMeminfo), "HugePages_Total, HugePages_Free, HugePages_Rsvd"}});
   if (t.scan_unmapped) {
     w.evidence.push_back(
         {"page scan: " + formatBytes(*t.scan_unmapped) + " of hugetlb frames are mapped by nobody",
@@ -95,7 +100,8 @@ void unaccounted(const Subject& s, const UnaccountedFacts& t, FindingWords& w) {
   w.summary = formatBytes(s.f.bytes) + " (" + s.share(s.f.bytes.value()) +
               " of MemTotal) is in use but no /proc/meminfo counter accounts for it: pages "
               "allocated directly from the page allocator (drivers, alloc_pages users).";
-  w.evidence.push_back({"MemTotal minus every ledger line", {"proc/meminfo", "MemTotal"}});
+  w.evidence.push_back(
+      {"MemTotal minus every ledger line", {std::string(members::kMeminfo), "MemTotal"}});
   if (t.scan) {
     w.evidence.push_back({"page scan: " + formatBytes(t.scan->unflagged) + " without flags, " +
                               formatBytes(t.scan->kernel) + " kernel, " +
@@ -148,7 +154,7 @@ void pageSize(const PageSizeFacts& t, FindingWords& w) {
         {"the zones hold " + formatCount(present) + " present pages, which at " + recorded +
              " each are " + formatBytes(ByteCount(present * t.recorded)) + ", but MemTotal is " +
              formatBytes(t.mem_total) + "; pages of " + formatPageSize(t.likely) + " would fit",
-         {"proc/zoneinfo", "present"}});
+         {std::string(members::kZoneinfo), "present"}});
   }
   if (t.tables_end) {
     w.evidence.push_back({"the page-frame tables end at PFN " + formatPfn(*t.tables_end) + ": at " +

@@ -36,6 +36,10 @@ std::string processMember(int pid, std::string_view file) {
   return name;
 }
 
+std::string everyProcessMember(std::string_view file) {
+  return processDir("*").append("/").append(file);
+}
+
 std::optional<ProcessMember> parseProcessMember(std::string_view name) {
   if (!name.starts_with(kProcDir) || name.substr(kProcDir.size(), 1) != "/") return std::nullopt;
   name.remove_prefix(kProcDir.size() + 1);

@@ -170,6 +170,8 @@ inline constexpr std::array<ProcessFile, 10> kProcessFiles = {{
 // "proc/1234" and "proc/1234/smaps".
 std::string processDir(std::string_view pid);
 std::string processMember(int pid, std::string_view file);
+// "proc/*/status": a file of every process, as a source of the report names it.
+std::string everyProcessMember(std::string_view file);
 
 // "proc/1234/smaps.part2" -> pid 1234, file "smaps", part 2; "proc/1234/fdinfo/3" -> file
 // "fdinfo/3"; nullopt for any other name that is not a file directly under proc/PID/

@@ -6,7 +6,12 @@
 #include <algorithm>
 #include <charconv>
 
+#include "common/bundle/members.h"
+
 namespace memsift::analysis::findings {
+
+namespace members = bundle::members;
+
 namespace {
 
 // The PMD size, which tells traditional THPs from multi-size THP (mTHP) large folios: the
@@ -19,7 +24,7 @@ uint64_t pmdBytes(const Context& c, report::Source& source) {
     auto [end, ec] = std::from_chars(s->data(), s->data() + s->size(), v);
     if (ec == std::errc() && v > 0) return v;
   }
-  source = {"proc/meminfo", "Hugepagesize"};
+  source = {std::string(members::kMeminfo), "Hugepagesize"};
   return c.meminfo("Hugepagesize").value_or(ByteCount()).value();
 }
 

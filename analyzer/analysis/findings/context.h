@@ -10,6 +10,7 @@
 
 #include "analyzer/analysis/bundle_data.h"
 #include "analyzer/model/report.h"
+#include "common/bundle/members.h"
 
 namespace memsift::analysis::findings {
 
@@ -18,7 +19,7 @@ using frames::FrameCategory;
 using report::Finding;
 using report::Severity;
 
-inline const std::string kThpSysfs = "sys/kernel/mm/transparent_hugepage";
+inline const std::string kThpSysfs(bundle::members::kThpDir);
 
 struct Context {
   const BundleData& d;

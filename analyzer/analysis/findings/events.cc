@@ -5,13 +5,17 @@
 
 #include <algorithm>
 
+#include "common/bundle/members.h"
+
 namespace memsift::analysis::findings {
+
+namespace members = bundle::members;
 
 void oomKills(Context& c) {
   auto kills = c.vmstat("oom_kill");
   report::OomFacts facts;
   facts.kills = kills;
-  if (const std::string* kmsg = c.d.text("dev/kmsg")) {
+  if (const std::string* kmsg = c.d.text(std::string(members::kKernelLog))) {
     size_t pos = 0, number = 0;
     while (pos < kmsg->size()) {
       ++number;
