@@ -122,7 +122,8 @@ int runFrame(const Args& args) {
   r.kernel = hostField(d, "kernel_release");
   r.arch = hostField(d, "arch");
   r.page_size = d.page_size;
-  if (d.census && !d.census->anyCgroups()) r.cgroup_missing = "proc/kpagecgroup table";
+  if (d.census && !d.census->anyCgroups())
+    r.cgroup_missing = bundle::members::pageTableSource(bundle::PageTable::kCgroup) + " table";
   if (!d.layout.known()) r.node_missing = "memory-blocks.tsv or proc/zoneinfo zone spans";
   const std::string* block_size = d.text(bundle::members::kBlockSizeBytes);
   if (!block_size ||
