@@ -167,7 +167,8 @@ void diffCgroups(const BundleData& a, const BundleData& b, const DiffOptions& o,
       s.insert(g.path);
     return s;
   }();
-  for (auto& [path, c] : by_path) {
+  for (auto& [key, c] : by_path) {
+    const std::string& path = key;  // clang before 16 cannot capture a structured binding
     const bool in_a = before_paths.count(path) > 0 || c.frames.before || c.usage.before;
     const bool in_b = c.frames.after || c.usage.after ||
                       std::any_of(b.cgroups.begin(), b.cgroups.end(),
