@@ -45,9 +45,9 @@ while [ "$i" -lt "$reps" ]; do
     t0=$(now)
     case $what in
       kernel) kernel_cost ;;
-      collect) "$bin" -q -o "$tmp/live.tar.zst" ;;
-      collect-nonice) "$bin" -q --no-nice -o "$tmp/live.tar.zst" ;;
-      collect-jobs2) "$bin" -q --jobs 2 -o "$tmp/live.tar.zst" ;;
+      collect) "$bin" -q --force -o "$tmp/live.tar.zst" ;;
+      collect-nonice) "$bin" -q --no-nice --force -o "$tmp/live.tar.zst" ;;
+      collect-jobs2) "$bin" -q --jobs 2 --force -o "$tmp/live.tar.zst" ;;
     esac
     sub "$(now)" "$t0" >>"$tmp/$what"
   done
@@ -69,9 +69,9 @@ echo "  ratio collect/kernel: $(awk -v a="$c" -v b="$k" 'BEGIN { printf "%.2f", 
 echo "  memsift-collect --jobs 2:                     $j   [$(tr '\n' ' ' <"$tmp/collect-jobs2")]"
 echo "  ratio collect --jobs 2/kernel: $(awk -v a="$j" -v b="$k" 'BEGIN { printf "%.2f", a / b }')x (goal <= 0.6)"
 
-/usr/bin/time -v "$bin" -q -o "$tmp/live.tar.zst" 2>"$tmp/time-live"
+/usr/bin/time -v "$bin" -q --force -o "$tmp/live.tar.zst" 2>"$tmp/time-live"
 echo "peak RSS, live collection: $(peak_rss_kib "$tmp/time-live") KiB"
-/usr/bin/time -v "$bin" -q --jobs 2 -o "$tmp/live.tar.zst" 2>"$tmp/time-live2"
+/usr/bin/time -v "$bin" -q --jobs 2 --force -o "$tmp/live.tar.zst" 2>"$tmp/time-live2"
 echo "peak RSS, live collection --jobs 2: $(peak_rss_kib "$tmp/time-live2") KiB (limit 16384)"
 echo "bundle size, live: $(stat -c %s "$tmp/live.tar.zst") bytes"
 strip -o "$tmp/stripped" "$bin"

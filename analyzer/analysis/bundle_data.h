@@ -12,6 +12,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "analyzer/analysis/series_data.h"
+#include "analyzer/analysis/text_member.h"
 #include "analyzer/frames/frame_census.h"
 #include "analyzer/frames/pfn_layout.h"
 #include "common/bundle/damage.h"
@@ -25,12 +27,6 @@
 #include "common/units.h"
 
 namespace memsift::analysis {
-
-// A text member kept whole; parsed views point into `text`, so it never moves (held by pointer).
-struct TextMember {
-  std::string name;
-  std::string text;
-};
 
 struct ProcessData {
   int pid = 0;
@@ -112,6 +108,9 @@ struct BundleData {
   // The live collector's own peak RSS (index.json collection.own_peak_rss_bytes): memory of its
   // own that the page scan may count and the counters may not.
   std::optional<ByteCount> collector_rss;
+
+  // A snapshot series (memsift-collect --every/--count): absent from a bundle of one moment.
+  std::optional<SeriesData> series;
 
   // Inode -> cgroup in the page-cgroup hierarchy (nullptr if unknown).
   const CgroupData* cgroupByInode(uint64_t inode) const;
