@@ -112,15 +112,24 @@ merged_runs() {
     { flush(); print }
     END { flush() }' "$1"
 }
+# A page-types older than 6.4 (tests/lab uses 6.1's) names two bits the current tool dropped, so
+# its symbolic strings have 45 columns where memsift's, like the current tool's, have 43: compare
+# with those two columns dropped where they are blank, as the kernel lab does (a set bit there
+# still shows as a difference).
+. "$here/tests/lab/page_types_columns.sh"
+narrow() { if [ "$old_tool" = 1 ]; then lab_page_types_drop_old_columns; else cat; fi; }
+old_tool=0
+run pt_sum | awk -F'\t' 'NR == 2 { n = split($2, c, " "); exit length(c[n]) == 45 ? 0 : 1 }' &&
+  old_tool=1 && echo "page-types is an older tool (45-column symbolic flags): compared with its blank uncached and slob_free columns dropped"
 status=0
-run pt_sum >"$tmp/pt.sum"
+run pt_sum | narrow >"$tmp/pt.sum"
 run ms_sum >"$tmp/ms.sum"
 if cmp -s "$tmp/pt.sum" "$tmp/ms.sum"; then
   echo "summary: identical ($(wc -l <"$tmp/pt.sum") lines)"
 else
   echo "summary: DIFFERENT"; diff "$tmp/pt.sum" "$tmp/ms.sum" | head -20; status=1
 fi
-run pt_list >"$tmp/pt.list"
+run pt_list | narrow >"$tmp/pt.list"
 run ms_list >"$tmp/ms.list"
 if cmp -s "$tmp/pt.list" "$tmp/ms.list"; then
   echo "-l: identical ($(wc -l <"$tmp/pt.list") lines)"

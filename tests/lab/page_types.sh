@@ -48,14 +48,7 @@ lab_page_types_bin() {
   echo "$bin"
 }
 
-# The 6.1 tool names two bits the current one dropped, so its symbolic strings have 45 columns
-# where memsift (which prints what the current tools/mm/page-types prints) has 43: bit 39
-# (c:uncached, set only by ia64) is column 34 and pseudo bit 49 (P:slob_free, SLOB only, which
-# Debian never built) column 39. This drops those two columns where both are blank ('_'), so a
-# set bit there still shows as a difference.
-lab_page_types_drop_old_columns() {
-  perl -pe 's/(?<![\w])([_A-Za-z1]{34})_([_A-Za-z1]{4})_([_A-Za-z1]{5})(?![\w])/$1$2$3/g'
-}
+. "$LAB_ROOT/tests/lab/page_types_columns.sh"
 
 # lab_page_types_compare: runs every case on both and sets LAB_PT ("6/6 identical" or which
 # differ); returns 1 (LAB_FAIL set) when any output differs.
