@@ -77,6 +77,17 @@ uint64_t BundleReader::membersFromWorkers() const {
   return impl_->members_from_workers;
 }
 
+std::unique_ptr<FrameJob> BundleReader::takeDecoded() {
+  Impl& d = *impl_;
+  // Only a member not read from yet: what read() took of it is the caller's already.
+  if (!d.decoded || d.decoded_pos != 0) return nullptr;
+  return d.takeDecoded();
+}
+
+void BundleReader::recycle(std::unique_ptr<FrameJob> job) {
+  impl_->recycle(std::move(job));
+}
+
 void BundleReader::setDecodeThreads(unsigned threads) {
   impl_->startWorkers(threads);
 }

@@ -24,6 +24,8 @@
 
 namespace memsift::bundle {
 
+struct FrameJob;  // frame_workers.h: a member's frame decoded by a worker thread
+
 struct MemberInfo {
   std::string name;  // relative path inside the bundle, e.g. "proc/meminfo"
   uint64_t size = 0;
@@ -55,6 +57,11 @@ class BundleReader {
   // the same as with one thread: a frame that is not exactly as the writer makes it is read by
   // this thread, as without workers. 0 or 1: no workers. Call before the first next().
   void setDecodeThreads(unsigned threads);
+  // The current member whole, without a copy, when a worker thread decoded it (FrameJob::data(),
+  // words()); the member then counts as read. Null when this thread reads it: read() it then. The
+  // caller gives the job back with recycle() when done with it, so that its buffer is reused.
+  std::unique_ptr<FrameJob> takeDecoded();
+  void recycle(std::unique_ptr<FrameJob> job);
   // Members decoded by the worker threads so far (the rest were decoded by this thread).
   uint64_t membersFromWorkers() const;
   // Members whose frames were skipped unread so far.

@@ -89,9 +89,12 @@ struct BundleReader::Impl {
   // Makes the next captured member current, topping up the frames in flight. False when the
   // stream does not go on with one (or it proved damaged: it is then read as without workers).
   bool nextDecoded();
-  // The current member, decoded by a worker: its data, and closing it.
+  // The current member, decoded by a worker: its data, and closing it (or handing it over whole,
+  // read, and taking its buffer back for reuse).
   size_t readDecoded(std::span<std::byte> data);
   void closeDecoded();
+  std::unique_ptr<FrameJob> takeDecoded();
+  void recycle(std::unique_ptr<FrameJob> job);
 
   bool unwanted(const std::optional<PageChunkName>& chunk) const;
   // Records the members whose frames the zstd layer skipped (they count as present).

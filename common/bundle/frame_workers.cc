@@ -31,7 +31,7 @@ FrameWorkers::~FrameWorkers() {
 }
 
 void FrameWorkers::submit(FrameJob& job) {
-  if (!job.out_) job.out_ = std::make_unique<std::byte[]>(FrameJob::kMaxContent);
+  if (!job.out_) job.out_ = std::make_unique<uint64_t[]>((FrameJob::kMaxContent + 7) / 8);
   job.done_ = false;
   {
     std::lock_guard lock(mutex_);
@@ -78,7 +78,7 @@ void FrameWorkers::decode(FrameJob& job, ZSTD_DCtx* dctx) {
   size_t n = ZSTD_decompressDCtx(dctx, job.out_.get(), FrameJob::kMaxContent, frame, frame_bytes);
   if (ZSTD_isError(n) || n < tar::kBlock) return;
   tar::Block block;
-  std::memcpy(block.data(), job.out_.get(), tar::kBlock);
+  std::memcpy(block.data(), job.bytes(), tar::kBlock);
   tar::Header h;
   if (tar::decodeHeader(block, h) != tar::DecodeResult::kHeader ||
       h.type != tar::EntryType::kFile || h.name != c.hint.member || h.size > kPageChunkBytes ||

@@ -34,11 +34,16 @@ struct FrameJob {
   uint64_t size = 0;     // the member's data bytes
   uint64_t content = 0;  // decompressed bytes (header, data, padding)
   uint64_t digest = 0;   // XXH64 of the data, when `hash`
-  std::span<const std::byte> data() const { return {out_.get() + 512, size}; }
+  // The member's data, after its 512-byte tar header; as 64-bit words for page tables (the
+  // buffer holds words, so that reading them is reading the objects zstd wrote the bytes of).
+  std::span<const std::byte> data() const { return {bytes() + kDataAt, size}; }
+  std::span<uint64_t> words() { return {out_.get() + kDataAt / 8, size / 8}; }
 
  private:
   friend class FrameWorkers;
-  std::unique_ptr<std::byte[]> out_;
+  static constexpr size_t kDataAt = 512;
+  const std::byte* bytes() const { return reinterpret_cast<const std::byte*>(out_.get()); }
+  std::unique_ptr<uint64_t[]> out_;
   bool done_ = false;
 };
 

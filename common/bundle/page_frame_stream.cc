@@ -1,12 +1,15 @@
 // Page-table members joined into PageFrameChunks (see page_frame_stream.h).
 #include "common/bundle/page_frame_stream.h"
 
+#include "common/bundle/frame_workers.h"
 #include "common/bundle/manifest.h"
 
 namespace memsift::bundle {
 
 PageFrameStream::PageFrameStream(bool byte_swap, Visit visit, Pfn from)
     : byte_swap_(byte_swap), visit_(std::move(visit)), from_(from) {}
+
+PageFrameStream::~PageFrameStream() = default;
 
 bool PageFrameStream::offer(BundleReader& reader) {
   const MemberInfo& m = reader.current();
@@ -28,24 +31,32 @@ void PageFrameStream::read(BundleReader& reader, const PageChunkName& name) {
     return;
   }
   if (pending_ && name.start != start_) deliver();
-  auto& buf = tables_[static_cast<size_t>(name.table)];
-  buf.resize(m.size / 8);
-  auto bytes = std::as_writable_bytes(std::span(buf));
-  size_t got = 0;
-  for (size_t n; got < bytes.size() && (n = reader.read(bytes.subspan(got))) > 0;)
-    got += n;
-  if (got < bytes.size() && reader.memberCorrupt()) {
-    // Cut by corrupt data: what came before the error is not trustworthy either (the reader's
-    // damage says where).
-    buf.clear();
-    return;
+  const auto t = static_cast<size_t>(name.table);
+  reader.recycle(std::move(jobs_[t]));
+  std::span<uint64_t>& view = views_[t];
+  if ((jobs_[t] = reader.takeDecoded())) {
+    view = jobs_[t]->words();  // decoded whole by a worker: not copied
+  } else {
+    auto& buf = tables_[t];
+    buf.resize(m.size / 8);
+    auto bytes = std::as_writable_bytes(std::span(buf));
+    size_t got = 0;
+    for (size_t n; got < bytes.size() && (n = reader.read(bytes.subspan(got))) > 0;)
+      got += n;
+    if (got < bytes.size() && reader.memberCorrupt()) {
+      // Cut by corrupt data: what came before the error is not trustworthy either (the reader's
+      // damage says where).
+      view = {};
+      return;
+    }
+    buf.resize(got / 8);  // a chunk cut by truncation keeps its intact frames
+    view = buf;
   }
-  buf.resize(got / 8);  // a chunk cut by truncation keeps its intact frames
   if (byte_swap_) {
-    for (uint64_t& v : buf)
+    for (uint64_t& v : view)
       v = __builtin_bswap64(v);
   }
-  present_[static_cast<size_t>(name.table)] = true;
+  present_[t] = true;
   pending_ = true;
   start_ = name.start;
 }
@@ -59,11 +70,11 @@ void PageFrameStream::deliver() {
   pending_ = false;
   std::array<bool, 3> present = present_;
   present_ = {};
-  if (!present[0] || tables_[0].empty()) return;  // counts or cgroups without flags
-  const auto& flags = tables_[0];
+  if (!present[0] || views_[0].empty()) return;  // counts or cgroups without flags
+  const std::span<const uint64_t> flags = views_[0];
   auto table = [&](size_t i) {
-    return present[i] && tables_[i].size() == flags.size() ? std::span<const uint64_t>(tables_[i])
-                                                           : std::span<const uint64_t>();
+    return present[i] && views_[i].size() == flags.size() ? std::span<const uint64_t>(views_[i])
+                                                          : std::span<const uint64_t>();
   };
   const PageFrameChunk chunk{start_, flags, table(1), table(2)};
   if (more_ && chunk.end() > from_) more_ = visit_(chunk);

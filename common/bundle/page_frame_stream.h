@@ -7,6 +7,8 @@
 
 #include <array>
 #include <functional>
+#include <memory>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -24,6 +26,9 @@ class PageFrameStream {
 
   // Chunks that end at or before `from` are skipped unread.
   PageFrameStream(bool byte_swap, Visit visit, Pfn from = Pfn());
+  ~PageFrameStream();
+  PageFrameStream(const PageFrameStream&) = delete;
+  PageFrameStream& operator=(const PageFrameStream&) = delete;
 
   // Offers the reader's current member. A page-table member is read (true is returned); any
   // other member first delivers the range gathered so far (false: the caller reads it).
@@ -43,7 +48,12 @@ class PageFrameStream {
   Visit visit_;
   Pfn from_;
   bool more_ = true;
+  // Each table of the range gathered: a member a worker thread decoded, used where it lies
+  // (`jobs_`, given back to the reader when the next one comes), or one copied from the reader
+  // (`tables_`); `views_` is the table either way.
+  std::array<std::unique_ptr<FrameJob>, 3> jobs_;
   std::array<std::vector<uint64_t>, 3> tables_;
+  std::array<std::span<uint64_t>, 3> views_;
   std::array<bool, 3> present_{};
   bool pending_ = false;
   Pfn start_;

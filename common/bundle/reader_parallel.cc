@@ -101,10 +101,19 @@ size_t BundleReader::Impl::readDecoded(std::span<std::byte> data) {
 }
 
 void BundleReader::Impl::closeDecoded() {
+  recycle(takeDecoded());
+}
+
+std::unique_ptr<FrameJob> BundleReader::Impl::takeDecoded() {
   census.read(member.name, member.size, decoded->hash ? decoded->digest : 0);
   have_member = false;
   member_left = 0;
-  spare.push_back(std::move(decoded));
+  return std::move(decoded);
+}
+
+void BundleReader::Impl::recycle(std::unique_ptr<FrameJob> job) {
+  // Never more spare buffers than frames may be in flight, with the caller's few.
+  if (job && spare.size() < depth + 4) spare.push_back(std::move(job));
 }
 
 }  // namespace memsift::bundle
