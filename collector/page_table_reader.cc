@@ -35,10 +35,16 @@ PageTableReader::PageTableReader(const SystemRoot& root, Recorder& out, StopCont
       buffer_(std::make_unique_for_overwrite<uint64_t[]>(3 * kPageChunkFrames)),
       parallel_(parallel) {}
 
-size_t PageTableReader::readChunk(int fd, std::byte* buf, size_t length, int& err) {
+namespace {
+
+// Reads until `length` bytes are in, the file ends, read(2) fails (`err`), or `stopped()` says so
+// before a read. One read(2) asks for the whole rest of the chunk: the kernel fills it in one
+// call (kpageflags_read() loops over the PFNs itself), so a chunk costs one system call.
+template <class Stopped>
+size_t readLoop(int fd, std::byte* buf, size_t length, int& err, Stopped stopped) {
   size_t got = 0;
   err = 0;
-  while (got < length) {
+  while (got < length && !stopped()) {
     ssize_t n = ::read(fd, buf + got, length - got);
     if (n < 0) {
       if (errno == EINTR) continue;
@@ -51,26 +57,18 @@ size_t PageTableReader::readChunk(int fd, std::byte* buf, size_t length, int& er
   return got;
 }
 
+}  // namespace
+
+size_t PageTableReader::readChunk(int fd, std::byte* buf, size_t length, int& err) {
+  return readLoop(fd, buf, length, err, [] { return false; });
+}
+
 size_t PageTableReader::readFull(int fd, std::byte* buf, size_t length, int& err, bool& stopped) {
-  size_t got = 0;
-  err = 0;
-  while (got < length) {
-    if (stop_.check() != StopReason::kNone) {
-      stopped = true;
-      return got;
-    }
-    // One read(2) asks for the whole rest of the chunk: the kernel fills it in one call
-    // (kpageflags_read() loops over the PFNs itself), so a chunk costs one system call.
-    ssize_t n = ::read(fd, buf + got, length - got);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      err = errno;
-      return got;
-    }
-    if (n == 0) break;
-    got += static_cast<size_t>(n);
-  }
-  return got;
+  return readLoop(fd, buf, length, err, [&] {
+    if (stop_.check() == StopReason::kNone) return false;
+    stopped = true;
+    return true;
+  });
 }
 
 namespace {
