@@ -10,6 +10,7 @@
 #include <variant>
 #include <vector>
 
+#include "analyzer/model/pins.h"
 #include "common/units.h"
 
 namespace memsift::report {
@@ -26,6 +27,8 @@ struct Source {
 struct AnonLeakFacts {
   bool counters = false;  // meminfo was read: the reconciliation's evidence and next steps apply
   std::optional<uint64_t> thp_split_page_failed;  // proc/vmstat, when above 0
+  // Who may hold the pages (the page-scan findings only: they know their cgroups).
+  std::optional<PinSuspects> suspects;
 };
 
 // The kernel's own count of anonymous folios of one size (6.12+ hugepages-<size>kB/stats/nr_anon)
@@ -173,5 +176,13 @@ using FindingFacts =
                  PartlyMappedThpFacts, ShmemUnmappedFacts, CountersDisagreeFacts, SlabFacts,
                  KernelStackFacts, VmallocFacts, HugetlbFacts, UnaccountedFacts, ByteOrderFacts,
                  ZombieFacts, OomFacts, ThpFailureFacts, NumaMissFacts, PageSizeFacts>;
+
+// The suspects of a finding that has them (unmapped-anon-thp, unmapped-anon), else null.
+inline const PinSuspects* findingSuspects(const FindingFacts& facts) {
+  const AnonLeakFacts* leak = nullptr;
+  if (auto* t = std::get_if<UnmappedThpFacts>(&facts)) leak = &t->leak;
+  if (auto* a = std::get_if<UnmappedAnonFacts>(&facts)) leak = &a->leak;
+  return leak && leak->suspects ? &*leak->suspects : nullptr;
+}
 
 }  // namespace memsift::report

@@ -146,6 +146,23 @@ json freeJson(const FreeReconciliation& f) {
   };
 }
 
+json pinHolderJson(const PinHolder& h);
+
+// Who may hold an unmapped-anon(-thp) finding's pages; "holders" are a pins holder each.
+json suspectsJson(const PinSuspects& p) {
+  json holders = json::array();
+  for (const PinHolder& h : p.holders)
+    holders.push_back(pinHolderJson(h));
+  return {
+      {"descriptor_census", p.census},
+      {"processes_in_cgroups", p.processes_in_cgroups},
+      {"pipes_in_cgroups", p.pipes_in_cgroups},
+      {"holders", std::move(holders)},
+      {"holders_in_cgroups", p.in_cgroups},
+      {"holder_count", std::max<uint64_t>(p.holder_count, p.holders.size())},
+  };
+}
+
 json findingJson(const Report& r, const Finding& f) {
   json cgroups = json::array();
   for (const CgroupBytes& c : f.cgroups)
@@ -180,6 +197,7 @@ json findingJson(const Report& r, const Finding& f) {
   j["nodes"] = nodesJson(f.nodes);
   j["ranges"] = std::move(ranges);
   j["range_count"] = std::max<uint64_t>(f.range_count, f.ranges.size());
+  if (const PinSuspects* p = findingSuspects(f.facts)) j["suspects"] = suspectsJson(*p);
   j["evidence"] = std::move(evidence);
   j["next_steps"] = words.next_steps;
   return j;
