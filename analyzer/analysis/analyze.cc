@@ -314,6 +314,10 @@ report::Report analyze(const BundleData& d, const AnalyzeOptions& options) {
   r.cgroups = buildCgroups(d, options.top, r.cgroup_count);
   r.pins = buildPinEvidence(d, options.top);
   r.findings = findFindings(d, r);
+  // Counters that cannot be true make the ledger's shares and residual meaningless.
+  r.ledger.untrusted = std::any_of(r.findings.begin(), r.findings.end(), [](const auto& f) {
+    return std::holds_alternative<report::CountersImpossibleFacts>(f.facts);
+  });
   // Before everything: when the page size is wrong, so is every finding sized in pages.
   if (auto conflict = checkPageSize(d)) {
     r.collection.limitations.insert(r.collection.limitations.begin(), conflict->limitation);

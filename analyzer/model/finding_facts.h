@@ -171,11 +171,29 @@ struct PageSizeFacts {
   std::optional<Pfn> tables_end;          // the tables' end PFN that cannot hold it
 };
 
+// A counter the kernel printed that cannot be true (counters-impossible): more than the host
+// holds, the ledger's disjoint parts above MemTotal, or the nodes' counters not adding up to the
+// host's. `value` is the counter (or the parts' or nodes' sum), `bound` what it may not exceed
+// (or, for the nodes, equal) by more than `allowed` (the counters' movement during collection
+// and the per-CPU counters' slack).
+enum class ImpossibleKind { kAboveMemTotal, kPartsAboveMemTotal, kNodesDisagree };
+struct ImpossibleCounter {
+  ImpossibleKind kind = ImpossibleKind::kAboveMemTotal;
+  std::string name;  // "Inactive(file)"; for the parts, "" (the ledger's lines)
+  ByteCount value, bound, allowed;
+  Source source;
+};
+struct CountersImpossibleFacts {
+  std::vector<ImpossibleCounter> counters;
+  bool page_scan = false;  // the bundle has page-frame tables, which do not depend on counters
+};
+
 using FindingFacts =
     std::variant<std::monostate, UnmappedThpFacts, UnmappedAnonFacts, UnexplainedAnonFacts,
                  PartlyMappedThpFacts, ShmemUnmappedFacts, CountersDisagreeFacts, SlabFacts,
                  KernelStackFacts, VmallocFacts, HugetlbFacts, UnaccountedFacts, ByteOrderFacts,
-                 ZombieFacts, OomFacts, ThpFailureFacts, NumaMissFacts, PageSizeFacts>;
+                 ZombieFacts, OomFacts, ThpFailureFacts, NumaMissFacts, PageSizeFacts,
+                 CountersImpossibleFacts>;
 
 // The suspects of a finding that has them (unmapped-anon-thp, unmapped-anon), else null.
 inline const PinSuspects* findingSuspects(const FindingFacts& facts) {

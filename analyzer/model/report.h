@@ -93,6 +93,8 @@ struct Ledger {
   // MemTotal minus the lines: memory nobody's counters account for. Negative when the lines
   // overlap or counters moved; kept signed so renderers show it honestly.
   int64_t residual_bytes = 0;
+  // Counters that cannot be true (counters-impossible): the shares and residual mean nothing.
+  bool untrusted = false;
 };
 
 // The core reconciliation of anonymous memory: what the LRU holds against what processes map.

@@ -30,6 +30,9 @@ std::string recordedPageSize(const PageSizeFacts& t);
 // (finding_wording_suspects.cc).
 void suspectWords(const PinSuspects& p, FindingWords& w);
 
+// counters-impossible (finding_wording_counters.cc).
+void countersImpossibleWords(const CountersImpossibleFacts& t, FindingWords& w);
+
 // Each returns false when `s.f` is not of its family.
 bool anonWords(const Subject& s, FindingWords& w);    // finding_wording_anon.cc
 bool kernelWords(const Subject& s, FindingWords& w);  // finding_wording_kernel.cc

@@ -85,6 +85,7 @@ json ledgerJson(const Ledger& l) {
       {"source", sourceJson(l.mem_total_source)},
       {"lines", std::move(lines)},
       {"residual_bytes", l.residual_bytes},
+      {"untrusted", l.untrusted},
   };
 }
 

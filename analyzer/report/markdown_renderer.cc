@@ -174,13 +174,17 @@ void renderLedger(const Report& r, std::string& out) {
          "), split into its parts:\n\n";
   std::vector<std::vector<std::string>> rows;
   for (const LedgerLine& line : l.lines)
-    rows.push_back({md(line.label), formatBytes(line.bytes),
-                    percentOf(line.bytes.value(), l.mem_total.value()), source(line.source)});
+    rows.push_back(
+        {md(line.label), formatBytes(line.bytes), ledgerShare(l, line.bytes), source(line.source)});
   rows.push_back({"**Residual: " + std::string(kResidualWhat) + "**",
                   "**" + formatSignedBytes(l.residual_bytes) + "**", "**" + residualShare(l) + "**",
                   std::string(kResidualSource)});
   table(out, {{"part", false}, {"bytes", true}, {"of MemTotal", true}, {"source", false}}, rows);
-  if (l.residual_bytes < 0) out += std::string(kLedgerOvershoot) + "\n\n";
+  if (l.untrusted) {
+    out += std::string(kLedgerUntrusted) + "\n\n";
+  } else if (l.residual_bytes < 0) {
+    out += std::string(kLedgerOvershoot) + "\n\n";
+  }
 }
 
 void renderAnon(const Report& r, std::string& out) {

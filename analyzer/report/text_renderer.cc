@@ -137,14 +137,15 @@ void renderLedger(const Report& r, std::string& out, size_t fit) {
          "], split into its parts:\n";
   Table t({{"part"}, {"bytes", true}, {"share", true}, {"source", false, 12}});
   for (const LedgerLine& line : l.lines) {
-    t.row({printable(line.label), formatBytes(line.bytes),
-           formatPercent(shareOf(line.bytes.value(), l.mem_total.value())),
+    t.row({printable(line.label), formatBytes(line.bytes), ledgerShare(l, line.bytes),
            sourceText(line.source)});
   }
   t.row({">> RESIDUAL: " + std::string(kResidualWhat), formatSignedBytes(l.residual_bytes),
          residualShare(l), std::string(kResidualSource)});
   t.render(out, "  ", fit);
-  if (l.residual_bytes < 0) {
+  if (l.untrusted) {
+    wrapped(out, "  ", "  ", std::string(kLedgerUntrusted));
+  } else if (l.residual_bytes < 0) {
     out +=
         "  The parts add up to more than MemTotal: some counters overlap or moved while the\n"
         "  collector read them.\n";

@@ -27,7 +27,12 @@ std::string hostSentence(const Host& h, Escape escape, std::string_view em_open,
   return s + ".";
 }
 
+std::string ledgerShare(const Ledger& l, ByteCount bytes) {
+  return l.untrusted ? std::string(kUntrustedShare) : percentOf(bytes.value(), l.mem_total.value());
+}
+
 std::string residualShare(const Ledger& l) {
+  if (l.untrusted) return std::string(kUntrustedShare);
   std::string share = percentOf(magnitude(l.residual_bytes), l.mem_total.value());
   return l.residual_bytes < 0 ? "-" + share : share;
 }
