@@ -196,6 +196,8 @@ json findingJson(const Report& r, const Finding& f) {
   }
   j["cgroups"] = std::move(cgroups);
   j["nodes"] = nodesJson(f.nodes);
+  if (f.cgroup_unknown) j["cgroup_unknown"] = unknownCode(*f.cgroup_unknown);
+  if (f.node_unknown) j["node_unknown"] = unknownCode(*f.node_unknown);
   j["ranges"] = std::move(ranges);
   j["range_count"] = std::max<uint64_t>(f.range_count, f.ranges.size());
   if (const PinSuspects* p = findingSuspects(f.facts)) j["suspects"] = suspectsJson(*p);
@@ -279,11 +281,13 @@ json framesJson(const FrameSummary& f) {
                           {"bytes", c.bytes.value()},
                           {"nodes", nodesJson(c.nodes)}});
   }
-  return {
+  json j = {
       {"frames", f.frames.value()},
       {"missing_frames", f.missing_frames.value()},
       {"categories", std::move(categories)},
   };
+  if (f.node_unknown) j["node_unknown"] = unknownCode(*f.node_unknown);
+  return j;
 }
 
 json mapJson(const std::vector<MapCell>& cells) {

@@ -100,8 +100,12 @@ void renderSummary(const Report& r, std::string& out) {
 }
 
 void renderWhere(const Finding& f, std::string& out) {
-  if (f.cgroups.empty() && f.nodes.empty() && f.ranges.empty()) return;
+  if (f.cgroups.empty() && f.nodes.empty() && f.ranges.empty() && !f.cgroup_unknown &&
+      !f.node_unknown)
+    return;
   out += "**Where.**\n\n";
+  if (f.cgroup_unknown) out += "Memory cgroup: " + md(unknownBecause(*f.cgroup_unknown)) + ".\n\n";
+  if (f.node_unknown) out += "NUMA node: " + md(unknownBecause(*f.node_unknown)) + ".\n\n";
   if (!f.cgroups.empty()) {
     out += "Memory cgroups charged with it:\n\n";
     std::vector<std::vector<std::string>> rows;
@@ -264,6 +268,7 @@ void renderFrames(const Report& r, std::string& out) {
          {"of frames", true},
          {"by NUMA node", false}},
         rows);
+  if (f.node_unknown) out += "NUMA node: " + md(unknownBecause(*f.node_unknown)) + ".\n\n";
 }
 
 void renderProcesses(const Report& r, std::string& out) {

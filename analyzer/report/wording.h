@@ -109,6 +109,11 @@ std::string driftSentence(ByteCount drift);
 // The page-frame section's opening clause: "6,553,600 frames classified", plus ", N missing from
 // the tables" when chunks were lost; each format adds its own ending.
 std::string framesClassified(const FrameSummary& f);
+// Why a finding's cgroup or node is unknown, as a clause after "memory cgroup"/"NUMA node":
+// "unknown: the bundle has no proc/kpagecgroup table (...)".
+std::string unknownBecause(UnknownBecause why);
+// Its code in JSON: "no-kpagecgroup", "no-memory-layout".
+std::string_view unknownCode(UnknownBecause why);
 // A NUMA node in prose: "node 1", "outside known nodes" for -1.
 std::string nodeName(int node);
 // "node 0 Normal"
