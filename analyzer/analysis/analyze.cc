@@ -148,13 +148,17 @@ report::FrameSummary buildFrameSummary(const BundleData& d) {
   s.frames = c.frames;
   // Gaps between chunks, and at the end of a cut bundle the frames the layout expected.
   s.missing_frames = framesLost(d).value_or(c.missing_frames);
+  // Without a layout every frame would read "outside every node".
+  if (!d.layout.known()) s.node_unknown = report::UnknownBecause::kNoMemoryLayout;
   for (size_t i = 0; i < frames::kFrameCategoryCount; ++i) {
     const frames::CategoryCensus& cat = c.categories[i];
     if (cat.pages.value() == 0) continue;
     auto id = static_cast<FrameCategory>(i);
-    s.categories.push_back(
-        {std::string(frames::categoryId(id)), std::string(frames::categoryLabel(id)), cat.pages,
-         PageSize(d.page_size).toBytes(cat.pages), nodeBytes(cat, PageSize(d.page_size))});
+    s.categories.push_back({std::string(frames::categoryId(id)),
+                            std::string(frames::categoryLabel(id)), cat.pages,
+                            PageSize(d.page_size).toBytes(cat.pages),
+                            s.node_unknown ? std::vector<report::NodeBytes>()
+                                           : nodeBytes(cat, PageSize(d.page_size))});
   }
   return s;
 }
@@ -314,6 +318,10 @@ report::Report analyze(const BundleData& d, const AnalyzeOptions& options) {
   r.cgroups = buildCgroups(d, options.top, r.cgroup_count);
   r.pins = buildPinEvidence(d, options.top);
   r.findings = findFindings(d, r);
+  // Counters that cannot be true make the ledger's shares and residual meaningless.
+  r.ledger.untrusted = std::any_of(r.findings.begin(), r.findings.end(), [](const auto& f) {
+    return std::holds_alternative<report::CountersImpossibleFacts>(f.facts);
+  });
   // Before everything: when the page size is wrong, so is every finding sized in pages.
   if (auto conflict = checkPageSize(d)) {
     r.collection.limitations.insert(r.collection.limitations.begin(), conflict->limitation);

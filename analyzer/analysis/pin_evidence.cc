@@ -92,6 +92,8 @@ PinSuspects pinSuspects(const BundleData& d, const std::vector<std::string>& cgr
   }
   sortHolders(inside);
   sortHolders(outside);
+  s.in_cgroups = inside.size();
+  s.holder_count = inside.size() + outside.size();
   s.holders = std::move(inside);
   s.holders.insert(s.holders.end(), outside.begin(), outside.end());
   return s;

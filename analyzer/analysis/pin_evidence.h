@@ -16,13 +16,8 @@ report::PinEvidence buildPinEvidence(const BundleData& d, size_t top);
 
 // Processes that could hold unmapped pages charged to `cgroups` (paths; empty: anywhere):
 // io_uring buffers they no longer map, VmPin, VFIO or RDMA descriptors, and pipes (which hold
-// pages spliced in with vmsplice). Those in the cgroups come first.
-struct PinSuspects {
-  std::vector<report::PinHolder> holders;  // in the cgroups, then elsewhere with unmapped rings
-  uint64_t pipes_in_cgroups = 0;           // pipes held by processes of the cgroups
-  uint64_t processes_in_cgroups = 0;
-  bool census = false;  // false: the bundle cannot tell (no process-fds.tsv)
-};
+// pages spliced in with vmsplice). Those in the cgroups come first; every holder is listed.
+using report::PinSuspects;
 PinSuspects pinSuspects(const BundleData& d, const std::vector<std::string>& cgroups);
 
 }  // namespace memsift::analysis

@@ -10,6 +10,7 @@
 #include <variant>
 #include <vector>
 
+#include "analyzer/model/pins.h"
 #include "common/units.h"
 
 namespace memsift::report {
@@ -26,6 +27,8 @@ struct Source {
 struct AnonLeakFacts {
   bool counters = false;  // meminfo was read: the reconciliation's evidence and next steps apply
   std::optional<uint64_t> thp_split_page_failed;  // proc/vmstat, when above 0
+  // Who may hold the pages (the page-scan findings only: they know their cgroups).
+  std::optional<PinSuspects> suspects;
 };
 
 // The kernel's own count of anonymous folios of one size (6.12+ hugepages-<size>kB/stats/nr_anon)
@@ -168,10 +171,36 @@ struct PageSizeFacts {
   std::optional<Pfn> tables_end;          // the tables' end PFN that cannot hold it
 };
 
+// A counter the kernel printed that cannot be true (counters-impossible): more than the host
+// holds, the ledger's disjoint parts above MemTotal, or the nodes' counters not adding up to the
+// host's. `value` is the counter (or the parts' or nodes' sum), `bound` what it may not exceed
+// (or, for the nodes, equal) by more than `allowed` (the counters' movement during collection
+// and the per-CPU counters' slack).
+enum class ImpossibleKind { kAboveMemTotal, kPartsAboveMemTotal, kNodesDisagree };
+struct ImpossibleCounter {
+  ImpossibleKind kind = ImpossibleKind::kAboveMemTotal;
+  std::string name;  // "Inactive(file)"; for the parts, "" (the ledger's lines)
+  ByteCount value, bound, allowed;
+  Source source;
+};
+struct CountersImpossibleFacts {
+  std::vector<ImpossibleCounter> counters;
+  bool page_scan = false;  // the bundle has page-frame tables, which do not depend on counters
+};
+
 using FindingFacts =
     std::variant<std::monostate, UnmappedThpFacts, UnmappedAnonFacts, UnexplainedAnonFacts,
                  PartlyMappedThpFacts, ShmemUnmappedFacts, CountersDisagreeFacts, SlabFacts,
                  KernelStackFacts, VmallocFacts, HugetlbFacts, UnaccountedFacts, ByteOrderFacts,
-                 ZombieFacts, OomFacts, ThpFailureFacts, NumaMissFacts, PageSizeFacts>;
+                 ZombieFacts, OomFacts, ThpFailureFacts, NumaMissFacts, PageSizeFacts,
+                 CountersImpossibleFacts>;
+
+// The suspects of a finding that has them (unmapped-anon-thp, unmapped-anon), else null.
+inline const PinSuspects* findingSuspects(const FindingFacts& facts) {
+  const AnonLeakFacts* leak = nullptr;
+  if (auto* t = std::get_if<UnmappedThpFacts>(&facts)) leak = &t->leak;
+  if (auto* a = std::get_if<UnmappedAnonFacts>(&facts)) leak = &a->leak;
+  return leak && leak->suspects ? &*leak->suspects : nullptr;
+}
 
 }  // namespace memsift::report

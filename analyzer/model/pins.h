@@ -36,4 +36,16 @@ struct PinEvidence {
   uint64_t holder_count = 0;       // in all
 };
 
+// Who may hold the pages of an unmapped-anon or unmapped-anon-thp finding
+// (analysis::pinSuspects): the processes of the finding's cgroups that pin, then processes
+// anywhere with io_uring buffers they no longer map or VFIO devices.
+struct PinSuspects {
+  std::vector<PinHolder> holders;  // the first `in_cgroups` in the cgroups; the largest first
+  uint64_t holder_count = 0;       // in all (holders may be cut to the first few)
+  uint64_t in_cgroups = 0;         // of holder_count, in the finding's cgroups
+  uint64_t pipes_in_cgroups = 0;   // pipes held by processes of the cgroups
+  uint64_t processes_in_cgroups = 0;
+  bool census = false;  // false: the bundle cannot tell (no process-fds.tsv)
+};
+
 }  // namespace memsift::report

@@ -93,6 +93,8 @@ struct Ledger {
   // MemTotal minus the lines: memory nobody's counters account for. Negative when the lines
   // overlap or counters moved; kept signed so renderers show it honestly.
   int64_t residual_bytes = 0;
+  // Counters that cannot be true (counters-impossible): the shares and residual mean nothing.
+  bool untrusted = false;
 };
 
 // The core reconciliation of anonymous memory: what the LRU holds against what processes map.
@@ -173,6 +175,13 @@ struct ThpSize {
   uint64_t count = 0;
 };
 
+// Why a finding cannot say which memory cgroup or NUMA node its frames are in: what the bundle
+// lacks (report/wording.cc says it).
+enum class UnknownBecause {
+  kNoPageCgroupTable,  // no kpagecgroup table: the frames' cgroups were never read
+  kNoMemoryLayout,     // neither memory-block data nor zoneinfo zone spans
+};
+
 struct Finding {
   std::string id;  // "unmapped-anon-thp"
   Severity severity = Severity::kInfo;
@@ -188,6 +197,9 @@ struct Finding {
   bool thp_below_pmd = false;
   std::vector<CgroupBytes> cgroups;
   std::vector<NodeBytes> nodes;
+  // Set when the bundle cannot tell (`cgroups` or `nodes` are then empty): unknown is neither
+  // "not charged" (kpagecgroup's inode 0) nor "outside every node" (a layout's hole).
+  std::optional<UnknownBecause> cgroup_unknown, node_unknown;
   std::vector<PfnRangeOut> ranges;  // at most 100
   uint64_t range_count = 0;         // in all
   // What its summary, evidence and next steps are made from (report/finding_wording.h).
@@ -233,6 +245,8 @@ struct FrameSummary {
   PageCount frames;
   PageCount missing_frames;
   std::vector<FrameCategoryRow> categories;  // in category order; empty ones omitted
+  // Set when the bundle has no memory layout: the categories' nodes are then empty.
+  std::optional<UnknownBecause> node_unknown;
 };
 
 // The memory map is binned once, by the analysis, into at most this many cells; the HTML report

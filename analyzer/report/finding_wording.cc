@@ -4,11 +4,13 @@
 #include <algorithm>
 
 #include "analyzer/report/finding_wording_parts.h"
+#include "analyzer/report/wording.h"
 
 namespace memsift::report {
 namespace wording {
 
 std::string whereSentence(const Finding& f) {
+  if (f.cgroup_unknown) return " Its memory cgroup is " + unknownBecause(*f.cgroup_unknown) + ".";
   if (f.cgroups.empty()) return "";
   if (f.cgroups.size() == 1) return " Charged to memory cgroup " + f.cgroups[0].path + ".";
   return " Charged mostly to memory cgroup " + f.cgroups[0].path + " (" +

@@ -155,6 +155,7 @@ void unmappedThp(const Subject& s, const UnmappedThpFacts& t, FindingWords& w) {
                           {k.member, ""}});
   }
   leakWords(s, t.leak, w);
+  if (t.leak.suspects) suspectWords(*t.leak.suspects, w);
 }
 
 void unmappedAnon(const Subject& s, const UnmappedAnonFacts& t, FindingWords& w) {
@@ -167,6 +168,7 @@ void unmappedAnon(const Subject& s, const UnmappedAnonFacts& t, FindingWords& w)
                             "part of a compound page",
                         {"pageframes", "kpageflags, kpagecount"}});
   leakWords(s, t.leak, w);
+  if (t.leak.suspects) suspectWords(*t.leak.suspects, w);
 }
 
 void unexplainedAnon(const Subject& s, const UnexplainedAnonFacts& t, FindingWords& w) {

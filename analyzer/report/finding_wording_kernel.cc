@@ -199,6 +199,8 @@ bool kernelWords(const Subject& s, FindingWords& w) {
     byteOrder(*b, w);
   } else if (auto* p = std::get_if<PageSizeFacts>(&facts)) {
     pageSize(*p, w);
+  } else if (auto* i = std::get_if<CountersImpossibleFacts>(&facts)) {
+    countersImpossibleWords(*i, w);
   } else {
     return false;
   }

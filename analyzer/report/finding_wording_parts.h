@@ -26,6 +26,13 @@ std::string whereSentence(const Finding& f);
 // "64 KiB (arch)": the page size the bundle records and where the collector took it from.
 std::string recordedPageSize(const PageSizeFacts& t);
 
+// The processes that may hold an unmapped-anon(-thp) finding's pages, or why none can be named
+// (finding_wording_suspects.cc).
+void suspectWords(const PinSuspects& p, FindingWords& w);
+
+// counters-impossible (finding_wording_counters.cc).
+void countersImpossibleWords(const CountersImpossibleFacts& t, FindingWords& w);
+
 // Each returns false when `s.f` is not of its family.
 bool anonWords(const Subject& s, FindingWords& w);    // finding_wording_anon.cc
 bool kernelWords(const Subject& s, FindingWords& w);  // finding_wording_kernel.cc

@@ -51,6 +51,10 @@ void HtmlWriter::finding(const Finding& f) {
     }
     out_ += "</div>\n";
   }
+  if (f.cgroup_unknown)
+    out_ += "<h4>Memory cgroup</h4>\n<p>" + esc(unknownBecause(*f.cgroup_unknown)) + "</p>\n";
+  if (f.node_unknown)
+    out_ += "<h4>NUMA node</h4>\n<p>" + esc(unknownBecause(*f.node_unknown)) + "</p>\n";
   if (!f.nodes.empty()) {
     out_ += "<h4>NUMA nodes</h4>\n<div class=\"bars\">\n";
     for (const NodeBytes& n : f.nodes) {

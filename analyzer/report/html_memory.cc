@@ -12,6 +12,11 @@ namespace memsift::report::html {
 
 void HtmlWriter::ledger() {
   const Ledger& l = r_.ledger;
+  // Of MemTotal, unless the counters cannot be true.
+  auto share = [&l](uint64_t bytes) {
+    return l.untrusted ? std::string(kUntrustedShare)
+                       : percent(shareOf(bytes, l.mem_total.value()));
+  };
   out_ += "<section id=\"ledger\">\n<h2>Memory ledger</h2>\n<p>MemTotal <b>" +
           formatBytes(l.mem_total) + "</b>" + sourceHtml(l.mem_total_source) +
           ", split into its parts; the hatched red part is the residual nobody's counters "
@@ -41,16 +46,14 @@ void HtmlWriter::ledger() {
     out_ += "<rect x=\"" + num(x) + "\" y=\"" + num(kBarY) + "\" width=\"" + num(w) +
             "\" height=\"" + num(kBarH) + "\" fill=\"" + std::string(ledgerColor(line.id, i)) +
             "\" stroke=\"#fff\" stroke-width=\"0.5\"><title>" + esc(line.label) + ": " +
-            formatBytes(line.bytes) + " (" +
-            percent(shareOf(line.bytes.value(), l.mem_total.value())) + ")</title></rect>\n";
+            formatBytes(line.bytes) + " (" + share(line.bytes.value()) + ")</title></rect>\n";
     x += w;
   }
   if (residual_w > 0) {
     out_ += "<rect x=\"" + num(x) + "\" y=\"" + num(kBarY - 6) + "\" width=\"" + num(residual_w) +
             "\" height=\"" + num(kBarH + 12) +
             "\" fill=\"url(#hatch)\" stroke=\"#7a0010\" stroke-width=\"2\"><title>Residual: " +
-            formatSignedBytes(l.residual_bytes) + " (" +
-            percent(shareOf(residual, l.mem_total.value())) +
+            formatSignedBytes(l.residual_bytes) + " (" + share(residual) +
             ") accounted for by nobody</title></rect>\n";
     double tx = std::clamp(x + residual_w / 2, 120.0, 880.0);
     out_ += "<text x=\"" + num(tx) +
@@ -81,8 +84,8 @@ void HtmlWriter::ledger() {
     out_ +=
         "<tr><td><span class=\"sw\" style=\"background:" + std::string(ledgerColor(line.id, i)) +
         "\"></span>" + esc(line.label) + "</td><td class=\"n\">" + formatBytes(line.bytes) +
-        "</td><td class=\"n\">" + percent(shareOf(line.bytes.value(), l.mem_total.value())) +
-        "</td><td>" + sourceHtml(line.source) + "</td></tr>\n";
+        "</td><td class=\"n\">" + share(line.bytes.value()) + "</td><td>" +
+        sourceHtml(line.source) + "</td></tr>\n";
   }
   out_ +=
       "<tr class=\"residual\"><td><span class=\"sw\" style=\"background:#c1121f\"></span>"
@@ -90,7 +93,11 @@ void HtmlWriter::ledger() {
       std::string(kResidualWhat) + "</td><td class=\"n\">" + formatSignedBytes(l.residual_bytes) +
       "</td><td class=\"n\">" + esc(residualShare(l)) + "</td><td>" + std::string(kResidualSource) +
       "</td></tr>\n</table>\n";
-  if (l.residual_bytes < 0) out_ += "<p>" + std::string(kLedgerOvershoot) + "</p>\n";
+  if (l.untrusted) {
+    out_ += "<p>" + std::string(kLedgerUntrusted) + "</p>\n";
+  } else if (l.residual_bytes < 0) {
+    out_ += "<p>" + std::string(kLedgerOvershoot) + "</p>\n";
+  }
   out_ += "</section>\n";
 }
 

@@ -63,7 +63,9 @@ void HtmlWriter::frames() {
            title, segments, max,
            formatBytes(c.bytes) + " " + percent(shareOf(c.pages.value(), f.frames.value())));
   }
-  out_ += "</div>\n</section>\n";
+  out_ += "</div>\n";
+  if (f.node_unknown) out_ += "<p>NUMA node: " + esc(unknownBecause(*f.node_unknown)) + "</p>\n";
+  out_ += "</section>\n";
 }
 
 void HtmlWriter::cgroups() {

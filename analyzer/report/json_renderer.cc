@@ -85,6 +85,7 @@ json ledgerJson(const Ledger& l) {
       {"source", sourceJson(l.mem_total_source)},
       {"lines", std::move(lines)},
       {"residual_bytes", l.residual_bytes},
+      {"untrusted", l.untrusted},
   };
 }
 
@@ -146,6 +147,23 @@ json freeJson(const FreeReconciliation& f) {
   };
 }
 
+json pinHolderJson(const PinHolder& h);
+
+// Who may hold an unmapped-anon(-thp) finding's pages; "holders" are a pins holder each.
+json suspectsJson(const PinSuspects& p) {
+  json holders = json::array();
+  for (const PinHolder& h : p.holders)
+    holders.push_back(pinHolderJson(h));
+  return {
+      {"descriptor_census", p.census},
+      {"processes_in_cgroups", p.processes_in_cgroups},
+      {"pipes_in_cgroups", p.pipes_in_cgroups},
+      {"holders", std::move(holders)},
+      {"holders_in_cgroups", p.in_cgroups},
+      {"holder_count", std::max<uint64_t>(p.holder_count, p.holders.size())},
+  };
+}
+
 json findingJson(const Report& r, const Finding& f) {
   json cgroups = json::array();
   for (const CgroupBytes& c : f.cgroups)
@@ -178,8 +196,11 @@ json findingJson(const Report& r, const Finding& f) {
   }
   j["cgroups"] = std::move(cgroups);
   j["nodes"] = nodesJson(f.nodes);
+  if (f.cgroup_unknown) j["cgroup_unknown"] = unknownCode(*f.cgroup_unknown);
+  if (f.node_unknown) j["node_unknown"] = unknownCode(*f.node_unknown);
   j["ranges"] = std::move(ranges);
   j["range_count"] = std::max<uint64_t>(f.range_count, f.ranges.size());
+  if (const PinSuspects* p = findingSuspects(f.facts)) j["suspects"] = suspectsJson(*p);
   j["evidence"] = std::move(evidence);
   j["next_steps"] = words.next_steps;
   return j;
@@ -260,11 +281,13 @@ json framesJson(const FrameSummary& f) {
                           {"bytes", c.bytes.value()},
                           {"nodes", nodesJson(c.nodes)}});
   }
-  return {
+  json j = {
       {"frames", f.frames.value()},
       {"missing_frames", f.missing_frames.value()},
       {"categories", std::move(categories)},
   };
+  if (f.node_unknown) j["node_unknown"] = unknownCode(*f.node_unknown);
+  return j;
 }
 
 json mapJson(const std::vector<MapCell>& cells) {

@@ -100,8 +100,12 @@ void renderSummary(const Report& r, std::string& out) {
 }
 
 void renderWhere(const Finding& f, std::string& out) {
-  if (f.cgroups.empty() && f.nodes.empty() && f.ranges.empty()) return;
+  if (f.cgroups.empty() && f.nodes.empty() && f.ranges.empty() && !f.cgroup_unknown &&
+      !f.node_unknown)
+    return;
   out += "**Where.**\n\n";
+  if (f.cgroup_unknown) out += "Memory cgroup: " + md(unknownBecause(*f.cgroup_unknown)) + ".\n\n";
+  if (f.node_unknown) out += "NUMA node: " + md(unknownBecause(*f.node_unknown)) + ".\n\n";
   if (!f.cgroups.empty()) {
     out += "Memory cgroups charged with it:\n\n";
     std::vector<std::vector<std::string>> rows;
@@ -174,13 +178,17 @@ void renderLedger(const Report& r, std::string& out) {
          "), split into its parts:\n\n";
   std::vector<std::vector<std::string>> rows;
   for (const LedgerLine& line : l.lines)
-    rows.push_back({md(line.label), formatBytes(line.bytes),
-                    percentOf(line.bytes.value(), l.mem_total.value()), source(line.source)});
+    rows.push_back(
+        {md(line.label), formatBytes(line.bytes), ledgerShare(l, line.bytes), source(line.source)});
   rows.push_back({"**Residual: " + std::string(kResidualWhat) + "**",
                   "**" + formatSignedBytes(l.residual_bytes) + "**", "**" + residualShare(l) + "**",
                   std::string(kResidualSource)});
   table(out, {{"part", false}, {"bytes", true}, {"of MemTotal", true}, {"source", false}}, rows);
-  if (l.residual_bytes < 0) out += std::string(kLedgerOvershoot) + "\n\n";
+  if (l.untrusted) {
+    out += std::string(kLedgerUntrusted) + "\n\n";
+  } else if (l.residual_bytes < 0) {
+    out += std::string(kLedgerOvershoot) + "\n\n";
+  }
 }
 
 void renderAnon(const Report& r, std::string& out) {
@@ -260,6 +268,7 @@ void renderFrames(const Report& r, std::string& out) {
          {"of frames", true},
          {"by NUMA node", false}},
         rows);
+  if (f.node_unknown) out += "NUMA node: " + md(unknownBecause(*f.node_unknown)) + ".\n\n";
 }
 
 void renderProcesses(const Report& r, std::string& out) {

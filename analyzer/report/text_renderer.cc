@@ -87,8 +87,11 @@ void renderFinding(const Report& r, const Finding& f, std::string& out, size_t f
     for (const CgroupBytes& c : f.cgroups)
       t.row({printable(c.path), formatBytes(c.bytes), std::to_string(c.inode)});
     t.render(out, "    ", fit);
+  } else if (f.cgroup_unknown) {
+    wrapped(out, "  memory cgroup: ", "    ", unknownBecause(*f.cgroup_unknown));
   }
   if (!f.nodes.empty()) out += "  NUMA nodes: " + nodeList(f.nodes) + "\n";
+  if (f.node_unknown) wrapped(out, "  NUMA node: ", "    ", unknownBecause(*f.node_unknown));
   if (!f.ranges.empty()) {
     uint64_t total = std::max<uint64_t>(f.range_count, f.ranges.size());
     size_t shown = std::min(f.ranges.size(), kTextRanges);
@@ -137,14 +140,15 @@ void renderLedger(const Report& r, std::string& out, size_t fit) {
          "], split into its parts:\n";
   Table t({{"part"}, {"bytes", true}, {"share", true}, {"source", false, 12}});
   for (const LedgerLine& line : l.lines) {
-    t.row({printable(line.label), formatBytes(line.bytes),
-           formatPercent(shareOf(line.bytes.value(), l.mem_total.value())),
+    t.row({printable(line.label), formatBytes(line.bytes), ledgerShare(l, line.bytes),
            sourceText(line.source)});
   }
   t.row({">> RESIDUAL: " + std::string(kResidualWhat), formatSignedBytes(l.residual_bytes),
          residualShare(l), std::string(kResidualSource)});
   t.render(out, "  ", fit);
-  if (l.residual_bytes < 0) {
+  if (l.untrusted) {
+    wrapped(out, "  ", "  ", std::string(kLedgerUntrusted));
+  } else if (l.residual_bytes < 0) {
     out +=
         "  The parts add up to more than MemTotal: some counters overlap or moved while the\n"
         "  collector read them.\n";
@@ -223,6 +227,7 @@ void renderFrames(const Report& r, std::string& out, size_t fit) {
            formatPercent(shareOf(c.pages.value(), f.frames.value())), nodeList(c.nodes)});
   }
   t.render(out, "  ", fit);
+  if (f.node_unknown) wrapped(out, "  NUMA node: ", "    ", unknownBecause(*f.node_unknown));
 }
 
 // The indices of the figures a table shows: all of them wide, the narrow subset in 100 columns.

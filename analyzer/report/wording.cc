@@ -1,6 +1,9 @@
 // The report's sentences (see wording.h).
 #include "analyzer/report/wording.h"
 
+#include "common/bundle/derived_tables.h"
+#include "common/bundle/members.h"
+
 namespace memsift::report {
 
 std::string hostSentence(const Host& h, Escape escape, std::string_view em_open,
@@ -27,7 +30,12 @@ std::string hostSentence(const Host& h, Escape escape, std::string_view em_open,
   return s + ".";
 }
 
+std::string ledgerShare(const Ledger& l, ByteCount bytes) {
+  return l.untrusted ? std::string(kUntrustedShare) : percentOf(bytes.value(), l.mem_total.value());
+}
+
 std::string residualShare(const Ledger& l) {
+  if (l.untrusted) return std::string(kUntrustedShare);
   std::string share = percentOf(magnitude(l.residual_bytes), l.mem_total.value());
   return l.residual_bytes < 0 ? "-" + share : share;
 }
@@ -181,6 +189,26 @@ std::string framesClassified(const FrameSummary& f) {
   if (f.missing_frames.value() > 0)
     s += ", " + formatCount(f.missing_frames.value()) + " missing from the tables";
   return s;
+}
+
+std::string unknownBecause(UnknownBecause why) {
+  switch (why) {
+    case UnknownBecause::kNoPageCgroupTable:
+      return "unknown: the bundle has no " +
+             bundle::members::pageTableSource(bundle::PageTable::kCgroup) +
+             " table (the collector could not read it: not root, or a kernel without "
+             "CONFIG_MEMCG)";
+    case UnknownBecause::kNoMemoryLayout:
+      return "unknown: the bundle has neither memory-block data (" +
+             std::string(bundle::members::kMemoryBlockDir) + ", " +
+             std::string(bundle::kMemoryBlocksMember) + ") nor zone spans (" +
+             std::string(bundle::members::kZoneinfo) + ") to place the frames";
+  }
+  return "unknown";
+}
+
+std::string_view unknownCode(UnknownBecause why) {
+  return why == UnknownBecause::kNoPageCgroupTable ? "no-kpagecgroup" : "no-memory-layout";
 }
 
 std::string nodeName(int node) {

@@ -24,6 +24,14 @@ std::string hostSentence(const Host& h, Escape escape, std::string_view em_open 
 inline constexpr std::string_view kResidualWhat = "accounted for by nobody";
 inline constexpr std::string_view kResidualSource = "MemTotal minus the parts above";
 std::string residualShare(const Ledger& l);
+// A ledger line's share of MemTotal ("12.5%"), or kUntrustedShare when its counters cannot be
+// true.
+inline constexpr std::string_view kUntrustedShare = "untrusted";
+std::string ledgerShare(const Ledger& l, ByteCount bytes);
+// Under the ledger when its counters cannot be true (instead of kLedgerOvershoot).
+inline constexpr std::string_view kLedgerUntrusted =
+    "These counters cannot be true (see the counters-impossible finding): the kernel's accounting "
+    "is wrong, so neither the shares nor the residual can be trusted.";
 // Under the ledger when its residual is negative.
 inline constexpr std::string_view kLedgerOvershoot =
     "The parts add up to more than MemTotal: some counters overlap or moved while the collector "
@@ -101,6 +109,11 @@ std::string driftSentence(ByteCount drift);
 // The page-frame section's opening clause: "6,553,600 frames classified", plus ", N missing from
 // the tables" when chunks were lost; each format adds its own ending.
 std::string framesClassified(const FrameSummary& f);
+// Why a finding's cgroup or node is unknown, as a clause after "memory cgroup"/"NUMA node":
+// "unknown: the bundle has no proc/kpagecgroup table (...)".
+std::string unknownBecause(UnknownBecause why);
+// Its code in JSON: "no-kpagecgroup", "no-memory-layout".
+std::string_view unknownCode(UnknownBecause why);
 // A NUMA node in prose: "node 1", "outside known nodes" for -1.
 std::string nodeName(int node);
 // "node 0 Normal"

@@ -9,6 +9,7 @@
 
 #include "common/exit_codes.h"
 #include "testdata/gen/cases.h"
+#include "testdata/gen/meminfo_set.h"
 
 namespace {
 
@@ -45,7 +46,10 @@ constexpr const char* kUsage =
     "                     100), to write the same host before or after it grew\n"
     "  --uptime-add S     the same boot S seconds later (uptime; boot_id is unchanged)\n"
     "  --seed-dir DIR     seed: where meminfo and vmstat of the incident are\n"
-    "                     (default: testdata/seed of the source tree)\n";
+    "                     (default: testdata/seed of the source tree)\n"
+    "  --meminfo-set K=V  after the case, proc/meminfo's K is V kB, or V x MemTotal when V\n"
+    "                     ends in x (\"Inactive(file)=15x\"): a kernel whose accounting is\n"
+    "                     wrong; repeatable; the expectations file does not know it\n";
 
 bool parseUint(const char* s, uint64_t& out) {
   char* end = nullptr;
@@ -61,7 +65,7 @@ bool parseUint(const char* s, uint64_t& out) {
 int main(int argc, char** argv) {
   using namespace memsift::testgen;
   namespace fs = std::filesystem;
-  std::vector<std::string> pos;
+  std::vector<std::string> pos, meminfo_sets;
   Options o;
   o.seed_dir = fs::path(MEMSIFT_TESTGEN_SOURCE_DIR) / "testdata/seed";
   auto usage = [](const std::string& why) {
@@ -87,6 +91,9 @@ int main(int argc, char** argv) {
     } else if (a == "--seed-dir") {
       if (!value(v)) return usage("--seed-dir needs a directory");
       o.seed_dir = v;
+    } else if (a == "--meminfo-set") {
+      if (!value(v) || !validMeminfoSet(v)) return usage("--meminfo-set needs KEY=KIB or KEY=Nx");
+      meminfo_sets.push_back(v);
     } else if (a == "--kernel") {
       if (!value(v)) return usage("--kernel needs a version");
       o.kernel = v;
@@ -132,6 +139,8 @@ int main(int argc, char** argv) {
     } else {
       caseScenario(name, o);
     }
+    for (const std::string& set : meminfo_sets)
+      applyMeminfoSet(o.dir, set);
     const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     std::fprintf(stderr, "memsift-testgen: %s written to %s in %.2f s; expectations in %s\n",
                  name.c_str(), o.dir.c_str(), s, o.expect.c_str());

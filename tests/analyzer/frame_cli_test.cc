@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "tests/analyzer/generated_bundle.h"
 #include "tests/analyzer/live_children.h"
 #include "tests/test_support.h"
 
@@ -32,22 +33,10 @@ json frameJson(const std::string& bundle, const std::string& pfns, int expect_ex
   return json::parse(r.out);
 }
 
-struct SeedBundle {
-  test::TempDir dir;
-  std::string path = (dir / "seed.tar.zst").string();
-  // `restricted`: as if from a host without kpagecgroup and without memory-block sysfs.
-  explicit SeedBundle(bool restricted = false) {
-    const std::string root = (dir / "root").string();
-    auto gen = test::run((test::binDir() / "memsift-testgen").string() + " seed " + root);
-    REQUIRE(gen.exit_code == 0);
-    if (restricted) {
-      fs::remove(dir / "root/proc/kpagecgroup");
-      fs::remove_all(dir / "root/sys/devices/system/memory");
-    }
-    auto collect = test::run((test::binDir() / "memsift-collect").string() +
-                             " -q --no-nice --root " + root + " -o " + path);
-    REQUIRE(collect.exit_code == 0);
-  }
+// The seed incident's bundle; `restricted`: as if from a host without kpagecgroup and without
+// memory-block sysfs.
+struct SeedBundle : test::GeneratedBundle {
+  explicit SeedBundle(bool restricted = false) : test::GeneratedBundle("seed", restricted) {}
 };
 
 // The PFN behind a virtual address of process `pid` (pagemap: bit 63 present, bits 0-54 the

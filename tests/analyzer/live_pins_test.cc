@@ -8,6 +8,7 @@
 
 #include "analyzer/analysis/analyze.h"
 #include "analyzer/analysis/pin_evidence.h"
+#include "analyzer/report/finding_wording.h"
 #include "tests/analyzer/live_children.h"
 #include "tests/test_support.h"
 
@@ -66,4 +67,25 @@ TEST_CASE("live: io_uring buffers and pipes that hold unmapped memory are named"
   CHECK(pipe_suspects.census);
   CHECK(pipe_suspects.processes_in_cgroups == 1);
   CHECK(pipe_suspects.pipes_in_cgroups >= 2);  // both ends of each pipe the child keeps open
+
+  // The unmapped-anon-thp finding charged to the ring's cgroup names the ring's process, with
+  // its bytes, in its facts and in its words.
+  const report::Finding* thp = nullptr;
+  for (const report::Finding& f : rep.findings)
+    if (f.id == "unmapped-anon-thp") thp = &f;
+  REQUIRE(thp != nullptr);
+  const report::PinSuspects* named = report::findingSuspects(thp->facts);
+  REQUIRE(named != nullptr);
+  const report::PinHolder* suspect = nullptr;
+  for (const report::PinHolder& h : named->holders)
+    if (h.pid == ring.pid) suspect = &h;
+  REQUIRE(suspect != nullptr);
+  REQUIRE(suspect->ring_unmapped.has_value());
+  CHECK(within(suspect->ring_unmapped->value(), kRing, 0.05));
+  const report::FindingWords words = report::findingWords(rep, *thp);
+  bool said = false;
+  for (const report::Evidence& e : words.evidence)
+    said =
+        said || e.text.starts_with("pid " + std::to_string(ring.pid) + " (" + suspect->comm + ")");
+  CHECK(said);
 }

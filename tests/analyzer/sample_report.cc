@@ -129,7 +129,7 @@ Report seedReport() {
   thp.range_count = kSeedThpCount;
   // Its sentences come from these facts (report/finding_wording_anon.cc), and from r.anon.
   report::UnmappedThpFacts facts;
-  facts.leak = {true, 617424542};
+  facts.leak = {true, 617424542, std::nullopt};
   facts.frames_per_thp = PageCount(kSeedThpBytes / kSeedPageSize);
   facts.pmd = ByteCount(kSeedThpBytes);
   facts.pmd_source = meminfo("Hugepagesize");

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "analyzer/analysis/pin_evidence.h"
 #include "common/bundle/members.h"
 
 namespace memsift::analysis::findings {
@@ -38,6 +39,20 @@ std::vector<report::ThpSize> thpSizes(const Context& c, const CategoryCensus& ca
   return out;
 }
 
+// Suspects named in a finding: enough to act on; the pins section lists every holder.
+constexpr size_t kMaxSuspects = 5;
+
+// Who may hold a finding's pages: processes of its cgroups that pin, then any elsewhere with
+// io_uring buffers they no longer map or VFIO devices (analysis/pin_evidence.h).
+report::PinSuspects suspectsOf(const Context& c, const Finding& f) {
+  std::vector<std::string> paths;
+  for (const report::CgroupBytes& g : f.cgroups)
+    paths.push_back(g.path);
+  report::PinSuspects s = pinSuspects(c.d, paths);
+  if (s.holders.size() > kMaxSuspects) s.holders.resize(kMaxSuspects);
+  return s;
+}
+
 }  // namespace
 
 void unmappedAnonThp(Context& c) {
@@ -67,6 +82,7 @@ void unmappedAnonThp(Context& c) {
       continue;
     facts.kernel_counts.push_back({z.bytes, z.count, all, std::move(member)});
   }
+  facts.leak.suspects = suspectsOf(c, f);
   f.facts = std::move(facts);
   c.out.push_back(std::move(f));
 }
@@ -76,7 +92,9 @@ void unmappedAnon(Context& c) {
   uint64_t bytes = c.page.toBytes(cat.pages).value();
   if (!c.significant(bytes)) return;
   Finding f = categoryFinding(c, "unmapped-anon", cat.pages, FrameCategory::kAnonUnmapped);
-  f.facts = report::UnmappedAnonFacts{};
+  report::UnmappedAnonFacts facts;
+  facts.leak.suspects = suspectsOf(c, f);
+  f.facts = std::move(facts);
   c.out.push_back(std::move(f));
 }
 

@@ -22,11 +22,16 @@ void sortByBytes(std::vector<report::CgroupBytes>& v) {
 
 void placeCategories(const Context& c, Finding& f, std::initializer_list<FrameCategory> cats) {
   const frames::FrameCensus& census = *c.d.census;
-  for (const auto& [inode, per] : census.cgroups) {
-    uint64_t pages = 0;
-    for (FrameCategory cat : cats)
-      pages += per[static_cast<size_t>(cat)];
-    if (pages) f.cgroups.push_back({c.cgroupPath(inode), inode, c.pagesToBytes(pages)});
+  // Without kpagecgroup every frame reads inode 0, which would say "not charged".
+  if (!census.anyCgroups()) {
+    f.cgroup_unknown = report::UnknownBecause::kNoPageCgroupTable;
+  } else {
+    for (const auto& [inode, per] : census.cgroups) {
+      uint64_t pages = 0;
+      for (FrameCategory cat : cats)
+        pages += per[static_cast<size_t>(cat)];
+      if (pages) f.cgroups.push_back({c.cgroupPath(inode), inode, c.pagesToBytes(pages)});
+    }
   }
   sortByBytes(f.cgroups);
   std::vector<uint64_t> nodes;
@@ -44,6 +49,11 @@ void placeCategories(const Context& c, Finding& f, std::initializer_list<FrameCa
   }
   std::sort(f.ranges.begin(), f.ranges.end(),
             [](const auto& a, const auto& b) { return a.start < b.start; });
+  // Without a layout every frame is outside every known node, which would read as a hole.
+  if (!c.d.layout.known()) {
+    f.node_unknown = report::UnknownBecause::kNoMemoryLayout;
+    return;
+  }
   for (size_t n = 0; n < nodes.size(); ++n) {
     if (nodes[n]) f.nodes.push_back({static_cast<int>(n), c.pagesToBytes(nodes[n])});
   }

@@ -21,6 +21,7 @@ std::vector<report::Finding> findFindings(const BundleData& d, const report::Rep
     countersDisagree(c, r);
   }
   if (d.meminfo) {
+    countersImpossible(c);
     unexplainedAnonLru(c, r);
     markAnonLeaks(c);
     slabUnreclaimable(c);

@@ -25,6 +25,9 @@ void slabUnreclaimable(Context& c);
 void hugetlbUnused(Context& c);
 void kernelOverheads(Context& c);
 void ledgerResidual(Context& c, const report::Report& r);
+// meminfo counters no correct kernel prints (counters.cc): above MemTotal, parts above it,
+// nodes that do not add up to the host.
+void countersImpossible(Context& c);
 // Page-frame tables in the wrong byte order: put first, the frame-based findings withheld.
 void byteOrderSuspect(Context& c);
 
