@@ -6,6 +6,7 @@
 #include <functional>
 #include <unordered_map>
 
+#include "analyzer/analysis/growth.h"
 #include "analyzer/analysis/pin_evidence.h"
 #include "common/bundle/members.h"
 #include "common/json/json_field.h"
@@ -313,6 +314,7 @@ report::Report analyze(const BundleData& d, const AnalyzeOptions& options) {
   r.processes = buildProcesses(d, options.top);
   r.cgroups = buildCgroups(d, options.top, r.cgroup_count);
   r.pins = buildPinEvidence(d, options.top);
+  r.growth = buildGrowth(d);  // before the findings: the growing-* rules read it
   r.findings = findFindings(d, r);
   // Before everything: when the page size is wrong, so is every finding sized in pages.
   if (auto conflict = checkPageSize(d)) {
