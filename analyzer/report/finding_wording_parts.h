@@ -30,5 +30,6 @@ std::string recordedPageSize(const PageSizeFacts& t);
 bool anonWords(const Subject& s, FindingWords& w);    // finding_wording_anon.cc
 bool kernelWords(const Subject& s, FindingWords& w);  // finding_wording_kernel.cc
 bool eventWords(const Subject& s, FindingWords& w);   // finding_wording_events.cc (and cgroups)
+bool growthWords(const Subject& s, FindingWords& w);  // finding_wording_growth.cc
 
 }  // namespace memsift::report::wording
