@@ -3,6 +3,8 @@
 // first snapshot; no script, no external file.
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <iterator>
 
 #include "analyzer/model/format.h"
 #include "analyzer/report/growth_view.h"
@@ -37,6 +39,21 @@ std::string_view figureColor(std::string_view id, size_t index) {
   return ledgerColor(id, index);
 }
 
+// A byte tick in the unit of the axis' span, so that ticks 80 MiB apart on a 2 GiB level read
+// "2048 MiB", "2088 MiB" rather than "2 GiB" twice.
+std::string tickLabel(double bytes, double span) {
+  static constexpr const char* kUnits[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
+  size_t unit = 0;
+  double scale = 1;
+  while (unit + 1 < std::size(kUnits) && span >= scale * 1024 * 2) {
+    scale *= 1024;
+    ++unit;
+  }
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%.*f %s", unit == 0 ? 0 : 1, bytes / scale, kUnits[unit]);
+  return buf;
+}
+
 bool moved(const GrowthSeries& s) {
   return std::any_of(s.samples.begin(), s.samples.end(),
                      [&](const GrowthSample& p) { return p.bytes != s.first; });
@@ -56,7 +73,8 @@ std::string chart(const std::string& title, const std::vector<Line>& lines, doub
   // A little room above and below, so that the line does not run along the frame; a flat series
   // gets a band of its own size around it.
   const double pad = hi > lo ? (hi - lo) * 0.08 : std::max(std::fabs(hi) * 0.05, 1024.0);
-  lo -= pad;
+  // Never below zero for a figure that never is (only the ledger's residual can be).
+  lo = lo >= 0 ? std::max(0.0, lo - pad) : lo - pad;
   hi += pad;
   const double t_end = span > 0 ? span : 1;
   auto x = [&](double t) { return kLeft + kPlotW * t / t_end; };
@@ -88,7 +106,7 @@ std::string chart(const std::string& title, const std::vector<Line>& lines, doub
     out += "<line x1=\"" + num(kLeft) + "\" y1=\"" + num(yy) + "\" x2=\"" + num(kWidth - kRight) +
            "\" y2=\"" + num(yy) + "\" stroke=\"#e5e5e5\"/><text x=\"" + num(kLeft - 6) + "\" y=\"" +
            num(yy + 4) + "\" font-size=\"11\" fill=\"#555\" text-anchor=\"end\">" +
-           esc(formatSignedBytes(std::llround(b))) + "</text>\n";
+           esc(tickLabel(b, hi - lo)) + "</text>\n";
     const double t = t_end * i / 2;
     out += "<text x=\"" + num(x(t)) + "\" y=\"" + num(kTop + kPlotH + 15) +
            "\" font-size=\"11\" fill=\"#555\" text-anchor=\"" +
