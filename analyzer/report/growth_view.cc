@@ -118,9 +118,11 @@ GrowthView growthView(const Growth& g) {
                 " (usage: memory.current or memory.usage_in_bytes; anon, file, "
                 "shmem: memory.stat).";
   cgroups.columns = columns({{"cgroup", false}, {"figure", false}});
+  // A cgroup's or process's name on its first figure's row only: its rows read as one block.
   for (const GrowthCgroup& c : g.cgroups) {
     for (const GrowthSeries& s : c.figures) {
-      std::vector<std::string> row{c.path, growthSeriesName(s)};
+      const bool first = &s == &c.figures.front();
+      std::vector<std::string> row{first ? c.path : "", growthSeriesName(s)};
       for (std::string& cell : cells(s))
         row.push_back(std::move(cell));
       cgroups.rows.push_back(std::move(row));
@@ -136,7 +138,9 @@ GrowthView growthView(const Growth& g) {
   processes.columns = columns({{"pid", true}, {"command", false}, {"figure", false}});
   for (const GrowthProcess& p : g.processes) {
     for (const GrowthSeries& s : p.figures) {
-      std::vector<std::string> row{std::to_string(p.pid), p.comm, growthSeriesName(s)};
+      const bool first = &s == &p.figures.front();
+      std::vector<std::string> row{first ? std::to_string(p.pid) : "", first ? p.comm : "",
+                                   growthSeriesName(s)};
       for (std::string& cell : cells(s))
         row.push_back(std::move(cell));
       processes.rows.push_back(std::move(row));
