@@ -59,12 +59,21 @@ double fastest(const std::vector<GrowthSeries>& figures) {
   return m;
 }
 
-// Keeps the rows that moved, fastest first (ties by `less`), at most kMaxGrowthRows; returns how
-// many moved.
+bool steady(const std::vector<GrowthSeries>& figures) {
+  return std::any_of(figures.begin(), figures.end(),
+                     [](const GrowthSeries& s) { return s.steady; });
+}
+
+// Keeps the rows that moved, at most kMaxGrowthRows: those with a steadily growing figure first
+// (the jitter of a large workload must not push a small leak out of the table and out of the
+// growing-cgroup rule, which reads the kept rows), then the fastest (ties by `less`). Returns
+// how many moved.
 template <class Row, class Less>
 uint64_t keepMoved(std::vector<Row>& rows, Less less) {
   std::erase_if(rows, [](const Row& r) { return !moved(r.figures); });
   std::stable_sort(rows.begin(), rows.end(), [&](const Row& a, const Row& b) {
+    const bool sa = steady(a.figures), sb = steady(b.figures);
+    if (sa != sb) return sa;
     const double fa = fastest(a.figures), fb = fastest(b.figures);
     return fa != fb ? fa > fb : less(a, b);
   });

@@ -57,8 +57,9 @@ struct Growth {
   std::optional<double> every_seconds;  // the interval asked for (--every)
   bool interrupted = false;             // the series ended before --count
   std::vector<GrowthSeries> ledger;     // every ledger line in the ledger's order, then residual
-  // The cgroups and processes whose figures moved, fastest first (the largest |bytes per hour|
-  // of any of their figures), at most kMaxGrowthRows of each; the counts are of all that moved.
+  // The cgroups and processes whose figures moved, at most kMaxGrowthRows of each: those with a
+  // steadily growing figure first, then the fastest (the largest |bytes per hour| of any of their
+  // figures); the counts are of all that moved.
   std::vector<GrowthCgroup> cgroups;
   uint64_t cgroups_moved = 0;
   std::vector<GrowthProcess> processes;

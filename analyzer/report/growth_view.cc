@@ -39,11 +39,13 @@ std::vector<std::pair<std::string, bool>> columns(
   return c;
 }
 
-// "The 10 fastest of 31 processes that moved, fastest first", "The one process that moved".
-std::string fastestOf(size_t shown, uint64_t moved, std::string_view one, std::string_view many) {
+// "10 of 31 processes that moved, steady growth first, then the fastest", "The one process that
+// moved".
+std::string movedOf(size_t shown, uint64_t moved, std::string_view one, std::string_view many) {
   if (moved == 1) return "The one " + std::string(one) + " that moved";
-  std::string s = shown < moved ? "The " + std::to_string(shown) + " fastest of " : "All ";
-  return s + formatCount(moved) + " " + std::string(many) + " that moved, fastest first";
+  std::string s = shown < moved ? std::to_string(shown) + " of " : "All ";
+  return s + formatCount(moved) + " " + std::string(many) +
+         " that moved, steady growth first, then the fastest";
 }
 
 std::string headline(const Growth& g) {
@@ -114,7 +116,7 @@ GrowthView growthView(const Growth& g) {
   cgroups.note =
       g.cgroups_moved == 0
           ? "No memory cgroup moved."
-          : fastestOf(g.cgroups.size(), g.cgroups_moved, "memory cgroup", "memory cgroups") +
+          : movedOf(g.cgroups.size(), g.cgroups_moved, "memory cgroup", "memory cgroups") +
                 " (usage: memory.current or memory.usage_in_bytes; anon, file, "
                 "shmem: memory.stat).";
   cgroups.columns = columns({{"cgroup", false}, {"figure", false}});
@@ -132,7 +134,7 @@ GrowthView growthView(const Growth& g) {
   processes.title = "Processes";
   processes.note = g.processes_moved == 0
                        ? "No process moved."
-                       : fastestOf(g.processes.size(), g.processes_moved, "process", "processes") +
+                       : movedOf(g.processes.size(), g.processes_moved, "process", "processes") +
                              ", each a pid and its start time (VmRSS, RssAnon, VmPin: status; Pss: "
                              "smaps_rollup).";
   processes.columns = columns({{"pid", true}, {"command", false}, {"figure", false}});

@@ -243,6 +243,30 @@ TEST_CASE("growth: a cgroup whose processes map what it grows by: growing-cgroup
   CHECK(r.growth->cgroups.size() <= report::kMaxGrowthRows);
 }
 
+TEST_CASE("growth: a small steady leak is kept among large jittering workloads", "[growth]") {
+  test::TempDir dir;
+  analysis::BundleData d = test::loadCorpusCase("healthy-x86", dir.path().string());
+  const analysis::ProcessData& p = processInCgroup(d);
+  // Twenty 100 GiB workloads whose ±1% jitter moves them by gigabytes an hour, far faster than
+  // the leak: the table and the rule still have the leaking cgroup.
+  for (int i = 0; i < 20; ++i) {
+    analysis::CgroupData big;
+    big.hierarchy = d.cgroups.front().hierarchy;
+    big.path = "/big-" + std::to_string(i) + ".service";
+    big.usage = ByteCount(uint64_t{100} << 30);
+    big.stat_anon = ByteCount(uint64_t{100} << 30);
+    d.cgroups.push_back(big);
+  }
+  d.series = test::makeSeries(d, leakPlan(p, true));
+  const report::Report r = analysis::analyze(d);
+  REQUIRE(r.growth->cgroups_moved > report::kMaxGrowthRows);
+  CHECK(r.growth->cgroups.size() == report::kMaxGrowthRows);
+  CHECK(r.growth->cgroups.front().path == p.cgroup_path);
+  REQUIRE(count(r, "growing-cgroup") == 1);
+  CHECK(std::get<report::GrowingCgroupFacts>(finding(r, "growing-cgroup")->facts).path ==
+        p.cgroup_path);
+}
+
 TEST_CASE("growth: memory outside every counter growing: growing-unmapped on the residual",
           "[growth]") {
   test::TempDir dir;
