@@ -22,9 +22,13 @@ ByteCount meminfoBytes(const BundleData& d, std::string_view key) {
 }  // namespace
 
 report::Ledger buildLedger(const BundleData& d) {
+  return d.meminfo ? buildLedger(*d.meminfo) : report::Ledger();
+}
+
+report::Ledger buildLedger(const parse::Meminfo& m) {
   report::Ledger ledger;
-  if (!d.meminfo) return ledger;
-  ledger.mem_total = meminfoBytes(d, "MemTotal");
+  auto bytes = [&](std::string_view key) { return m.get(key).value_or(ByteCount()); };
+  ledger.mem_total = bytes("MemTotal");
   ledger.mem_total_source = {std::string(kMeminfo), "MemTotal"};
   // Disjoint parts of MemTotal. Shmem, Buffers, Cached and SwapCached are not lines of their own:
   // they live on the LRU lists counted here (shmem on the anon LRU, mm/shmem.c).
@@ -49,15 +53,15 @@ report::Ledger buildLedger(const BundleData& d) {
   };
   int64_t rest = static_cast<int64_t>(ledger.mem_total.value());
   for (const Part& p : kParts) {
-    auto v = d.meminfo->get(p.field);
+    auto v = m.get(p.field);
     if (!v) continue;
     ledger.lines.push_back({p.id, p.label, *v, {std::string(kMeminfo), p.field}});
     rest -= static_cast<int64_t>(v->value());
   }
   // Kernel stacks are vmalloc'ed (CONFIG_VMAP_STACK): VmallocUsed already holds KernelStack,
   // so the ledger counts only the rest. (4.4-5.2 kernels print VmallocUsed 0.)
-  if (auto vmalloc = d.meminfo->get("VmallocUsed")) {
-    ByteCount v = *vmalloc, stacks = meminfoBytes(d, "KernelStack");
+  if (auto vmalloc = m.get("VmallocUsed")) {
+    ByteCount v = *vmalloc, stacks = bytes("KernelStack");
     if (v >= stacks) v -= stacks;
     ledger.lines.push_back({"vmalloc",
                             "Vmalloc (other than kernel stacks)",
@@ -69,13 +73,13 @@ report::Ledger buildLedger(const BundleData& d) {
   // size; older kernels only give HugePages_Total x Hugepagesize.
   ByteCount hugetlb;
   report::Source hsource{std::string(kMeminfo), "Hugetlb"};
-  if (auto h = d.meminfo->get("Hugetlb")) {
+  if (auto h = m.get("Hugetlb")) {
     hugetlb = *h;
-  } else if (auto total = d.meminfo->count("HugePages_Total")) {
-    hugetlb = ByteCount(*total * meminfoBytes(d, "Hugepagesize").value());
+  } else if (auto total = m.count("HugePages_Total")) {
+    hugetlb = ByteCount(*total * bytes("Hugepagesize").value());
     hsource.field = "HugePages_Total x Hugepagesize";
   }
-  if (hugetlb.value() > 0 || d.meminfo->get("Hugetlb")) {
+  if (hugetlb.value() > 0 || m.get("Hugetlb")) {
     ledger.lines.push_back({"hugetlb", "HugeTLB pool", hugetlb, hsource});
     rest -= static_cast<int64_t>(hugetlb.value());
   }

@@ -6,6 +6,7 @@
 #include <functional>
 #include <unordered_map>
 
+#include "analyzer/analysis/growth.h"
 #include "analyzer/analysis/pin_evidence.h"
 #include "common/bundle/members.h"
 #include "common/json/json_field.h"
@@ -317,6 +318,7 @@ report::Report analyze(const BundleData& d, const AnalyzeOptions& options) {
   r.processes = buildProcesses(d, options.top);
   r.cgroups = buildCgroups(d, options.top, r.cgroup_count);
   r.pins = buildPinEvidence(d, options.top);
+  r.growth = buildGrowth(d);  // before the findings: the growing-* rules read it
   r.findings = findFindings(d, r);
   // Counters that cannot be true make the ledger's shares and residual meaningless.
   r.ledger.untrusted = std::any_of(r.findings.begin(), r.findings.end(), [](const auto& f) {

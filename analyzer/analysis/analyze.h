@@ -22,6 +22,8 @@ report::Report analyze(const BundleData& data, const AnalyzeOptions& options = {
 
 // The parts, exposed for tests.
 report::Ledger buildLedger(const BundleData& data);
+// The same from one meminfo (a snapshot's, in a series), read where it is.
+report::Ledger buildLedger(const parse::Meminfo& meminfo);
 report::AnonReconciliation reconcileAnon(const BundleData& data);
 // MemFree against the zones and the page scan; nullopt without meminfo or zoneinfo.
 std::optional<report::FreeReconciliation> reconcileFree(const BundleData& data);

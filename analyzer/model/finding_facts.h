@@ -188,12 +188,57 @@ struct CountersImpossibleFacts {
   bool page_scan = false;  // the bundle has page-frame tables, which do not depend on counters
 };
 
+// Defined at the end of this file (growth over a snapshot series).
+struct GrowingUnmappedFacts;
+struct GrowingCgroupFacts;
+
 using FindingFacts =
     std::variant<std::monostate, UnmappedThpFacts, UnmappedAnonFacts, UnexplainedAnonFacts,
                  PartlyMappedThpFacts, ShmemUnmappedFacts, CountersDisagreeFacts, SlabFacts,
                  KernelStackFacts, VmallocFacts, HugetlbFacts, UnaccountedFacts, ByteOrderFacts,
                  ZombieFacts, OomFacts, ThpFailureFacts, NumaMissFacts, PageSizeFacts,
-                 CountersImpossibleFacts>;
+                 CountersImpossibleFacts, GrowingUnmappedFacts, GrowingCgroupFacts>;
+
+// A figure of a snapshot series that grows steadily (analysis/growth_fit.h): how fast, how
+// steadily, and since when.
+struct GrowthTrend {
+  double bytes_per_hour = 0;  // least-squares slope
+  int64_t first = 0, last = 0;
+  double r_squared = 0, grew_share = 0;
+  double since_seconds = 0;  // after the first snapshot
+  std::optional<int64_t> since_unix_time;
+};
+
+// growing-unmapped about anonymous memory that no process maps, in one memory cgroup: its
+// memory.stat anon against the RssAnon of the processes in it and below it.
+struct UnmappedCgroupGrowth {
+  std::string path;
+  GrowthTrend unmapped;        // anon minus the processes' RssAnon
+  double mapped_per_hour = 0;  // the processes' RssAnon, over the same snapshots
+};
+
+// growing-unmapped: the ledger's residual (`residual`), or anonymous memory that no process maps
+// (the anonymous LRU against every process's RssAnon: `host`; per memory cgroup: `cgroups`),
+// grows steadily.
+struct GrowingUnmappedFacts {
+  bool residual = false;            // the ledger's residual; else anonymous memory
+  std::optional<GrowthTrend> host;  // the residual, or Active+Inactive(anon) minus RssAnon
+  std::optional<double> lru_per_hour, mapped_per_hour;  // anon LRU and the RssAnon sum alone
+  std::vector<UnmappedCgroupGrowth> cgroups;            // fastest first
+  uint64_t snapshots = 0;
+  double seconds = 0;
+};
+
+// growing-cgroup: a memory cgroup whose usage (or anon, without usage) grows steadily.
+struct GrowingCgroupFacts {
+  std::string path;
+  std::string figure;  // "usage" or "anon"
+  GrowthTrend trend;
+  // The memory.stat lines over the same snapshots: what kind of memory grows.
+  std::optional<double> anon_per_hour, file_per_hour, shmem_per_hour;
+  uint64_t snapshots = 0;
+  double seconds = 0;
+};
 
 // The suspects of a finding that has them (unmapped-anon-thp, unmapped-anon), else null.
 inline const PinSuspects* findingSuspects(const FindingFacts& facts) {

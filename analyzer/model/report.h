@@ -12,6 +12,7 @@
 
 #include "common/bundle/damage.h"
 #include "analyzer/model/finding_facts.h"
+#include "analyzer/model/growth.h"
 #include "analyzer/model/pins.h"
 #include "common/units.h"
 
@@ -278,6 +279,7 @@ struct Report {
   uint64_t table_rows = 20;         // rows asked for in the process and cgroup tables (--top)
   std::vector<MapCell> memory_map;  // coarse physical map, empty without page tables
   PinEvidence pins;
+  std::optional<Growth> growth;  // only for a bundle with a snapshot series
 };
 
 std::string_view severityName(Severity s);  // "info", "warning", "critical"

@@ -26,7 +26,8 @@ FindingWords findingWords(const Report& r, const Finding& f) {
   if (total == 0 && r.frames) total = page.toBytes(r.frames->frames).value();
   const wording::Subject s{r, f, std::max<uint64_t>(total, 1), page};
   FindingWords w;
-  if (!wording::anonWords(s, w) && !wording::kernelWords(s, w)) wording::eventWords(s, w);
+  if (!wording::anonWords(s, w) && !wording::kernelWords(s, w) && !wording::growthWords(s, w))
+    wording::eventWords(s, w);
   return w;
 }
 

@@ -37,5 +37,6 @@ void countersImpossibleWords(const CountersImpossibleFacts& t, FindingWords& w);
 bool anonWords(const Subject& s, FindingWords& w);    // finding_wording_anon.cc
 bool kernelWords(const Subject& s, FindingWords& w);  // finding_wording_kernel.cc
 bool eventWords(const Subject& s, FindingWords& w);   // finding_wording_events.cc (and cgroups)
+bool growthWords(const Subject& s, FindingWords& w);  // finding_wording_growth.cc
 
 }  // namespace memsift::report::wording

@@ -44,6 +44,7 @@ void HtmlWriter::render() {
   header();
   findings();
   ledger();
+  growth();
   anon();
   freeMemory();
   memoryMap();

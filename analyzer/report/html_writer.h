@@ -53,6 +53,7 @@ class HtmlWriter {
                     uint64_t scale, std::string_view color, const std::string& title);
   void anon();
   void freeMemory();
+  void growth();  // html_growth.cc: only for a bundle with a snapshot series
 
   // The labels of the categories, as the analysis named them in the frame summary.
   std::map<std::string, std::string, std::less<>> categoryLabels() const;

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "analyzer/report/finding_wording.h"
+#include "analyzer/report/json_growth.h"
 #include "analyzer/report/wording.h"
 
 namespace memsift::report {
@@ -62,12 +63,9 @@ json collectionJson(const Collection& c) {
   for (const Limitation& l : c.limitations)
     limitations.push_back(limitationText(l));
   return {
-      {"complete", c.complete},
-      {"partial", c.partial},
-      {"missing", std::move(missing)},
-      {"vanished_processes", c.vanished_processes},
-      {"damage", std::move(damage)},
-      {"parse_issues", c.parse_issues},
+      {"complete", c.complete},        {"partial", c.partial},
+      {"missing", std::move(missing)}, {"vanished_processes", c.vanished_processes},
+      {"damage", std::move(damage)},   {"parse_issues", c.parse_issues},
       {"limitations", limitations},
   };
 }
@@ -333,6 +331,7 @@ json reportToJson(const Report& r) {
   if (r.frames) j["frames"] = framesJson(*r.frames);
   if (!r.memory_map.empty()) j["memory_map"] = mapJson(r.memory_map);
   j["pins"] = pinsJson(r.pins);
+  if (r.growth) j["growth"] = growthJson(*r.growth);
   return j;
 }
 

@@ -419,6 +419,7 @@ void renderMarkdown(const Report& report, std::string& out) {
     renderFinding(report, i, report.findings[i], out);
   out += "## Supporting data\n\n";
   renderLedger(report, out);
+  renderGrowthMarkdown(report, out);
   renderAnon(report, out);
   renderFree(report, out);
   renderFrames(report, out);

@@ -17,4 +17,7 @@ void renderMarkdown(const Report& report, std::string& out);
 // a process name can neither format the report, inject links or HTML, nor break a table.
 std::string markdownEscape(std::string_view s);
 
+// The Growth section, only for a bundle with a snapshot series (markdown_growth.cc).
+void renderGrowthMarkdown(const Report& report, std::string& out);
+
 }  // namespace memsift::report

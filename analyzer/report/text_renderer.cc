@@ -5,8 +5,10 @@
 #include <algorithm>
 
 #include "analyzer/report/finding_wording.h"
+#include "analyzer/report/growth_view.h"
 #include "analyzer/report/pin_wording.h"
 #include "analyzer/report/text_layout.h"
+#include "analyzer/report/worded_table.h"
 #include "analyzer/report/wording.h"
 
 namespace memsift::report {
@@ -152,6 +154,19 @@ void renderLedger(const Report& r, std::string& out, size_t fit) {
     out +=
         "  The parts add up to more than MemTotal: some counters overlap or moved while the\n"
         "  collector read them.\n";
+  }
+}
+
+// Only for a bundle with a snapshot series.
+void renderGrowth(const Report& r, std::string& out, size_t fit) {
+  if (!r.growth) return;
+  heading(out, "GROWTH");
+  const GrowthView v = growthView(*r.growth);
+  wrapped(out, "", "", printable(v.headline));
+  for (const GrowthTable& t : v.tables) {
+    out += "\n" + t.title + ":\n";
+    if (!t.note.empty()) wrapped(out, "  ", "  ", printable(t.note));
+    if (!t.rows.empty()) textTable(out, t.columns, t.rows, 16, fit);
   }
 }
 
@@ -369,6 +384,7 @@ void renderText(const Report& report, std::string& out, const TextOptions& optio
   renderHeader(report, out);
   renderFindings(report, out, fit);
   renderLedger(report, out, fit);
+  renderGrowth(report, out, fit);
   renderAnon(report, out, fit);
   renderFree(report, out, fit);
   renderFrames(report, out, fit);

@@ -32,6 +32,8 @@ std::vector<report::Finding> findFindings(const BundleData& d, const report::Rep
   oomKills(c);
   thpCompactionFailures(c);
   numaImbalance(c);
+  growingUnmapped(c, r);
+  growingCgroups(c, r);
   // Largest first; findings without a size (events) after those with one, by severity.
   std::stable_sort(c.out.begin(), c.out.end(), [](const Finding& a, const Finding& b) {
     if (a.bytes != b.bytes) return a.bytes > b.bytes;

@@ -39,4 +39,9 @@ void oomKills(Context& c);
 void thpCompactionFailures(Context& c);
 void numaImbalance(Context& c);
 
+// Growth over a snapshot series (growth.cc): unmapped memory or the ledger's residual growing
+// steadily; memory cgroups growing steadily. Both read Report::growth.
+void growingUnmapped(Context& c, const report::Report& r);
+void growingCgroups(Context& c, const report::Report& r);
+
 }  // namespace memsift::analysis::findings
