@@ -22,6 +22,9 @@ struct ProcessWalkOptions {
   bool smaps = true;                 // false: --no-smaps (smaps_rollup only)
   std::optional<uint64_t> max_pids;  // --max-pids
   bool redact = false;               // hash cmdline arguments
+  // A cheap snapshot of a series: only members::kSeriesProcessFiles, stored under this prefix
+  // ("series/3/proc/PID/status"); no descriptor census. Empty: the full collection.
+  std::string snapshot_prefix;
 };
 
 class ProcessWalker {
