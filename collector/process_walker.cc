@@ -111,7 +111,7 @@ bool ProcessWalker::readProcess(int proc_fd, const char* pid) {
       if (err == ESRCH && !gone) {
         // smaps_rollup of a process without an address space (a kernel thread, a zombie): its
         // open fails with ESRCH (fs/proc/task_mmu.c, smaps_rollup_open()): nothing to read.
-        out_.sourceWithoutAddressSpace(name_);
+        noAddressSpace(snapshot);
         continue;
       }
       if (s == SourceStatus::kVanished) {
@@ -130,7 +130,7 @@ bool ProcessWalker::readProcess(int proc_fd, const char* pid) {
                    options_.redact && f.command_line ? Redaction::kCmdline : Redaction::kNone);
     if (r.err == ESRCH && r.bytes == 0 && alive(pid_fd.get())) {
       // The same, where the kernel reports it at the first read instead (show_smaps_rollup()).
-      out_.sourceWithoutAddressSpace(name_);
+      noAddressSpace(snapshot);
       continue;
     }
     if (r.status == SourceStatus::kVanished) {
@@ -147,6 +147,12 @@ bool ProcessWalker::readProcess(int proc_fd, const char* pid) {
     return false;
   }
   return true;
+}
+
+void ProcessWalker::noAddressSpace(bool snapshot) {
+  // Recorded by the final collection; a series recording it again in every snapshot would list
+  // each kernel thread N times in the index and the summary.
+  if (!snapshot) out_.sourceWithoutAddressSpace(name_);
 }
 
 void ProcessWalker::readDescriptors(int pid_fd, const char* pid, const std::string& dir_name) {

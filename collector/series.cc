@@ -113,7 +113,9 @@ void SnapshotSeries::kernelLog(unsigned seq) {
     kmsg_ = root_.open(std::string(members::kKernelLog), O_NONBLOCK, kmsg_err_);
   }
   if (!kmsg_.valid()) {
-    out_.source(name, statusForErrno(kmsg_err_), errnoDetail(kmsg_err_));
+    // Opened once for the whole series, so the reason is the same for every snapshot: recorded
+    // with the first, whose member the later ones lack as well.
+    if (seq == 1) out_.source(name, statusForErrno(kmsg_err_), errnoDetail(kmsg_err_));
     return;
   }
   if (out_.dryRun()) {
@@ -127,7 +129,8 @@ void SnapshotSeries::kernelLog(unsigned seq) {
 
 void SnapshotSeries::beginFinal() {
   out_.progress().phase("final snapshot");
-  info(taken_ + 1, true);
+  // A dry run takes snapshot 1 alone, but lists the final snapshot's name as a run would.
+  info(options_.dry_run ? options_.series_count : taken_ + 1, true);
 }
 
 nlohmann::json SnapshotSeries::indexJson() const {
