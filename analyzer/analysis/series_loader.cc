@@ -91,6 +91,16 @@ void SeriesLoader::member(const SeriesMember& m, const std::string& text) {
 
 void SeriesLoader::start(const SeriesMember& m, const std::string& text) {
   endSnapshot();
+  // As many as a collector can take; a bundle that records more is made to exhaust memory.
+  if (snapshots_.size() >= members::kMaxSeriesSnapshots) {
+    if (!refused_) {
+      damage_.push_back({members::seriesMember(m.seq, m.name), 0, bundle::DamageKind::kRefused,
+                         "more than " + std::to_string(members::kMaxSeriesSnapshots) +
+                             " snapshots: the later ones are left out"});
+    }
+    refused_ = true;
+    return;
+  }
   const nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   const nlohmann::json& boottime = jsonField(j, "boottime_seconds");
   const nlohmann::json& seq = jsonField(j, "seq");

@@ -66,6 +66,7 @@ class SeriesLoader {
   // The kernel log's last sequence number read in the series: the final snapshot's new records
   // are those after it.
   std::optional<uint64_t> last_kmsg_seq_;
+  bool refused_ = false;  // snapshots past kMaxSeriesSnapshots were left out (and said so)
 };
 
 }  // namespace memsift::analysis

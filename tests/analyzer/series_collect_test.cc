@@ -17,6 +17,8 @@
 #include <vector>
 
 #include "analyzer/analysis/bundle_data.h"
+#include "common/bundle/bundle_writer.h"
+#include "common/bundle/byte_stream.h"
 #include "common/bundle/members.h"
 #include "tests/test_support.h"
 
@@ -221,4 +223,73 @@ TEST_CASE("series: a bundle cut inside a series member keeps the snapshots befor
   CHECK(d.series->snapshots[1].processes.size() == d.series->snapshots[0].processes.size());
   CHECK(d.series->snapshots[2].processes.empty());
   CHECK(d.series->snapshots[2].meminfo);
+}
+
+TEST_CASE("series: a snapshot without a readable record is left out, and so are its members",
+          "[series]") {
+  test::TempDir dir;
+  const std::string path = (dir / "b.tar.zst").string();
+  {
+    bundle::OutputFile out(path);
+    bundle::BundleWriter w(out, {});
+    w.writeManifest({{"host", {{"hostname", "box"}, {"page_size", 4096}}},
+                     {"options", {{"every", 1.5}, {"count", 4}, {"for", nullptr}}}});
+    using bundle::members::seriesMember;
+    auto snapshot = [&](unsigned seq, const std::string& record, const char* anon_kb) {
+      w.addMember(seriesMember(seq, "snapshot.json"), record);
+      w.addMember(seriesMember(seq, "proc/meminfo"),
+                  std::string("MemTotal: 1000 kB\nAnonPages: ") + anon_kb + " kB\n");
+      w.addMember(
+          seriesMember(seq, "proc/7/status"),
+          std::string("Name:\tleak\nVmRSS:\t") + anon_kb + " kB\nRssAnon:\t" + anon_kb + " kB\n");
+      w.addMember(seriesMember(seq, "proc/7/stat"),
+                  "7 (leak) S 1 7 7 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 4242 0 0\n");
+      w.addMember(seriesMember(seq, "dev/kmsg"), "6,10,100,-;one\n SUBSYSTEM=x\n6,11,200,-;two\n");
+    };
+    snapshot(1, R"({"seq":1,"boottime_seconds":100.0,"unix_time":5,"final":false})", "10");
+    snapshot(2, R"({"seq":2,"boottime_seconds":"late"})", "20");  // no time: left out
+    snapshot(3, R"({"seq":3,"boottime_seconds":103.0,"unix_time":8,"final":false})", "30");
+    w.addMember(seriesMember(4, "snapshot.json"),
+                R"({"seq":4,"boottime_seconds":104.5,"unix_time":9,"final":true})");
+    w.addMember("proc/meminfo", "MemTotal: 1000 kB\nAnonPages: 40 kB\n");
+    w.addMember("proc/7/status", "Name:\tleak\nVmRSS:\t40 kB\nRssAnon:\t40 kB\n");
+    w.addMember("dev/kmsg", "6,10,100,-;one\n6,11,200,-;two\n6,12,300,-;three\n");
+    w.finish(
+        true,
+        {{"series",
+          {{"snapshots", 4}, {"requested", 4}, {"every_seconds", 1.5}, {"interrupted", false}}}});
+    out.commit();
+  }
+  const analysis::BundleData d = analysis::loadBundle(path);
+  bool told = false;
+  for (const bundle::Damage& x : d.damage)
+    told = told || x.member == "series/2/snapshot.json";
+  CHECK(told);
+  REQUIRE(d.series);
+  CHECK(d.series->every_seconds == 1.5);
+  CHECK(d.series->count_requested == 4);
+  CHECK_FALSE(d.series->interrupted);
+  REQUIRE(d.series->snapshots.size() == 3);
+  const auto& s = d.series->snapshots;
+  CHECK(s[0].seq == 1);
+  CHECK(s[1].seq == 3);
+  CHECK(s[2].seq == 4);
+  CHECK(s[1].seconds == Approx(3.0));
+  CHECK(s[2].seconds == Approx(4.5));
+  CHECK(s[2].unix_time == 9);
+  for (size_t i = 0; i < 3; ++i) {
+    INFO(i);
+    REQUIRE(s[i].meminfo);
+    REQUIRE(s[i].processes.size() == 1);
+    CHECK(s[i].processes[0].pid == 7);
+    CHECK(s[i].processes[0].comm == "leak");
+  }
+  CHECK(s[1].meminfo->get("AnonPages") == ByteCount(30 * 1024));  // not snapshot 2's 20
+  CHECK(s[1].processes[0].rss_anon == ByteCount(30 * 1024));
+  CHECK(s[1].processes[0].start_time == 4242u);
+  CHECK(s[2].processes[0].rss_anon == ByteCount(40 * 1024));
+  // Records, not lines (a continuation line belongs to its record); the final snapshot's are
+  // those after the series' last sequence number.
+  CHECK(s[0].kernel_log_records == 2);
+  CHECK(s[2].kernel_log_records == 1);
 }
