@@ -119,6 +119,7 @@ void SeriesLoader::start(const SeriesMember& m, const std::string& text) {
     s.unix_time = u.get<int64_t>();
   }
   if (jsonField(j, "final") == true) {
+    s.final = true;
     final_ = std::move(s);
   } else {
     current_ = std::move(s);
@@ -207,27 +208,30 @@ void SeriesLoader::finish(BundleData& d) {
       parse::IssueSink sink(s.meminfo_text->name, issues_);  // listed once, by the loader
       s.meminfo = parse::parseMeminfo(s.meminfo_text->text, sink);
     }
+    // Field by field, not by designated initializers: a field added to these structs later
+    // keeps its default here instead of breaking the build.
     for (const CgroupData& c : d.cgroups) {
-      s.cgroups.push_back({.hierarchy = c.hierarchy,
-                           .path = c.path,
-                           .usage = c.usage,
-                           .stat_anon = c.stat_anon,
-                           .stat_file = c.stat_file,
-                           .stat_shmem = c.stat_shmem,
-                           .stat_unevictable = c.stat_unevictable});
+      SeriesCgroup& g = s.cgroups.emplace_back();
+      g.hierarchy = c.hierarchy;
+      g.path = c.path;
+      g.usage = c.usage;
+      g.stat_anon = c.stat_anon;
+      g.stat_file = c.stat_file;
+      g.stat_shmem = c.stat_shmem;
+      g.stat_unevictable = c.stat_unevictable;
     }
     for (const ProcessData& p : d.processes) {
       if (p.kernel_thread || !p.has_status) continue;
-      s.processes.push_back(
-          {.pid = p.pid,
-           .start_time = p.start_time,
-           .comm = p.comm,
-           .vm_rss = p.vm_rss,
-           .rss_anon = p.rss_anon,
-           .rss_file = p.rss_file,
-           .rss_shmem = p.rss_shmem,
-           .vm_pin = p.vm_pin,
-           .pss = p.has_rollup || p.has_smaps ? std::optional(p.pss) : std::nullopt});
+      SeriesProcess& q = s.processes.emplace_back();
+      q.pid = p.pid;
+      q.start_time = p.start_time;
+      q.comm = p.comm;
+      q.vm_rss = p.vm_rss;
+      q.rss_anon = p.rss_anon;
+      q.rss_file = p.rss_file;
+      q.rss_shmem = p.rss_shmem;
+      q.vm_pin = p.vm_pin;
+      if (p.has_rollup || p.has_smaps) q.pss = p.pss;
     }
     std::sort(s.processes.begin(), s.processes.end(),
               [](const SeriesProcess& a, const SeriesProcess& b) { return a.pid < b.pid; });

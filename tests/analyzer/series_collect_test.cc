@@ -112,6 +112,8 @@ TEST_CASE("series: --every 0.2 --count 3 on a generated root, loaded as three sn
 
   // The final snapshot is the ordinary members, as the rest of the analysis reads them.
   const Snapshot& last = s.snapshots.back();
+  CHECK(last.final);
+  CHECK_FALSE(s.snapshots[0].final);
   REQUIRE(last.meminfo);
   CHECK(last.meminfo->get("MemTotal") == d.meminfo->get("MemTotal"));
   CHECK(last.cgroups.size() == d.cgroups.size());
@@ -220,6 +222,7 @@ TEST_CASE("series: a bundle cut inside a series member keeps the snapshots befor
   REQUIRE(d.series->snapshots.size() == 3);
   CHECK(d.series->snapshots[0].seq == 1);
   CHECK(d.series->snapshots[2].seq == 3);
+  CHECK_FALSE(d.series->snapshots[2].final);
   CHECK(d.series->snapshots[1].processes.size() == d.series->snapshots[0].processes.size());
   CHECK(d.series->snapshots[2].processes.empty());
   CHECK(d.series->snapshots[2].meminfo);
