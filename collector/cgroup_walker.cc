@@ -74,20 +74,36 @@ void CgroupWalker::run(const std::vector<CgroupHierarchy>& hierarchies) {
   if (out_.dryRun()) out_.planned(bundle::kCgroupMapMember);
   TsvMember map(out_, std::string(bundle::kCgroupMapMember), bundle::kCgroupMapHeader);
   map_ = &map;
+  snapshot_ = false;
+  prefix_ = 0;
+  walkAll(hierarchies);
+  if (!out_.dryRun()) map.finish();
+  map_ = nullptr;
+}
+
+void CgroupWalker::runSnapshot(const std::vector<CgroupHierarchy>& hierarchies,
+                               std::string_view prefix) {
+  map_ = nullptr;
+  snapshot_ = true;
+  prefix_ = prefix.size();
+  member_dir_ = prefix;
+  walkAll(hierarchies);
+}
+
+void CgroupWalker::walkAll(const std::vector<CgroupHierarchy>& hierarchies) {
+  const std::string prefix = member_dir_.substr(0, prefix_);
   for (size_t i = 0; i < hierarchies.size(); ++i) {
     const CgroupHierarchy& h = hierarchies[i];
-    member_dir_ = bundle::members::mountMemberDir(h.mount_point);
+    member_dir_ = prefix + bundle::members::mountMemberDir(h.mount_point);
     path_ = h.root;
     int err = 0;
-    UniqueFd dir = root_.openDir(member_dir_, err);
+    UniqueFd dir = root_.openDir(member_dir_.substr(prefix_), err);
     if (!dir.valid()) {
       out_.source(member_dir_, statusForErrno(err), errnoDetail(err));
       continue;
     }
     walk(std::move(dir), static_cast<int>(i), 0);
   }
-  if (!out_.dryRun()) map.finish();
-  map_ = nullptr;
 }
 
 void CgroupWalker::walk(UniqueFd fd, int hierarchy, int depth) {
@@ -97,10 +113,10 @@ void CgroupWalker::walk(UniqueFd fd, int hierarchy, int depth) {
   if (::fstat(dir.fd(), &st) != 0) return;
   ++cgroups_;
   uint64_t ino = static_cast<uint64_t>(st.st_ino);
-  if (inodes_) {
+  if (inodes_ && !snapshot_) {
     // The copy's st_ino is not what the original's kpagecgroup holds: take the original's, and
     // say so where it is unknown rather than attribute frames to the wrong cgroup.
-    if (auto it = inodes_->find(member_dir_); it != inodes_->end()) {
+    if (auto it = inodes_->find(member_dir_.substr(prefix_)); it != inodes_->end()) {
       ino = it->second;
       ++inodes_matched_;
     } else {
@@ -109,7 +125,7 @@ void CgroupWalker::walk(UniqueFd fd, int hierarchy, int depth) {
                   "not listed in --cgroup-inodes: inode unknown (0 in cgroups.tsv)");
     }
   }
-  if (!out_.dryRun()) {
+  if (map_ != nullptr && !out_.dryRun()) {
     map_->field(static_cast<uint64_t>(hierarchy)).field(ino).field(path_);
     map_->endRow();
   }
@@ -121,7 +137,9 @@ void CgroupWalker::walk(UniqueFd fd, int hierarchy, int depth) {
     unsigned char type = dir.type(e);
     member_dir_.push_back('/');
     member_dir_.append(name);
-    if (type == DT_REG && bundle::members::isCgroupFile(name)) {
+    const bool stored =
+        snapshot_ ? bundle::members::isSeriesCgroupFile(name) : bundle::members::isCgroupFile(name);
+    if (type == DT_REG && stored) {
       // Listed a moment ago: if it is gone now, the cgroup was removed while walked.
       text_.collect(dir.fd(), e->d_name, member_dir_, {.if_missing = SourceStatus::kVanished});
     } else if (type == DT_DIR) {

@@ -36,11 +36,16 @@ class CgroupWalker {
                const CgroupInodes* inodes = nullptr);
   // Walks every hierarchy (ids are indices into `hierarchies`) and stores cgroups.tsv.
   void run(const std::vector<CgroupHierarchy>& hierarchies);
+  // A cheap snapshot of a series: only each cgroup's usage and memory.stat
+  // (members::isSeriesCgroupFile), each stored under `prefix` ("series/3/") and its real path;
+  // no cgroups.tsv (the final collection's tells the inodes).
+  void runSnapshot(const std::vector<CgroupHierarchy>& hierarchies, std::string_view prefix);
   uint64_t cgroupsSeen() const { return cgroups_; }
   // With --cgroup-inodes: the file's lines that matched a directory of the tree.
   uint64_t inodesMatched() const { return inodes_matched_; }
 
  private:
+  void walkAll(const std::vector<CgroupHierarchy>& hierarchies);
   void walk(UniqueFd dir, int hierarchy, int depth);
 
   const SystemRoot& root_;
@@ -48,8 +53,11 @@ class CgroupWalker {
   Recorder& out_;
   StopControl& stop_;
   TsvMember* map_ = nullptr;
-  std::string member_dir_;  // "sys/fs/cgroup/memory/system.slice": grows and shrinks with the walk
-  std::string path_;        // "/system.slice": the path inside the hierarchy
+  // "sys/fs/cgroup/memory/system.slice" (after prefix_): grows and shrinks with the walk.
+  std::string member_dir_;
+  size_t prefix_ = 0;      // the length of a snapshot's "series/K/" at the start of member_dir_
+  bool snapshot_ = false;  // runSnapshot(): the series' files only
+  std::string path_;       // "/system.slice": the path inside the hierarchy
   uint64_t cgroups_ = 0;
   const CgroupInodes* inodes_;
   uint64_t inodes_matched_ = 0;

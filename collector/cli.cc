@@ -6,10 +6,13 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
+#include <optional>
 #include <string_view>
 #include <vector>
 
+#include "common/bundle/members.h"
 #include "common/error.h"
 #include "common/exit_codes.h"
 
@@ -52,6 +55,15 @@ constexpr OptionSpec kOptions[] = {
      "per process, read smaps_rollup but not smaps (faster on huge processes)"},
     {"max-pids", 0, "N", "read at most N processes"},
     {"max-seconds", 0, "S", "stop after S seconds; the bundle is kept, marked incomplete (exit 4)"},
+    {"every", 0, "SECONDS",
+     "take a snapshot series: every SECONDS (fractions allowed) the cheap counters (meminfo, "
+     "vmstat, buddyinfo, each memory cgroup's usage and memory.stat, each process's status, stat "
+     "and smaps_rollup, the kernel log since the last read), then the full collection as the last "
+     "snapshot; needs --count or --for"},
+    {"count", 0, "N", "with --every: N snapshots in all (at least 2), the last the full one"},
+    {"for", 0, "DURATION",
+     "with --every, instead of --count: a series this long (90s, 10m, 2h; a bare number is "
+     "seconds), DURATION / SECONDS + 1 snapshots"},
     {"redact", 0, nullptr, "replace command-line arguments and the host name by keyed hashes"},
     {"level", 0, "N", "zstd level, 1-19 (default 3)"},
     {"dry-run", 0, nullptr, "list what would be read and whether it is readable; write nothing"},
@@ -126,6 +138,78 @@ void wrap(std::string& out, std::string_view text, size_t column, size_t indent)
     }
   }
   out += '\n';
+}
+
+// "90s", "10m", "2h", "1.5h" or "90" (seconds) -> seconds; nullopt for anything else.
+std::optional<double> durationSeconds(std::string_view text) {
+  double scale = 1;
+  if (!text.empty()) {
+    switch (text.back()) {
+      case 's':
+        text.remove_suffix(1);
+        break;
+      case 'm':
+        scale = 60;
+        text.remove_suffix(1);
+        break;
+      case 'h':
+        scale = 3600;
+        text.remove_suffix(1);
+        break;
+      default:
+        break;
+    }
+  }
+  double v = 0;
+  auto r = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || r.ec != std::errc() || r.ptr != text.data() + text.size() || !(v > 0) ||
+      !std::isfinite(v * scale)) {
+    return std::nullopt;
+  }
+  return v * scale;
+}
+
+// --every with --count or --for; either of the last two alone, or --every alone, is an error
+// rather than a guess at the other.
+void parseSeries(const std::string* every, const std::string* count, const std::string* span,
+                 CollectOptions& o) {
+  if (every == nullptr) {
+    if (count != nullptr || span != nullptr) {
+      throwUsage(std::string(count != nullptr ? "--count" : "--for") +
+                 " sets the length of a snapshot series: give --every SECONDS with it");
+    }
+    return;
+  }
+  const double s = number<double>(findLong("every"), *every);
+  if (!(s > 0) || !std::isfinite(s)) throwUsage("--every must be a positive number of seconds");
+  if (count != nullptr && span != nullptr) throwUsage("give --count or --for, not both");
+  if (count == nullptr && span == nullptr) {
+    throwUsage("--every " + *every +
+               " needs the length of the series: --count N (snapshots) or --for DURATION");
+  }
+  o.every_seconds = s;
+  uint64_t n = 0;
+  if (count != nullptr) {
+    n = number<uint64_t>(findLong("count"), *count);
+    if (n < 2) {
+      throwUsage("--count " + *count +
+                 ": a series has at least 2 snapshots (the last is the full collection)");
+    }
+  } else {
+    const std::optional<double> d = durationSeconds(*span);
+    if (!d) throwUsage("--for " + *span + ": give a duration such as 90s, 10m or 2h");
+    // A whisker of tolerance: --every 0.1 --for 1s is 11 snapshots, not 10 by rounding.
+    const double intervals = std::floor(*d / s + 1e-9);
+    if (intervals < 1) throwUsage("--for " + *span + " is shorter than one --every interval");
+    n = intervals >= bundle::members::kMaxSeriesSnapshots ? uint64_t{UINT64_MAX}
+                                                          : static_cast<uint64_t>(intervals) + 1;
+    o.for_seconds = *d;
+  }
+  if (n > bundle::members::kMaxSeriesSnapshots) {
+    throwUsage("a series of more than " + std::to_string(bundle::members::kMaxSeriesSnapshots) +
+               " snapshots: take a longer --every");
+  }
+  o.series_count = static_cast<unsigned>(n);
 }
 
 }  // namespace
@@ -254,6 +338,7 @@ CliAction parseCommandLine(int argc, const char* const* argv, CollectOptions& o)
     if (!(s > 0) || !std::isfinite(s)) throwUsage("--max-seconds must be a positive number");
     o.max_seconds = s;
   }
+  parseSeries(find("every"), find("count"), find("for"), o);
   o.redact = has("redact");
   if (const std::string* v = find("level")) o.level = number<int>(findLong("level"), *v);
   if (o.level < 1 || o.level > 19) {

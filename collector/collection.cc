@@ -27,6 +27,7 @@
 #include "collector/process_walker.h"
 #include "collector/recorder.h"
 #include "collector/redactor.h"
+#include "collector/series.h"
 #include "collector/stop_control.h"
 #include "collector/summary.h"
 #include "collector/system_reader.h"
@@ -149,19 +150,42 @@ void collectAll(Context& c, const std::vector<CgroupHierarchy>& hierarchies) {
   if (c.stop.check() != StopReason::kNone) {
     recordNotReached(out, c.stop, "proc");
   } else {
-    ProcessWalker walker(
-        c.root, c.text, out, c.stop,
-        {.smaps = c.options.smaps, .max_pids = c.options.max_pids, .redact = c.options.redact});
+    ProcessWalker walker(c.root, c.text, out, c.stop,
+                         {.smaps = c.options.smaps,
+                          .max_pids = c.options.max_pids,
+                          .redact = c.options.redact,
+                          .snapshot_prefix = {}});
     walker.run();
     c.figures.processes = walker.processesRead();
     c.figures.processes_vanished = walker.processesVanished();
   }
 }
 
-int exitCodeFor(const StopControl& stop) {
+// With --every: the cheap snapshots, then series/N/snapshot.json of the final one. A signal that
+// ended the series does not stop the final collection (a second one does, as the first stops a
+// collection of one moment); --max-seconds budgets the final collection alone.
+void runSeries(Context& c, const std::vector<CgroupHierarchy>& hierarchies,
+               std::optional<SnapshotSeries>& series) {
+  if (c.options.series_count == 0) return;
+  series.emplace(c.root, c.text, c.out, c.stop, c.options, hierarchies);
+  StopControl::setSignalsBeforeExit(2);
+  series->run();
+  if (series->interrupted()) {
+    c.stop.resumeAfterSignals();
+  } else {
+    StopControl::setSignalsBeforeExit(1);
+  }
+  if (c.options.max_seconds) {
+    c.stop.setDeadline(std::chrono::duration<double>(*c.options.max_seconds));
+  }
+  series->beginFinal();
+}
+
+int exitCodeFor(const StopControl& stop, const std::optional<SnapshotSeries>& series) {
   switch (stop.reason()) {
     case StopReason::kNone:
-      return kExitOk;
+      // The final collection is whole, but the series was cut short: say so in the exit code.
+      return series && series->interrupted() ? kExitInterrupted : kExitOk;
     case StopReason::kDeadline:
       return kExitPartial;
     case StopReason::kSignal:
@@ -222,7 +246,9 @@ int runCollection(const CollectOptions& o) {
     std::fprintf(stderr, "memsift-collect: warning: %s\n", w.c_str());
   StopControl stop;
   StopControl::installSignalHandlers();
-  if (o.max_seconds) stop.setDeadline(std::chrono::duration<double>(*o.max_seconds));
+  if (o.max_seconds && o.series_count == 0) {
+    stop.setDeadline(std::chrono::duration<double>(*o.max_seconds));
+  }
   std::optional<Redactor> redactor;
   if (o.redact) redactor.emplace();
   HostFacts host = readHostFacts(root, page_size, o.byte_order);
@@ -246,11 +272,13 @@ int runCollection(const CollectOptions& o) {
     Context c{o, root, rec, stop, text, host, inodes, hostname, gentle, {}};
     std::vector<CgroupHierarchy> hierarchies = findHierarchies(c);
     rec.planned(bundle::kManifestName);
+    std::optional<SnapshotSeries> series;
+    runSeries(c, hierarchies, series);
     collectAll(c, hierarchies);
     rec.planned(bundle::kIndexName);
     std::fflush(stdout);
     if (!o.quiet) std::fputs("memsift-collect: dry run: nothing was read or written\n", stderr);
-    return exitCodeFor(stop);
+    return exitCodeFor(stop, series);
   }
 
   std::string target = o.output.empty() ? defaultOutputName(hostname, host.start_time) : o.output;
@@ -264,6 +292,7 @@ int runCollection(const CollectOptions& o) {
   wo.zstd_level = o.level;
   wo.mtime = host.start_time;
   RunFigures figures;
+  std::optional<SnapshotSeries> series;
   try {
     bundle::BundleWriter writer(file, wo);
     BundleRecorder rec(writer, progress);
@@ -271,6 +300,7 @@ int runCollection(const CollectOptions& o) {
     Context c{o, root, rec, stop, text, host, inodes, hostname, gentle, {}};
     std::vector<CgroupHierarchy> hierarchies = findHierarchies(c);
     writer.writeManifest(manifest(c, hierarchies));
+    runSeries(c, hierarchies, series);
     collectAll(c, hierarchies);
     c.figures.stopped = stop.describe();
     c.figures.elapsed_seconds =
@@ -281,7 +311,12 @@ int runCollection(const CollectOptions& o) {
       if (::getrusage(RUSAGE_SELF, &ru) == 0)
         c.figures.own_peak_rss_bytes = static_cast<uint64_t>(ru.ru_maxrss) * 1024;  // KiB
     }
-    writer.finish(stop.reason() == StopReason::kNone, {{"collection", figuresJson(c.figures)}});
+    nlohmann::json extra = {{"collection", figuresJson(c.figures)}};
+    if (series) {
+      extra["series"] = series->indexJson();
+      c.figures.series = series->indexJson();
+    }
+    writer.finish(stop.reason() == StopReason::kNone, extra);
     file.commit();
     figures = c.figures;
     figures.uncompressed_bytes = writer.uncompressedBytes();
@@ -295,7 +330,7 @@ int runCollection(const CollectOptions& o) {
   StopControl::setTemporaryPath("");
   progress.clear();
   if (!o.quiet) printSummary(stderr, target, figures, o.root != "/" ? o.root : "");
-  return exitCodeFor(stop);
+  return exitCodeFor(stop, series);
 }
 
 }  // namespace memsift::collector

@@ -17,6 +17,12 @@ nlohmann::json optionsJson(const CollectOptions& o) {
   j["page_size"] = o.page_size ? nlohmann::json(*o.page_size) : nlohmann::json(nullptr);
   j["max_pids"] = o.max_pids ? nlohmann::json(*o.max_pids) : nlohmann::json(nullptr);
   j["max_seconds"] = o.max_seconds ? nlohmann::json(*o.max_seconds) : nlohmann::json(nullptr);
+  // Only in a series' manifest: a bundle of one moment is written as before format 1.2.
+  if (o.series_count > 0) {
+    j["every"] = o.every_seconds;
+    j["count"] = o.series_count;
+    j["for"] = o.for_seconds ? nlohmann::json(*o.for_seconds) : nlohmann::json(nullptr);
+  }
   return j;
 }
 

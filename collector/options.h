@@ -30,6 +30,11 @@ struct CollectOptions {
   // --cgroup-inodes: "INODE<TAB>PATH" lines giving the memory cgroup directories' inode numbers
   // on the system the tree was copied from (what its kpagecgroup holds). Empty: st_ino.
   std::string cgroup_inodes;
+  // --every SECONDS with --count N or --for DURATION: a snapshot series (series.h) of
+  // `series_count` snapshots, the last the ordinary collection; 0 when no series was asked for.
+  double every_seconds = 0;
+  unsigned series_count = 0;
+  std::optional<double> for_seconds;  // --for, as given (series_count is derived from it)
 };
 
 // As recorded in manifest.json under "options".

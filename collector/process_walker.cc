@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 
 #include "common/bundle/derived_tables.h"
@@ -39,11 +40,15 @@ void ProcessWalker::run() {
     return;
   }
   DirReader proc{std::move(proc_fd)};
-  if (out_.dryRun()) {
+  const bool snapshot = !options_.snapshot_prefix.empty();
+  if (snapshot) {
+    // A snapshot counts memory only: the census is the final collection's.
+  } else if (out_.dryRun()) {
     out_.planned(bundle::kProcessFdsMember);
   } else {
     fd_table_.emplace(out_, std::string(bundle::kProcessFdsMember), bundle::kProcessFdsHeader);
   }
+  const std::string proc_member = options_.snapshot_prefix + std::string(members::kProcDir);
   uint64_t skipped = 0;
   bool stopped = false;
   while (const dirent* e = proc.next()) {
@@ -62,19 +67,19 @@ void ProcessWalker::run() {
   if (fd_table_) fd_table_->finish();
   if (stopped) {
     out_.source(
-        members::kProcDir,
+        proc_member,
         stop_.reason() == StopReason::kDeadline ? SourceStatus::kTimeout : SourceStatus::kTruncated,
         stop_.describe() + ": stopped after " + std::to_string(read_) + " processes");
   }
   if (skipped > 0) {
-    out_.source(members::kProcDir, SourceStatus::kTruncated,
+    out_.source(proc_member, SourceStatus::kTruncated,
                 "--max-pids " + std::to_string(*options_.max_pids) + ": " +
                     std::to_string(skipped) + " more processes not read");
   }
 }
 
 bool ProcessWalker::readProcess(int proc_fd, const char* pid) {
-  const std::string dir_name = members::processDir(pid);
+  const std::string dir_name = options_.snapshot_prefix + members::processDir(pid);
   int err = 0;
   UniqueFd pid_fd = openAt(proc_fd, pid, O_DIRECTORY, err);
   if (!pid_fd.valid()) {
@@ -84,8 +89,14 @@ bool ProcessWalker::readProcess(int proc_fd, const char* pid) {
     return s != SourceStatus::kVanished;
   }
   readDescriptors(pid_fd.get(), pid, dir_name);
+  const bool snapshot = !options_.snapshot_prefix.empty();
   for (const members::ProcessFile& f : members::kProcessFiles) {
     if (f.detail && !options_.smaps) continue;
+    if (snapshot &&
+        std::find(members::kSeriesProcessFiles.begin(), members::kSeriesProcessFiles.end(),
+                  f.name) == members::kSeriesProcessFiles.end()) {
+      continue;
+    }
     if (stop_.check() != StopReason::kNone) return true;  // run() records the stop
     name_ = dir_name;
     name_.push_back('/');
@@ -100,7 +111,7 @@ bool ProcessWalker::readProcess(int proc_fd, const char* pid) {
       if (err == ESRCH && !gone) {
         // smaps_rollup of a process without an address space (a kernel thread, a zombie): its
         // open fails with ESRCH (fs/proc/task_mmu.c, smaps_rollup_open()): nothing to read.
-        out_.sourceWithoutAddressSpace(name_);
+        noAddressSpace(snapshot);
         continue;
       }
       if (s == SourceStatus::kVanished) {
@@ -119,7 +130,7 @@ bool ProcessWalker::readProcess(int proc_fd, const char* pid) {
                    options_.redact && f.command_line ? Redaction::kCmdline : Redaction::kNone);
     if (r.err == ESRCH && r.bytes == 0 && alive(pid_fd.get())) {
       // The same, where the kernel reports it at the first read instead (show_smaps_rollup()).
-      out_.sourceWithoutAddressSpace(name_);
+      noAddressSpace(snapshot);
       continue;
     }
     if (r.status == SourceStatus::kVanished) {
@@ -136,6 +147,12 @@ bool ProcessWalker::readProcess(int proc_fd, const char* pid) {
     return false;
   }
   return true;
+}
+
+void ProcessWalker::noAddressSpace(bool snapshot) {
+  // Recorded by the final collection; a series recording it again in every snapshot would list
+  // each kernel thread N times in the index and the summary.
+  if (!snapshot) out_.sourceWithoutAddressSpace(name_);
 }
 
 void ProcessWalker::readDescriptors(int pid_fd, const char* pid, const std::string& dir_name) {

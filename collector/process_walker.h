@@ -22,6 +22,9 @@ struct ProcessWalkOptions {
   bool smaps = true;                 // false: --no-smaps (smaps_rollup only)
   std::optional<uint64_t> max_pids;  // --max-pids
   bool redact = false;               // hash cmdline arguments
+  // A cheap snapshot of a series: only members::kSeriesProcessFiles, stored under this prefix
+  // ("series/3/proc/PID/status"); no descriptor census. Empty: the full collection.
+  std::string snapshot_prefix;
 };
 
 class ProcessWalker {
@@ -37,6 +40,8 @@ class ProcessWalker {
  private:
   // Reads one process's files; false if it vanished.
   bool readProcess(int proc_fd, const char* pid);
+  // name_ is the smaps_rollup of a process without an address space (a kernel thread).
+  void noAddressSpace(bool snapshot);
   // The descriptor census of one process: a row of process-fds.tsv, and fdinfo/N of each
   // io_uring descriptor (its registered buffers), before maps, which the analysis checks them
   // against.

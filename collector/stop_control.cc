@@ -15,15 +15,19 @@ namespace memsift::collector {
 namespace {
 
 volatile sig_atomic_t g_signal = 0;
+// Signals received, and how many are taken as a request to stop before one exits at once.
+volatile sig_atomic_t g_signals = 0;
+volatile sig_atomic_t g_signals_before_exit = 1;
 // A fixed buffer, not a std::string: the handler may not allocate or read a moving pointer.
 char g_temporary_path[4096] = {};
 
 extern "C" void onStopSignal(int sig) {
-  if (g_signal != 0) {
+  if (g_signals >= g_signals_before_exit) {
     if (g_temporary_path[0] != '\0') ::unlink(g_temporary_path);
     ::_exit(kExitInterrupted);
   }
   g_signal = sig;
+  g_signals = g_signals + 1;
 }
 
 }  // namespace
@@ -62,6 +66,15 @@ int StopControl::signalReceived() {
   return g_signal;
 }
 
+void StopControl::setSignalsBeforeExit(int signals) {
+  g_signals_before_exit = signals;
+}
+
+void StopControl::resumeAfterSignals() {
+  signals_ignored_ = g_signals;
+  if (reason_ == StopReason::kSignal) reason_ = StopReason::kNone;
+}
+
 void StopControl::setDeadline(std::chrono::duration<double> budget) {
   budget_seconds_ = budget.count();
   deadline_ = Clock::now() + std::chrono::duration_cast<Clock::duration>(budget);
@@ -69,7 +82,7 @@ void StopControl::setDeadline(std::chrono::duration<double> budget) {
 
 StopReason StopControl::check() {
   if (reason_ != StopReason::kNone) return reason_;
-  if (g_signal != 0) {
+  if (g_signals > signals_ignored_) {
     reason_ = StopReason::kSignal;
   } else if (deadline_ && Clock::now() >= *deadline_) {
     reason_ = StopReason::kDeadline;

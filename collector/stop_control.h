@@ -22,8 +22,16 @@ class StopControl {
   static void installSignalHandlers();
   // The temporary output file the second-signal path removes (copied; may be changed later).
   static void setTemporaryPath(const std::string& path);
-  // For tests and for main(): which signal arrived (0 if none).
+  // For tests and for main(): which signal arrived last (0 if none).
   static int signalReceived();
+  // How many stop signals may arrive before the next one exits at once: 1, or 2 while a
+  // snapshot series runs (the first ends the series, the second stops the final collection
+  // as the first stops any collection, the third does not wait).
+  static void setSignalsBeforeExit(int signals);
+
+  // Forgets a stop by the signals received so far: the one that ended a snapshot series is no
+  // reason to stop the final collection, which is taken all the same.
+  void resumeAfterSignals();
 
   void setDeadline(std::chrono::duration<double> budget);
   // Polls the signal flag and the deadline; once it returns a reason, it keeps returning it.
@@ -36,6 +44,7 @@ class StopControl {
   std::optional<Clock::time_point> deadline_;
   double budget_seconds_ = 0;
   StopReason reason_ = StopReason::kNone;
+  int signals_ignored_ = 0;
 };
 
 }  // namespace memsift::collector

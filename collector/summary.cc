@@ -36,6 +36,12 @@ void printSummary(std::FILE* out, std::string_view target, const RunFigures& f,
                static_cast<unsigned long long>(f.processes),
                static_cast<unsigned long long>(f.processes_vanished),
                static_cast<unsigned long long>(f.cgroups));
+  if (f.series.is_object()) {
+    std::fprintf(out, "memsift-collect: a series of %s snapshots (of %s requested), every %s s%s\n",
+                 f.series["snapshots"].dump().c_str(), f.series["requested"].dump().c_str(),
+                 f.series["every_seconds"].dump().c_str(),
+                 f.series["interrupted"] == true ? ", cut short by a signal" : "");
+  }
   for (size_t i = 1; i < CollectionStats::kStatuses; ++i) {
     uint64_t n = f.stats.status_counts[i];
     if (n == 0) continue;

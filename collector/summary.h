@@ -28,6 +28,8 @@ struct RunFigures {
   // the host's LRU while the page tables are read, so the scan sees them and the counters read
   // before and after may not. The analyzer widens its scan-versus-counters bound by this much.
   std::optional<uint64_t> own_peak_rss_bytes;
+  // A snapshot series' record in index.json (SnapshotSeries::indexJson()), or null.
+  nlohmann::json series;
 };
 
 nlohmann::json figuresJson(const RunFigures& figures);

@@ -8,7 +8,9 @@
 #include <functional>
 
 #include "analyzer/analysis/bundle_data.h"
+#include "analyzer/analysis/cgroup_counters.h"
 #include "analyzer/analysis/process_members.h"
+#include "analyzer/analysis/series_loader.h"
 #include "analyzer/frames/frame_scanner.h"
 #include "common/bundle/bundle_reader.h"
 #include "common/bundle/derived_tables.h"
@@ -19,7 +21,6 @@
 #include "common/error.h"
 #include "common/json/json_field.h"
 #include "common/parse/fields.h"
-#include "common/parse/memory_stat.h"
 #include "common/parse/mountinfo.h"
 
 namespace memsift::analysis {
@@ -70,6 +71,7 @@ class Loader {
       hierarchies_.push_back({h.id.value_or(0), h.version, h.memberPrefix()});
       hierarchy_dirs_.push_back(h.memberPrefix());
     }
+    series_.emplace(manifest, d_.damage);
 
     bundle::PageFrameStream frames(d_.byte_swap, [this](const PageFrameChunk& chunk) {
       scanChunk(chunk);
@@ -82,7 +84,8 @@ class Loader {
       for (const bundle::Damage& damage : frames.takeDamage())
         d_.damage.push_back(damage);
       if (frame_member || !wanted(m.name)) continue;
-      if (streamed(reader, m.name, buf)) continue;
+      const auto series_member = members::parseSeriesMember(m.name);
+      if (!series_member && streamed(reader, m.name, buf)) continue;
       // What each kind of member may hold (bundle::keptTextCap): a zstd bomb of a 4 GiB
       // "meminfo" is cut at 64 KiB, and the cut is damage the report names.
       bundle::TextCap cap = bundle::keptTextCap(m.name);
@@ -90,6 +93,12 @@ class Loader {
       // A damaged member is left out; next() goes on after the damage where it can.
       if (!reader.readAll(buf, cap.bytes, &cut)) continue;
       if (cut && cap.cut_is_damage) noteCut(m, cap);
+      if (series_member) {
+        // Read and dropped but for meminfo's text, which counts like any text kept.
+        if (SeriesLoader::keepsText(*series_member) && !keep(m.name, buf.size())) continue;
+        series_->member(*series_member, buf);
+        continue;
+      }
       if (!keep(m.name, buf.size())) continue;
       if (auto table = bundle::derivedTablePart(m.name)) {
         derivedTable(m.name, *table, buf);
@@ -121,6 +130,7 @@ class Loader {
     if (rss.is_number_unsigned()) d_.collector_rss = ByteCount(rss.get<uint64_t>());
     finishCgroups();
     processes_.finish();
+    series_->finish(d_);
   }
 
  private:
@@ -194,6 +204,7 @@ class Loader {
   }
 
   bool wanted(std::string_view name) const {
+    if (auto s = members::parseSeriesMember(name)) return series_->wanted(*s);
     if (isKeptSystemText(name) || bundle::derivedTablePart(name)) return true;
     if (auto p = members::parseProcessMember(name)) return processes_.wanted(*p);
     return cgroupFile(name).has_value();
@@ -258,22 +269,14 @@ class Loader {
     std::string member = std::string(f.dir) + "/" + std::string(f.file);
     if (f.file == members::kMemoryStat) {
       parse::IssueSink sink(member, d_.issues);
-      parse::MemoryStat s = parse::parseMemoryStat(text, sink);
-      bool v2 = s.flavor == parse::MemoryStatFlavor::kV2;
-      // v1's rss/cache are this cgroup's own pages; the analysis wants the subtree (total_*),
-      // which is what v2 reports directly.
-      auto get = [&](std::string_view v1, std::string_view v2key) -> std::optional<ByteCount> {
-        auto v = v2 ? s.get(v2key) : s.hierarchical(v1);
-        return v ? std::optional(ByteCount(*v)) : std::nullopt;
-      };
-      c.stat_anon = get("rss", "anon");
-      c.stat_file = get("cache", "file");
-      c.stat_shmem = get("shmem", "shmem");
-      c.stat_unevictable = get("unevictable", "unevictable");
+      const CgroupStatFigures s = cgroupStatFigures(text, sink);
+      c.stat_anon = s.anon;
+      c.stat_file = s.file;
+      c.stat_shmem = s.shmem;
+      c.stat_unevictable = s.unevictable;
     } else if (f.file == members::kCgroupV1Counters.usage ||
                f.file == members::kCgroupV2Counters.usage) {
-      uint64_t v;
-      if (parseNumber(text, v)) c.usage = ByteCount(v);
+      if (auto usage = cgroupUsage(text)) c.usage = usage;
     } else if (f.file == members::kCgroupV1Counters.limit ||
                f.file == members::kCgroupV2Counters.limit) {
       uint64_t v;
@@ -382,6 +385,7 @@ class Loader {
 
   bool layout_built_ = false;
   std::optional<frames::FrameScanner> scanner_;
+  std::optional<SeriesLoader> series_;  // made once the manifest names the hierarchies
 };
 
 }  // namespace

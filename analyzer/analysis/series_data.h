@@ -46,6 +46,9 @@ struct Snapshot {
   std::vector<SeriesCgroup> cgroups;     // memory cgroups, in walk order
   std::vector<SeriesProcess> processes;  // in pid order
   uint64_t kernel_log_records = 0;       // kernel log records new since the previous snapshot
+  // The bundle's ordinary members (the full collection). Only the last snapshot can be; it is
+  // not when the bundle was cut before them (the snapshots before the damage are kept).
+  bool final = false;
 };
 
 struct SeriesData {

@@ -95,4 +95,33 @@ std::optional<CgroupMember> parseCgroupMember(std::string_view name,
   return std::nullopt;
 }
 
+bool isSeriesCgroupFile(std::string_view file) {
+  return file == kMemoryStat || file == kCgroupV1Counters.usage || file == kCgroupV2Counters.usage;
+}
+
+std::string seriesMember(unsigned seq, std::string_view name) {
+  std::string member(kSeriesDir);
+  member.append("/").append(std::to_string(seq)).append("/").append(name);
+  return member;
+}
+
+std::optional<SeriesMember> parseSeriesMember(std::string_view name) {
+  if (!name.starts_with(kSeriesDir) || name.substr(kSeriesDir.size(), 1) != "/") {
+    return std::nullopt;
+  }
+  name.remove_prefix(kSeriesDir.size() + 1);
+  const size_t slash = name.find('/');
+  if (slash == std::string_view::npos || slash == 0 || slash + 1 == name.size()) {
+    return std::nullopt;
+  }
+  const std::string_view digits = name.substr(0, slash);
+  uint64_t seq = 0;
+  // One spelling per snapshot: "03" or "+3" would name a member no collector writes.
+  if (digits[0] == '0' || parse::parseU64(digits, seq) != parse::NumStatus::kOk || seq == 0 ||
+      seq > kMaxSeriesSnapshots) {
+    return std::nullopt;
+  }
+  return SeriesMember{static_cast<unsigned>(seq), name.substr(slash + 1)};
+}
+
 }  // namespace memsift::bundle::members

@@ -250,4 +250,35 @@ struct CgroupMember {
 std::optional<CgroupMember> parseCgroupMember(std::string_view name,
                                               std::span<const std::string> hierarchy_dirs);
 
+// --- Snapshot series (memsift-collect --every/--count, format 1.2) ---------------------------
+
+// A series' cheap snapshots K = 1 .. N-1 store what they read under "series/K/" followed by the
+// ordinary member name ("series/3/proc/meminfo"); every snapshot, the final one too, starts with
+// "series/K/snapshot.json" (when it was taken). The final snapshot has only that member under
+// series/N/: its data are the bundle's ordinary members, so a reader that knows nothing of series
+// reads the last moment as a bundle of one moment. docs/bundle-format.md, "Snapshot series".
+inline constexpr std::string_view kSeriesDir = "series";
+inline constexpr std::string_view kSnapshotInfo = "snapshot.json";
+// What a cheap snapshot reads: the counters growth is told in, each cheap to read (no page
+// walk but smaps_rollup's, which the kernel sums without building the text of every VMA).
+inline constexpr std::array<std::string_view, 3> kSeriesSystemFiles = {kMeminfo, kVmstat,
+                                                                       kBuddyinfo};
+inline constexpr std::array<std::string_view, 3> kSeriesProcessFiles = {kProcStatus, kProcStat,
+                                                                        kProcSmapsRollup};
+// A cgroup's usage (either version's name) and memory.stat.
+bool isSeriesCgroupFile(std::string_view file);
+
+// "series/3/proc/meminfo" for snapshot 3's proc/meminfo.
+std::string seriesMember(unsigned seq, std::string_view name);
+// The inverse: "series/3/proc/1/status" -> {3, "proc/1/status"}; nullopt for a name outside
+// series/, a snapshot number that is not canonical decimal from 1 (no sign, no leading zero) or
+// too large, or nothing after it.
+struct SeriesMember {
+  unsigned seq = 0;
+  std::string_view name;
+};
+std::optional<SeriesMember> parseSeriesMember(std::string_view name);
+// More snapshots than a series can have: a larger number in a member name is damage.
+inline constexpr unsigned kMaxSeriesSnapshots = 1000000;
+
 }  // namespace memsift::bundle::members

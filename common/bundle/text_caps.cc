@@ -40,6 +40,8 @@ constexpr Rule kRules[] = {
     {"defrag", {4 * KiB, "sysfs value", true}},
     {"hpage_pmd_size", {4 * KiB, "sysfs value", true}},
     {"nr_anon", {4 * KiB, "sysfs value", true}},
+    // A snapshot's record in a series: four numbers.
+    {members::kSnapshotInfo, {4 * KiB, "snapshot record", true}},
 };
 
 }  // namespace

@@ -81,3 +81,41 @@ TEST_CASE("host-wide members: counter pairs, nodes, page tables", "[members]") {
   CHECK(pageTableSource(PageTable::kCgroup) == "proc/kpagecgroup");
   CHECK(std::string(kVmSysctlDir) + "/" + std::string(kVmSysctls[9]) == kNrHugepages);
 }
+
+TEST_CASE("series members: snapshot K's members under series/K/, built and parsed back",
+          "[members][series]") {
+  CHECK(seriesMember(3, kMeminfo) == "series/3/proc/meminfo");
+  CHECK(seriesMember(12, kSnapshotInfo) == "series/12/snapshot.json");
+  const std::string status = seriesMember(3, processMember(1234, kProcStatus));
+  CHECK(status == "series/3/proc/1234/status");
+  auto m = parseSeriesMember(status);
+  REQUIRE(m);
+  CHECK(m->seq == 3);
+  CHECK(m->name == "proc/1234/status");
+  // The inner name is an ordinary member's: the ordinary parsers take it.
+  auto p = parseProcessMember(m->name);
+  REQUIRE(p);
+  CHECK(p->pid == 1234);
+  CHECK(p->file == kProcStatus);
+  auto cg = parseSeriesMember("series/2/sys/fs/cgroup/memory/x/memory.stat");
+  REQUIRE(cg);
+  CHECK(cg->seq == 2);
+  CHECK(cg->name == "sys/fs/cgroup/memory/x/memory.stat");
+  const std::string last = seriesMember(kMaxSeriesSnapshots, kKernelLog);
+  REQUIRE(parseSeriesMember(last));
+  CHECK(parseSeriesMember(last)->seq == kMaxSeriesSnapshots);
+  for (std::string_view other :
+       {"proc/meminfo", "series", "series/", "series/3", "series/3/", "series//proc/meminfo",
+        "series/0/proc/meminfo", "series/03/proc/meminfo", "series/+3/proc/meminfo",
+        "series/x/proc/meminfo", "series/1000001/proc/meminfo",
+        "series/99999999999999999999999/proc/meminfo", "seriesx/3/proc/meminfo"}) {
+    INFO(other);
+    CHECK(!parseSeriesMember(other));
+  }
+  // What a cheap snapshot stores of a cgroup: the usage of either version and memory.stat.
+  CHECK(isSeriesCgroupFile(kMemoryStat));
+  CHECK(isSeriesCgroupFile(kCgroupV1Counters.usage));
+  CHECK(isSeriesCgroupFile(kCgroupV2Counters.usage));
+  CHECK(!isSeriesCgroupFile(kCgroupProcs));
+  CHECK(!isSeriesCgroupFile(kCgroupV2Counters.limit));
+}
