@@ -1,9 +1,11 @@
 // Live, as root (issue 14 §1): a process leaks pipe-held anonymous pages at a steady known rate in
 // a memory cgroup of its own while memsift-collect takes a series (--every 1 --count 6); the
-// slope of that cgroup's usage over the loaded snapshots is the rate within 10%.
+// slope of that cgroup's usage over the loaded snapshots is the rate within 10%, and so is the
+// report's growth for that cgroup, which names it in a growing-cgroup finding.
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -62,4 +64,26 @@ TEST_CASE("live: a series gives a steady leak's rate as the slope of its cgroup'
   const double rate = slope(seconds, usage);
   CAPTURE(rate / (1 << 20));
   CHECK(rate == Approx(static_cast<double>(kRate)).epsilon(0.10));
+
+  // The report says the same: its Growth part for the cgroup, and a finding about it.
+  auto report = test::run((test::binDir() / "memsift").string() + " report " + out + " -f json");
+  REQUIRE(report.exit_code == 0);
+  const nlohmann::json j = nlohmann::json::parse(report.out);
+  const nlohmann::json* usage_growth = nullptr;
+  for (const nlohmann::json& c : j["growth"]["cgroups"]) {
+    if (c["path"] != "/" + name) continue;
+    for (const nlohmann::json& f : c["figures"]) {
+      if (f["id"] == "usage") usage_growth = &f;
+    }
+  }
+  REQUIRE(usage_growth != nullptr);
+  CAPTURE(usage_growth->dump());
+  CHECK((*usage_growth)["bytes_per_hour"].get<double>() ==
+        Approx(static_cast<double>(kRate) * 3600).epsilon(0.10));
+  CHECK((*usage_growth)["steady"] == true);
+  bool named = false;
+  for (const nlohmann::json& f : j["findings"]) {
+    if (f["id"] == "growing-cgroup" && f.dump().find(name) != std::string::npos) named = true;
+  }
+  CHECK(named);
 }
