@@ -94,6 +94,7 @@ bundle::Manifest manifest(Context& c, const std::vector<CgroupHierarchy>& hierar
   if (c.cgroup_inodes) m.cgroup_inodes_from = "--cgroup-inodes " + c.options.cgroup_inodes;
   m.options = optionsJson(c.options);
   m.euid = ::geteuid();
+  if (c.options.root == "/") m.pid = static_cast<uint64_t>(::getpid());
   m.priority = c.gentle;
   return m;
 }

@@ -108,6 +108,8 @@ struct BundleData {
   // The live collector's own peak RSS (index.json collection.own_peak_rss_bytes): memory of its
   // own that the page scan may count and the counters may not.
   std::optional<ByteCount> collector_rss;
+  // The live collector's own pid (manifest.collector.pid), absent for a tree given with --root.
+  std::optional<int> collector_pid;
 
   // A snapshot series (memsift-collect --every/--count): absent from a bundle of one moment.
   std::optional<SeriesData> series;

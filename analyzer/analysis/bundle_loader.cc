@@ -67,6 +67,7 @@ class Loader {
     d_.page_size = manifest.page_size.bytes();
     d_.byte_swap = manifest.tablesNeedByteSwap();
     d_.page_cgroup_hierarchy = manifest.kpagecgroup_hierarchy.value_or(-1);
+    if (manifest.pid) d_.collector_pid = static_cast<int>(*manifest.pid);
     for (const bundle::CgroupHierarchy& h : manifest.hierarchies) {
       hierarchies_.push_back({h.id.value_or(0), h.version, h.memberPrefix()});
       hierarchy_dirs_.push_back(h.memberPrefix());

@@ -118,6 +118,9 @@ std::optional<report::Growth> buildGrowth(const BundleData& d) {
       f.add("shmem", t, c.stat_shmem);
     }
     for (const SeriesProcess& p : s.processes) {
+      // The collector itself: its memory grows with what it holds of the series, not with the
+      // host's.
+      if (p.pid == d.collector_pid) continue;
       const ProcessKey key{p.pid, p.start_time};
       Figures& f = processes[key];
       f.add("vm_rss", t, p.vm_rss);

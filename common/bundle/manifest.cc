@@ -51,6 +51,7 @@ nlohmann::json manifestJson(const Manifest& m) {
   }
   json collector = {{"priority", m.priority}};
   if (m.euid) collector["euid"] = *m.euid;
+  if (m.pid) collector["pid"] = *m.pid;
   return {
       {"host", std::move(host)},
       {"options", m.options},
@@ -247,6 +248,8 @@ Manifest readManifest(const nlohmann::json& manifest) {
   const nlohmann::json& collector = jsonField(manifest, "collector");
   if (jsonField(collector, "euid").is_number_unsigned())
     m.euid = jsonField(collector, "euid").get<uint64_t>();
+  if (jsonField(collector, "pid").is_number_unsigned())
+    m.pid = jsonField(collector, "pid").get<uint64_t>();
   if (jsonField(collector, "priority").is_object()) m.priority = jsonField(collector, "priority");
   const nlohmann::json& mc = jsonField(manifest, "memory_cgroups");
   if (!mc.is_object()) return m;

@@ -69,6 +69,9 @@ struct Manifest {
   // euid and scheduling priority.
   nlohmann::json options = nlohmann::json::object();
   std::optional<uint64_t> euid;
+  // Its own process id on the live host (absent with --root, whose processes are another
+  // system's): a series' growth leaves it out, since its memory grows with its own buffers.
+  std::optional<uint64_t> pid;
   nlohmann::json priority = nlohmann::json::object();
 
   // Whether the page-frame tables must be byte-swapped on this machine.

@@ -86,4 +86,7 @@ TEST_CASE("live: a series gives a steady leak's rate as the slope of its cgroup'
     if (f["id"] == "growing-cgroup" && f.dump().find(name) != std::string::npos) named = true;
   }
   CHECK(named);
+  // The collector's own process (manifest.collector.pid) is not among the processes that grew.
+  for (const nlohmann::json& p : j["growth"]["processes"])
+    CHECK(p["comm"] != "memsift-collect");
 }
