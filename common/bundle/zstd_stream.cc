@@ -176,6 +176,7 @@ bool ZstdDecoder::handleHint() {
       hinted_start_ = consumed_;
       hinted_bytes_ = hint->frame_bytes;
       hinted_member_ = std::move(hint->member);
+      hinted_checksum_ = fill(5) && frameHasChecksum(std::span(in_.get() + in_pos_, 5));
       return true;
     }
 
@@ -226,7 +227,10 @@ size_t ZstdDecoder::read(std::span<std::byte> data) {
       if (in_frame_) error_ = "the compressed stream ends inside a zstd frame";
       return 0;
     }
-    if (!in_frame_) frame_start_ = consumed_;
+    if (!in_frame_) {
+      frame_start_ = consumed_;
+      frame_checksummed_hinted_ = hinted_start_ == consumed_ && hinted_checksum_;
+    }
     ZSTD_inBuffer in{in_.get(), in_len_, in_pos_};
     ZSTD_outBuffer out{data.data(), data.size(), 0};
     size_t ret = ZSTD_decompressStream(dctx_, &out, &in);
@@ -302,6 +306,7 @@ bool ZstdDecoder::resync() {
       ZSTD_DCtx_reset(dctx_, ZSTD_reset_session_only);
       skipping_.clear();
       hinted_start_ = kNoHint;
+      frame_checksummed_hinted_ = false;
       state_ = State::kOk;
       in_frame_ = false;
       error_.clear();
