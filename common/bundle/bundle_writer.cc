@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/bundle/manifest.h"
+#include "common/bundle/page_chunk_compressor.h"
 #include "common/bundle/tar.h"
 #include "common/bundle/zstd_stream.h"
 #include "common/error.h"
@@ -29,31 +30,19 @@ struct SourceRecord {
   std::string detail;
 };
 
-// Between the compressor and the bundle's sink: counts what reaches the sink, and while a
-// page-table member is compressed, holds its frame in `frame` instead (its length goes into the
-// member hint written before it).
+// Between the compressor and the bundle's sink: counts what reaches the sink.
 class FrameSink : public ByteSink {
  public:
   explicit FrameSink(ByteSink& out) : out_(out) {}
   void write(std::span<const std::byte> data) override {
-    if (holding_) {
-      frame.append(reinterpret_cast<const char*>(data.data()), data.size());
-    } else {
-      out_.write(data);
-      written_ += data.size();
-    }
+    out_.write(data);
+    written_ += data.size();
   }
-  void hold(bool on) { holding_ = on; }
-  void pass(std::string_view bytes) {
-    holding_ = false;
-    write(std::span(reinterpret_cast<const std::byte*>(bytes.data()), bytes.size()));
-  }
+  void pass(std::string_view bytes) { write(std::as_bytes(std::span(bytes))); }
   uint64_t written() const { return written_; }
-  std::string frame;  // capacity kept between members: allocated once
 
  private:
   ByteSink& out_;
-  bool holding_ = false;
   uint64_t written_ = 0;
 };
 }  // namespace
@@ -71,6 +60,10 @@ struct BundleWriter::Impl {
   std::string names;
   std::vector<MemberRecord> members;
   std::vector<SourceRecord> sources;
+  // addPageChunk()'s: a chunk compressed on the writer's own thread.
+  std::unique_ptr<PageChunkCompressor> compressor;
+  CompressedPageChunk chunk;
+  uint64_t own_frames_in = 0;  // tar bytes of the members in frames of their own
   bool manifest_written = false;
   bool finished = false;
 
@@ -79,10 +72,7 @@ struct BundleWriter::Impl {
     write(std::span(reinterpret_cast<const std::byte*>(s.data()), s.size()));
   }
 
-  // `own_frame`: the member gets a zstd frame of its own, preceded by its member hint, so that a
-  // reader can skip it without decompressing (page-table members). Its compressed frame is held
-  // in memory first (about 1 MiB at most) to learn its length.
-  void addMember(std::string_view name, std::span<const std::byte> data, bool own_frame = false) {
+  void checkAdding(std::string_view name) const {
     if (finished) throw Error(ErrorKind::kInternal, "bundle member added after finish()");
     if (!manifest_written && name != kManifestName) {
       throw Error(ErrorKind::kInternal, "manifest.json must be the first bundle member");
@@ -90,35 +80,41 @@ struct BundleWriter::Impl {
     if (!tar::isSafeMemberName(name)) {
       throw Error(ErrorKind::kInternal, "unsafe bundle member name: " + std::string(name));
     }
-    if (own_frame) {
-      if (zstd.bytesInFrame() > 0) zstd.endFrame();  // the text members before it
-      if (frame_sink.frame.capacity() == 0) {
-        frame_sink.frame.reserve(ZSTD_compressBound(kPageChunkBytes + 3 * tar::kBlock));
-      }
-      frame_sink.frame.clear();
-      frame_sink.hold(true);
-    }
+  }
+
+  void record(std::string_view name, uint64_t size, uint64_t hash) {
+    members.push_back(
+        {static_cast<uint32_t>(names.size()), static_cast<uint32_t>(name.size()), size, hash});
+    names.append(name);
+  }
+
+  void addMember(std::string_view name, std::span<const std::byte> data) {
+    checkAdding(name);
     header.clear();
     tar::encodeFileHeader(header, name, data.size(), options.mtime);
     write(header);
     write(data);
     static constexpr char kZeros[tar::kBlock] = {};
     write(std::string_view(kZeros, tar::paddingFor(data.size())));
-    if (own_frame) {
-      zstd.endFrame();
-      hint.clear();
-      appendMemberHint(hint, name, frame_sink.frame.size());
-      frame_sink.pass(hint);
-      frame_sink.pass(frame_sink.frame);
-    }
-
     Xxh64 h;
     h.update(data);
-    members.push_back({static_cast<uint32_t>(names.size()), static_cast<uint32_t>(name.size()),
-                       data.size(), h.digest()});
-    names.append(name);
+    record(name, data.size(), h.digest());
     // Start a new zstd frame after big enough runs, so that damage costs at most one frame.
     if (zstd.bytesInFrame() >= options.frame_bytes) zstd.endFrame();
+  }
+
+  // A page-table member: a zstd frame of its own, preceded by its member hint, so that a reader
+  // can skip it without decompressing.
+  void addOwnFrame(const CompressedPageChunk& chunk) {
+    const std::string name = pageChunkMemberName(chunk.table, chunk.start);
+    checkAdding(name);
+    if (zstd.bytesInFrame() > 0) zstd.endFrame();  // the text members before it
+    hint.clear();
+    appendMemberHint(hint, name, chunk.frame.size());
+    frame_sink.pass(hint);
+    frame_sink.pass(chunk.frame);
+    own_frames_in += tar::kBlock + chunk.data_bytes + tar::paddingFor(chunk.data_bytes);
+    record(name, chunk.data_bytes, chunk.xxh64);
   }
 };
 
@@ -151,10 +147,18 @@ void BundleWriter::addMember(std::string_view name, std::string_view text) {
 }
 
 void BundleWriter::addPageChunk(PageTable table, Pfn start, std::span<const std::byte> data) {
-  if (data.size() % 8 != 0 || data.size() > kPageChunkBytes) {
-    throw Error(ErrorKind::kInternal, "page chunk of " + std::to_string(data.size()) + " bytes");
-  }
-  impl_->addMember(pageChunkMemberName(table, start), data, /*own_frame=*/true);
+  Impl& d = *impl_;
+  if (!d.compressor) d.compressor = pageChunkCompressor();
+  d.compressor->compress(table, start, data, d.chunk);
+  d.addOwnFrame(d.chunk);
+}
+
+std::unique_ptr<PageChunkCompressor> BundleWriter::pageChunkCompressor() const {
+  return std::make_unique<PageChunkCompressor>(impl_->options.zstd_level, impl_->options.mtime);
+}
+
+void BundleWriter::addCompressedPageChunk(const CompressedPageChunk& chunk) {
+  impl_->addOwnFrame(chunk);
 }
 
 void BundleWriter::recordSource(std::string_view member, SourceStatus status,
@@ -242,7 +246,7 @@ uint64_t BundleWriter::membersWritten() const {
   return impl_->members.size();
 }
 uint64_t BundleWriter::uncompressedBytes() const {
-  return impl_->zstd.bytesIn();
+  return impl_->zstd.bytesIn() + impl_->own_frames_in;
 }
 uint64_t BundleWriter::compressedBytes() const {
   return impl_->frame_sink.written();
