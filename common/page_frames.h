@@ -6,6 +6,7 @@
 // frame's flags, map count and memory cgroup inode at once, in bounded memory.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <span>
 
@@ -24,5 +25,21 @@ struct PageFrameChunk {
   bool hasCounts() const { return !counts.empty(); }
   bool hasCgroups() const { return !cgroups.empty(); }
 };
+
+// How many words from `from` on (before `end`) equal `value`, compared four at a time without a
+// branch per word: the tables are mostly long runs of equal words (free memory, page cache,
+// holes, THP tails), which both readers of chunks (the frame scanner, page-types) step over.
+inline size_t equalWords(const uint64_t* words, size_t from, size_t end, uint64_t value) {
+  size_t j = from;
+  for (; j + 4 <= end; j += 4) {
+    if (((words[j] ^ value) | (words[j + 1] ^ value) | (words[j + 2] ^ value) |
+         (words[j + 3] ^ value)) != 0) {
+      break;
+    }
+  }
+  while (j < end && words[j] == value)
+    ++j;
+  return j - from;
+}
 
 }  // namespace memsift

@@ -17,22 +17,6 @@ inline bool isMapCount(uint64_t count) {
   return count > 0 && count < (uint64_t{1} << 31);
 }
 
-// Frames from `from` on (before `end`) whose word is `value`, compared four at a time: the
-// tables are mostly long runs of equal words (free memory, page cache, THP tails read one by one
-// otherwise).
-size_t equalWords(const uint64_t* words, size_t from, size_t end, uint64_t value) {
-  size_t j = from;
-  for (; j + 4 <= end; j += 4) {
-    if (((words[j] ^ value) | (words[j + 1] ^ value) | (words[j + 2] ^ value) |
-         (words[j + 3] ^ value)) != 0) {
-      break;
-    }
-  }
-  while (j < end && words[j] == value)
-    ++j;
-  return j - from;
-}
-
 // Counts (from `from`, before `end`) whose mapped-ness (isMapCount) is `mapped`, four at a time
 // and without a branch per word. Without a kpagecount table every frame counts as unmapped.
 size_t sameMappedness(const uint64_t* counts, size_t from, size_t end, bool mapped) {

@@ -189,11 +189,10 @@ struct Engine::Impl {
       const uint64_t raw = flags[i];
       const uint64_t cgroup = cgroups != nullptr ? cgroups[i] : 0;
       const uint64_t mapcnt = counts != nullptr ? counts[i] : 0;
-      size_t j = i + 1;
-      while (j < n && flags[j] == raw && (cgroups == nullptr || cgroups[j] == cgroup) &&
-             (counts == nullptr || counts[j] == mapcnt)) {
-        ++j;
-      }
+      // The frames after it with the same flags (and cgroup and map count where asked for).
+      size_t j = i + 1 + equalWords(flags, i + 1, n, raw);
+      if (cgroups != nullptr) j = i + 1 + equalWords(cgroups, i + 1, j, cgroup);
+      if (counts != nullptr) j = i + 1 + equalWords(counts, i + 1, j, mapcnt);
       const uint64_t length = j - i;
       const uint64_t f = transform<kRaw>(raw);
       if (passesBitFilters(f) && (opt.cgroupInode == 0 || cgroup == opt.cgroupInode)) {
