@@ -2,7 +2,7 @@
 # bench/collect.sh: what memsift-collect costs on this machine, measured against the kernel's own
 # cost of producing the same data in the same run (dd of the three page-frame tables with
 # bs=1M, plus cat of every /proc/PID/smaps), as medians over several repetitions; its peak RSS
-# (/usr/bin/time -v); the same with --jobs 2 (kpagecount and kpagecgroup read in a second thread);
+# (/usr/bin/time -v); the same with --jobs 2 (the upper half of each chunk read by a second thread);
 # the bundle size; the stripped binary size; and a synthetic 256 GiB host
 # (64 Mi frames: 512 MiB per table, 1.5 GiB in all) replayed with --root, for peak RSS at size;
 # peak RSS of a snapshot series of 2 and of 20.
