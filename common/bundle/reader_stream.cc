@@ -253,8 +253,10 @@ bool BundleReader::Impl::readHeader() {
 
 bool BundleReader::Impl::readUpTo(std::string& out, uint64_t cap, bool& cut) {
   out.clear();
-  cut = member_left > cap;
-  uint64_t want = std::min(member_left, cap);
+  // A series index was read whole already: what is left of it is in series_index_text.
+  const uint64_t left = series_index ? series_index_text.size() - series_index_pos : member_left;
+  cut = left > cap;
+  uint64_t want = std::min(left, cap);
   constexpr size_t kStep = 64 * 1024;
   while (want > 0) {
     size_t n = static_cast<size_t>(std::min<uint64_t>(want, kStep));

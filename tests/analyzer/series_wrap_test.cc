@@ -112,6 +112,11 @@ TEST_CASE("series 1.3: memsift reads the wrapped snapshots, lists and extracts t
   CHECK(d.series->snapshots[0].meminfo);
   CHECK(d.series->snapshots[1].processes.size() == d.series->snapshots[2].processes.size());
   CHECK(reportJson(series).contains("growth"));
+  // With worker threads, which take no frame inside a wrapper: the same.
+  const analysis::BundleData jobs = analysis::loadBundle(series, 2);
+  CHECK(jobs.damage.empty());
+  REQUIRE(jobs.series);
+  CHECK(jobs.series->snapshots.size() == 3);
 
   auto list = test::run((test::binDir() / "memsift").string() + " list " + series);
   CHECK(list.exit_code == 0);
