@@ -68,8 +68,8 @@ constexpr OptionSpec kOptions[] = {
     {"level", 0, "N", "zstd level, 1-19 (default 3)"},
     {"dry-run", 0, nullptr, "list what would be read and whether it is readable; write nothing"},
     {"jobs", 'j', "N",
-     "1 (default, gentle): read the page-frame tables one after the other; 2 or more: read "
-     "kpagecount and kpagecgroup in a second thread while kpageflags is read (faster, busier)"},
+     "1 (default, gentle): one thread reads the page-frame tables (another compresses what "
+     "it read); 2 or more: a second thread reads the upper half of each chunk (faster, busier)"},
     {"no-nice", 0, nullptr,
      "keep this process's CPU and I/O priority (default: nice 10, idle I/O)"},
     {"quiet", 'q', nullptr, "no progress line and no summary"},

@@ -4,12 +4,14 @@
 // returns 0; all three files have the same length; kpagecgroup exists only with CONFIG_MEMCG.
 #include "collector/page_table_reader.h"
 
+#include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cinttypes>
 #include <cstdio>
 #include <string>
-#include <thread>
 
+#include "collector/page_table_threads.h"
 #include "collector/text_reader.h"
 #include "common/bundle/bundle_format.h"
 #include "common/bundle/members.h"
@@ -32,43 +34,27 @@ PageTableReader::PageTableReader(const SystemRoot& root, Recorder& out, StopCont
     : root_(root),
       out_(out),
       stop_(stop),
-      buffer_(std::make_unique_for_overwrite<uint64_t[]>(3 * kPageChunkFrames)),
-      parallel_(parallel) {}
-
-namespace {
-
-// Reads until `length` bytes are in, the file ends, read(2) fails (`err`), or `stopped()` says so
-// before a read. One read(2) asks for the whole rest of the chunk: the kernel fills it in one
-// call (kpageflags_read() loops over the PFNs itself), so a chunk costs one system call.
-template <class Stopped>
-size_t readLoop(int fd, std::byte* buf, size_t length, int& err, Stopped stopped) {
-  size_t got = 0;
-  err = 0;
-  while (got < length && !stopped()) {
-    ssize_t n = ::read(fd, buf + got, length - got);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      err = errno;
-      return got;
-    }
-    if (n == 0) break;
-    got += static_cast<size_t>(n);
-  }
-  return got;
+      buffer_(std::make_unique_for_overwrite<uint64_t[]>(3 * kPageChunkFrames)) {
+  if (parallel) upper_.emplace();
 }
 
-}  // namespace
-
-size_t PageTableReader::readChunk(int fd, std::byte* buf, size_t length, int& err) {
-  return readLoop(fd, buf, length, err, [] { return false; });
-}
-
-size_t PageTableReader::readFull(int fd, std::byte* buf, size_t length, int& err, bool& stopped) {
-  return readLoop(fd, buf, length, err, [&] {
+size_t PageTableReader::readChunk(int fd, std::byte* buf, size_t length, uint64_t offset, int& err,
+                                  bool& stopped) {
+  auto stop = [&] {
     if (stop_.check() == StopReason::kNone) return false;
     stopped = true;
     return true;
-  });
+  };
+  if (!upper_) return readRange(fd, buf, length, std::nullopt, err, stop);
+  // --jobs 2: the other thread reads the upper half meanwhile, from its own offset.
+  const size_t lower = (length / 2) & ~size_t{7};
+  upper_->start(fd, buf + lower, length - lower, offset + lower);
+  const size_t got = readRange(fd, buf, lower, offset, err, stop);
+  int upper_err = 0;
+  const size_t upper_got = upper_->finish(upper_err);
+  if (stopped || got < lower) return got;  // the file ends (or failed) in the lower half
+  err = upper_err;
+  return lower + upper_got;
 }
 
 namespace {
@@ -113,45 +99,57 @@ uint64_t PageTableReader::run() {
     return 0;
   }
 
+  // Chunk k is compressed on the compressor's thread while chunk k+1 is read, and written once
+  // chunk k+1 has been read: two sets of compressed tables, the one written and the one filled.
+  std::array<std::array<bundle::CompressedPageChunk, 3>, 2> compressed;
+  ChunkCompressor compressor(out_.pageChunkCompressor());
+  std::array<uint64_t, 3> buffer_job{};  // the last compression of each table's buffer
+  struct Pending {
+    bool any = false;
+    std::array<bool, 3> present{};
+    size_t set = 0;
+    uint64_t last_job = 0;
+  } pending;
+  auto writePending = [&] {
+    if (!pending.any) return;
+    compressor.wait(pending.last_job);
+    for (size_t i = 0; i < 3; ++i) {
+      if (pending.present[i]) out_.pageChunk(compressed[pending.set][i]);
+    }
+    pending.any = false;
+  };
+  auto* bufs = reinterpret_cast<std::byte*>(buffer_.get());
+  // Reads into table i's buffer once its last compression is done with it.
+  auto readTable = [&](size_t i, size_t length, uint64_t offset, int& err, bool& stopped) {
+    compressor.wait(buffer_job[i]);
+    return readChunk(tables[i].fd.get(), bufs + i * kPageChunkBytes, length, offset, err, stopped);
+  };
+
   uint64_t frames_total = 0;
-  for (uint64_t start = 0;; start += kPageChunkFrames) {
+  for (uint64_t k = 0;; ++k) {
+    const uint64_t start = k * kPageChunkFrames;
+    const size_t set = k % 2;
+    auto compress = [&](size_t i, size_t length) {
+      buffer_job[i] =
+          compressor.submit(tables[i].table, Pfn(start),
+                            std::span(bufs + i * kPageChunkBytes, length), compressed[set][i]);
+    };
     bool stopped = false;
     int err = 0;
-    auto* bufs = reinterpret_cast<std::byte*>(buffer_.get());
-    // --jobs 2: the other two tables of the chunk are read meanwhile, a whole chunk each (all
-    // three files have the same length; what goes past kpageflags' end is dropped below, and
-    // reading ends with this chunk).
-    struct Ahead {
-      size_t n = 0;
-      int err = 0;
-    } ahead[3];
-    std::thread other;
-    if (parallel_) {
-      other = std::thread([&] {
-        for (int i = 1; i < 3; ++i) {
-          if (tables[i].healthy) {
-            ahead[i].n = readChunk(tables[i].fd.get(), bufs + i * kPageChunkBytes, kPageChunkBytes,
-                                   ahead[i].err);
-          }
-        }
-      });
-    }
-    size_t got = readFull(flags.fd.get(), bufs, kPageChunkBytes, err, stopped);
-    if (other.joinable()) other.join();
+    size_t got = readTable(0, kPageChunkBytes, start * 8, err, stopped);
     size_t whole = got & ~size_t{7};
     size_t frames = whole / 8;
     size_t lengths[3] = {whole, 0, 0};
+    if (!stopped && whole > 0) compress(0, whole);
     // The other two tables of this chunk, right after, for the same frames.
-    for (int i = 1; i < 3 && !stopped && err == 0; ++i) {
+    for (size_t i = 1; i < 3 && !stopped && err == 0; ++i) {
       Table& tb = tables[i];
       if (!tb.healthy || whole == 0) continue;
-      int terr = ahead[i].err;
-      size_t n = parallel_
-                     ? std::min(ahead[i].n, whole)
-                     : readFull(tb.fd.get(), bufs + i * kPageChunkBytes, whole, terr, stopped);
-      if (parallel_ && ahead[i].n >= whole) terr = 0;  // an error past kpageflags' end
+      int terr = 0;
+      size_t n = readTable(i, whole, start * 8, terr, stopped);
       if (stopped) break;
       lengths[i] = n & ~size_t{7};
+      if (lengths[i] > 0) compress(i, lengths[i]);
       if (n < whole) {
         tb.healthy = false;
         if (terr != 0) {
@@ -163,6 +161,8 @@ uint64_t PageTableReader::run() {
         }
       }
     }
+    // The chunk before is whole: written now, whatever happens to this one.
+    writePending();
     if (stopped) {
       // A chunk cut by a stop is dropped whole: the three tables of a stored chunk always
       // describe the same frames. Earlier chunks stay.
@@ -179,11 +179,10 @@ uint64_t PageTableReader::run() {
                   errnoDetail(err) + " at " + pfnText(start + frames));
     }
     if (frames > 0) {
-      for (int i = 0; i < 3; ++i) {
-        if (lengths[i] == 0) continue;
-        out_.pageChunk(tables[i].table, Pfn(start),
-                       std::span(bufs + i * kPageChunkBytes, lengths[i]));
-      }
+      pending = {true,
+                 {lengths[0] > 0, lengths[1] > 0, lengths[2] > 0},
+                 set,
+                 *std::max_element(buffer_job.begin(), buffer_job.end())};
       frames_total += frames;
     }
     if (err != 0) break;
@@ -198,6 +197,7 @@ uint64_t PageTableReader::run() {
       break;
     }
   }
+  writePending();
   return frames_total;
 }
 

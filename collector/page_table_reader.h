@@ -1,12 +1,16 @@
 // Reads /proc/kpageflags, kpagecount and kpagecgroup chunk by chunk, in PFN order, into the
 // bundle: for each chunk of kPageChunkFrames frames the three tables are read back to back, so
 // that they describe nearly the same moment, then handed to the recorder. Memory: one buffer of
-// three chunks (3 MiB), reused; no copy of a table is ever kept.
+// three chunks (3 MiB), reused; the compressed frames of two chunks (the one being written, the
+// one being compressed: a few hundred KiB for real tables, at most 6 MiB for random data); no
+// copy of a table is ever kept.
 #pragma once
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 
+#include "collector/page_table_threads.h"
 #include "collector/recorder.h"
 #include "collector/stop_control.h"
 #include "collector/system_root.h"
@@ -15,9 +19,10 @@ namespace memsift::collector {
 
 class PageTableReader {
  public:
-  // `parallel`: kpagecount and kpagecgroup of a chunk are read in a second thread while this one
-  // reads its kpageflags (memsift-collect --jobs 2 or more). The bundle is the same either way;
-  // only a stop (signal, deadline) may find the other two tables already read.
+  // Chunk k is compressed on another thread while chunk k+1 is read (page_table_threads.h).
+  // `parallel` (memsift-collect --jobs 2 or more): a second thread reads the upper half of each
+  // table's chunk while this one reads the lower half, with pread(2) (a FIFO given with --root
+  // cannot be read so). The bundle is the same either way.
   PageTableReader(const SystemRoot& root, Recorder& out, StopControl& stop, bool parallel = false);
 
   // Reads everything up to the end of kpageflags. Every table that could not be read whole is
@@ -28,20 +33,18 @@ class PageTableReader {
 
  private:
   struct Table;
-  // Reads up to `length` bytes (stopping early only at the end of the file, on an error, or when
-  // collection must stop). Returns bytes read; sets `err` on a read error.
-  size_t readFull(int fd, std::byte* buf, size_t length, int& err, bool& stopped);
-
-  // readFull() without the stop check (StopControl is this thread's): one chunk, for the second
-  // thread.
-  static size_t readChunk(int fd, std::byte* buf, size_t length, int& err);
+  // One table's chunk: `length` bytes at file offset `offset` (read(2) from the file position
+  // with one thread, which is at `offset`; pread(2) in two halves with --jobs 2). Stops early only
+  // at the end of the file, on an error (`err`), or when collection must stop (`stopped`, asked
+  // before each read). Returns the bytes read.
+  size_t readChunk(int fd, std::byte* buf, size_t length, uint64_t offset, int& err, bool& stopped);
 
   const SystemRoot& root_;
   Recorder& out_;
   StopControl& stop_;
   std::unique_ptr<uint64_t[]> buffer_;  // three chunks, 8-byte aligned
   SourceStatus flags_status_ = SourceStatus::kOk;
-  bool parallel_ = false;
+  std::optional<RangeReader> upper_;  // --jobs 2: the upper halves
 };
 
 }  // namespace memsift::collector

@@ -10,11 +10,11 @@ void Recorder::member(std::string_view name, std::span<const std::byte> data) {
   progress_.update(stats_.bytes_read, bytesWritten());
 }
 
-void Recorder::pageChunk(bundle::PageTable table, Pfn start, std::span<const std::byte> data) {
-  writePageChunk(table, start, data);
+void Recorder::pageChunk(const bundle::CompressedPageChunk& chunk) {
+  writeCompressedPageChunk(chunk);
   ++stats_.members;
-  stats_.bytes_read += data.size();
-  if (table == bundle::PageTable::kFlags) stats_.page_frames += data.size() / 8;
+  stats_.bytes_read += chunk.data_bytes;
+  if (chunk.table == bundle::PageTable::kFlags) stats_.page_frames += chunk.data_bytes / 8;
   progress_.update(stats_.bytes_read, bytesWritten());
 }
 

@@ -5,6 +5,7 @@
 #include <array>
 #include <cstdint>
 #include <cstdio>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -49,7 +50,10 @@ class Recorder {
   void member(std::string_view name, std::string_view text) {
     member(name, std::span(reinterpret_cast<const std::byte*>(text.data()), text.size()));
   }
-  void pageChunk(bundle::PageTable table, Pfn start, std::span<const std::byte> data);
+  // A page-table chunk, compressed on another thread by a compressor from
+  // pageChunkCompressor() (null for --dry-run, which reads no page table).
+  virtual std::unique_ptr<bundle::PageChunkCompressor> pageChunkCompressor() const = 0;
+  void pageChunk(const bundle::CompressedPageChunk& chunk);
   // A source not read whole, and why (never called for kOk).
   void source(std::string_view name, SourceStatus status, std::string_view detail = {});
   // A process file that does not apply: the process has no address space (a kernel thread or
@@ -67,8 +71,7 @@ class Recorder {
 
  protected:
   virtual void writeMember(std::string_view name, std::span<const std::byte> data) = 0;
-  virtual void writePageChunk(bundle::PageTable table, Pfn start,
-                              std::span<const std::byte> data) = 0;
+  virtual void writeCompressedPageChunk(const bundle::CompressedPageChunk& chunk) = 0;
   virtual void writeSource(std::string_view name, SourceStatus status, std::string_view detail) = 0;
 
  private:
@@ -86,14 +89,16 @@ class BundleRecorder : public Recorder {
   void planned(std::string_view) override {}
   void beginSnapshot(unsigned seq) override { writer_.beginSeriesSnapshot(seq); }
   void endSnapshot() override { writer_.endSeriesSnapshot(); }
+  std::unique_ptr<bundle::PageChunkCompressor> pageChunkCompressor() const override {
+    return writer_.pageChunkCompressor();
+  }
 
  protected:
   void writeMember(std::string_view name, std::span<const std::byte> data) override {
     writer_.addMember(name, data);
   }
-  void writePageChunk(bundle::PageTable table, Pfn start,
-                      std::span<const std::byte> data) override {
-    writer_.addPageChunk(table, start, data);
+  void writeCompressedPageChunk(const bundle::CompressedPageChunk& chunk) override {
+    writer_.addCompressedPageChunk(chunk);
   }
   void writeSource(std::string_view name, SourceStatus status, std::string_view detail) override {
     writer_.recordSource(name, status, detail);
@@ -112,10 +117,13 @@ class DryRunRecorder : public Recorder {
   void planned(std::string_view member) override;
   void beginSnapshot(unsigned) override {}
   void endSnapshot() override {}
+  std::unique_ptr<bundle::PageChunkCompressor> pageChunkCompressor() const override {
+    return nullptr;
+  }
 
  protected:
   void writeMember(std::string_view name, std::span<const std::byte>) override { planned(name); }
-  void writePageChunk(bundle::PageTable, Pfn, std::span<const std::byte>) override {}
+  void writeCompressedPageChunk(const bundle::CompressedPageChunk&) override {}
   void writeSource(std::string_view name, SourceStatus status, std::string_view detail) override;
 
  private:

@@ -33,6 +33,34 @@ size_t equalWords(const uint64_t* words, size_t from, size_t end, uint64_t value
   return j - from;
 }
 
+// Counts (from `from`, before `end`) whose mapped-ness (isMapCount) is `mapped`, four at a time
+// and without a branch per word. Without a kpagecount table every frame counts as unmapped.
+size_t sameMappedness(const uint64_t* counts, size_t from, size_t end, bool mapped) {
+  if (counts == nullptr) return mapped ? 0 : end - from;
+  // isMapCount(c) is c - 1 < 2^31 - 1 in unsigned arithmetic.
+  constexpr uint64_t kBound = (uint64_t{1} << 31) - 1;
+  size_t j = from;
+  for (; j + 4 <= end; j += 4) {
+    if (((counts[j] - 1 < kBound) != mapped) | ((counts[j + 1] - 1 < kBound) != mapped) |
+        ((counts[j + 2] - 1 < kBound) != mapped) | ((counts[j + 3] - 1 < kBound) != mapped)) {
+      break;
+    }
+  }
+  while (j < end && isMapCount(counts[j]) == mapped)
+    ++j;
+  return j - from;
+}
+
+// How many of counts[from, end) are map counts (0 without a kpagecount table).
+uint64_t mappedIn(const uint64_t* counts, size_t from, size_t end) {
+  if (counts == nullptr) return 0;
+  constexpr uint64_t kBound = (uint64_t{1} << 31) - 1;
+  uint64_t n = 0;
+  for (size_t j = from; j < end; ++j)
+    n += counts[j] - 1 < kBound;
+  return n;
+}
+
 constexpr uint64_t kLruAnonMask = bit(kpf::kLru) | bit(kpf::kSwapbacked) | bit(kpf::kUnevictable);
 
 }  // namespace
@@ -240,9 +268,7 @@ void FrameScanner::consume(const PageFrameChunk& chunk) {
         k = equalWords(cgroups, i, i + k, repeat_.cgroup);
       else if (repeat_.cgroup != 0)
         k = 0;
-      size_t same = 0;
-      while (same < k && isMapCount(counts ? counts[i + same] : 0) == repeat_.mapped)
-        ++same;
+      const size_t same = sameMappedness(counts, i, i + k, repeat_.mapped);
       if (same > 0) {
         const uint64_t f = repeat_.flags;
         census_.undefined_flag_frames += (f & kpf::kUndefinedBits) != 0 ? same : 0;
@@ -267,9 +293,19 @@ void FrameScanner::consume(const PageFrameChunk& chunk) {
     }
     if (f & bit(kpf::kCompoundTail)) {
       if (compound_.active && compound_.head + PageCount(compound_.pages) == pfn) {
-        ++compound_.pages;
+        // This tail and the ones after it with the same flags word, in bulk: a tail takes its
+        // head's category, node and cgroup, so only its mapped-ness counts (a THP is 511 tails).
+        const size_t tails = 1 + equalWords(flags, i + 1, n, f);
+        const uint64_t undefined = (f & kpf::kUndefinedBits) != 0 ? tails - 1 : 0;
+        census_.undefined_flag_frames += undefined;
+        census_.undefined_sampled += undefined;
+        census_.undefined_sampled_swap_fits +=
+            (__builtin_bswap64(f) & kpf::kUndefinedBits) == 0 ? undefined : 0;
+        compound_.pages += tails;
         compound_.counted &= counts != nullptr;
-        if (isMapCount(count)) ++compound_.mapped;
+        compound_.mapped += mappedIn(counts, i, i + tails);
+        i += tails - 1;
+        pfn = pfn + PageCount(tails - 1);
         continue;
       }
       // A tail without its head (the head is in a missing chunk): counted on its own flags.

@@ -78,7 +78,10 @@ struct BundleReader::Impl {
   std::string scratch;
   bool resumable = false;  // the last damage allows resume()
   uint64_t resumes = 0;
-  bool member_corrupt = false;        // the current member was cut by corrupt data
+  bool member_corrupt = false;  // the current member was cut by corrupt data
+  // The current member's own zstd frame (hinted, with a content checksum) verifies its bytes:
+  // they are not hashed again (bundle-format.md, "Checksums").
+  bool frame_verifies = false;
   std::array<bool, 3> skip_tables{};  // page tables the caller does not want
 
   // Parallel decoding of page-table frames (reader_parallel.cc). The jobs are declared before

@@ -11,6 +11,7 @@
 
 #include "common/bundle/manifest.h"
 #include "common/bundle/members.h"
+#include "common/bundle/page_chunk_compressor.h"
 #include "common/bundle/series_wrapper.h"
 #include "common/bundle/tar.h"
 #include "common/bundle/zstd_stream.h"
@@ -34,9 +35,8 @@ struct SourceRecord {
 };
 
 // Between the compressor and the bundle's sink: counts what reaches the sink, and while a
-// page-table member is compressed, holds its frame in `frame` instead (its length goes into the
-// member hint written before it); so too a series wrapper's frames (their length goes into the
-// wrapper's header).
+// series wrapper is written, holds its frames in `frame` instead (their length goes into the
+// wrapper's header, written before them).
 class FrameSink : public ByteSink {
  public:
   explicit FrameSink(ByteSink& out) : out_(out) {}
@@ -51,10 +51,10 @@ class FrameSink : public ByteSink {
   void hold(bool on) { holding_ = on; }
   void pass(std::string_view bytes) {
     holding_ = false;
-    write(std::span(reinterpret_cast<const std::byte*>(bytes.data()), bytes.size()));
+    write(std::as_bytes(std::span(bytes)));
   }
   uint64_t written() const { return written_; }
-  std::string frame;  // capacity kept between members: allocated once
+  std::string frame;  // capacity kept between wrappers: allocated once
 
  private:
   ByteSink& out_;
@@ -78,23 +78,24 @@ struct BundleWriter::Impl {
   std::vector<MemberRecord> members;
   std::vector<SourceRecord> sources;
   uint64_t member_count = 0;
-  bool manifest_written = false;
-  bool finished = false;
   // The cheap snapshot being written (0: none), where its records begin, and its sources.
   unsigned series_seq = 0;
   size_t series_first_member = 0;
   size_t series_first_name = 0;
   std::vector<SourceRecord> series_sources;
+  // addPageChunk()'s: a chunk compressed on the writer's own thread.
+  std::unique_ptr<PageChunkCompressor> compressor;
+  CompressedPageChunk chunk;
+  uint64_t own_frames_in = 0;  // tar bytes of the members in frames of their own
+  bool manifest_written = false;
+  bool finished = false;
 
   void write(std::span<const std::byte> data) { zstd.write(data); }
   void write(std::string_view s) {
     write(std::span(reinterpret_cast<const std::byte*>(s.data()), s.size()));
   }
 
-  // `own_frame`: the member gets a zstd frame of its own, preceded by its member hint, so that a
-  // reader can skip it without decompressing (page-table members). Its compressed frame is held
-  // in memory first (about 1 MiB at most) to learn its length.
-  void addMember(std::string_view name, std::span<const std::byte> data, bool own_frame = false) {
+  void checkAdding(std::string_view name) const {
     if (finished) throw Error(ErrorKind::kInternal, "bundle member added after finish()");
     if (!manifest_written && name != kManifestName) {
       throw Error(ErrorKind::kInternal, "manifest.json must be the first bundle member");
@@ -102,35 +103,26 @@ struct BundleWriter::Impl {
     if (!tar::isSafeMemberName(name)) {
       throw Error(ErrorKind::kInternal, "unsafe bundle member name: " + std::string(name));
     }
-    if (own_frame) {
-      if (series_seq != 0) throw Error(ErrorKind::kInternal, "page chunk inside a series snapshot");
-      if (zstd.bytesInFrame() > 0) zstd.endFrame();  // the text members before it
-      if (frame_sink.frame.capacity() == 0) {
-        frame_sink.frame.reserve(ZSTD_compressBound(kPageChunkBytes + 3 * tar::kBlock));
-      }
-      frame_sink.frame.clear();
-      frame_sink.hold(true);
-    }
+  }
+
+  void record(std::string_view name, uint64_t size, uint64_t hash) {
+    members.push_back(
+        {static_cast<uint32_t>(names.size()), static_cast<uint32_t>(name.size()), size, hash});
+    names.append(name);
+    ++member_count;
+  }
+
+  void addMember(std::string_view name, std::span<const std::byte> data) {
+    checkAdding(name);
     header.clear();
     tar::encodeFileHeader(header, name, data.size(), options.mtime);
     write(header);
     write(data);
     static constexpr char kZeros[tar::kBlock] = {};
     write(std::string_view(kZeros, tar::paddingFor(data.size())));
-    if (own_frame) {
-      zstd.endFrame();
-      hint.clear();
-      appendMemberHint(hint, name, frame_sink.frame.size());
-      frame_sink.pass(hint);
-      frame_sink.pass(frame_sink.frame);
-    }
-
     Xxh64 h;
     h.update(data);
-    members.push_back({static_cast<uint32_t>(names.size()), static_cast<uint32_t>(name.size()),
-                       data.size(), h.digest()});
-    names.append(name);
-    ++member_count;
+    record(name, data.size(), h.digest());
     // Start a new zstd frame after big enough runs, so that damage costs at most one frame.
     if (zstd.bytesInFrame() >= options.frame_bytes) zstd.endFrame();
     if (series_seq != 0 && frame_sink.frame.size() >= kSeriesWrapperBytes) endWrapper(true);
@@ -156,6 +148,21 @@ struct BundleWriter::Impl {
   // time: memory stays at the records, never a JSON tree of the whole index.
   void writeIndex(std::string_view name, nlohmann::json head, const std::vector<SourceRecord>& srcs,
                   size_t first_member);
+
+  // A page-table member: a zstd frame of its own, preceded by its member hint, so that a reader
+  // can skip it without decompressing.
+  void addOwnFrame(const CompressedPageChunk& chunk) {
+    const std::string name = pageChunkMemberName(chunk.table, chunk.start);
+    checkAdding(name);
+    if (series_seq != 0) throw Error(ErrorKind::kInternal, "page chunk inside a series snapshot");
+    if (zstd.bytesInFrame() > 0) zstd.endFrame();  // the text members before it
+    hint.clear();
+    appendMemberHint(hint, name, chunk.frame.size());
+    frame_sink.pass(hint);
+    frame_sink.pass(chunk.frame);
+    own_frames_in += tar::kBlock + chunk.data_bytes + tar::paddingFor(chunk.data_bytes);
+    record(name, chunk.data_bytes, chunk.xxh64);
+  }
 };
 
 BundleWriter::BundleWriter(ByteSink& sink, const BundleWriterOptions& options)
@@ -187,10 +194,18 @@ void BundleWriter::addMember(std::string_view name, std::string_view text) {
 }
 
 void BundleWriter::addPageChunk(PageTable table, Pfn start, std::span<const std::byte> data) {
-  if (data.size() % 8 != 0 || data.size() > kPageChunkBytes) {
-    throw Error(ErrorKind::kInternal, "page chunk of " + std::to_string(data.size()) + " bytes");
-  }
-  impl_->addMember(pageChunkMemberName(table, start), data, /*own_frame=*/true);
+  Impl& d = *impl_;
+  if (!d.compressor) d.compressor = pageChunkCompressor();
+  d.compressor->compress(table, start, data, d.chunk);
+  d.addOwnFrame(d.chunk);
+}
+
+std::unique_ptr<PageChunkCompressor> BundleWriter::pageChunkCompressor() const {
+  return std::make_unique<PageChunkCompressor>(impl_->options.zstd_level, impl_->options.mtime);
+}
+
+void BundleWriter::addCompressedPageChunk(const CompressedPageChunk& chunk) {
+  impl_->addOwnFrame(chunk);
 }
 
 void BundleWriter::recordSource(std::string_view member, SourceStatus status,
@@ -310,7 +325,7 @@ uint64_t BundleWriter::membersWritten() const {
   return impl_->member_count;
 }
 uint64_t BundleWriter::uncompressedBytes() const {
-  return impl_->zstd.bytesIn();
+  return impl_->zstd.bytesIn() + impl_->own_frames_in;
 }
 uint64_t BundleWriter::compressedBytes() const {
   return impl_->frame_sink.written();

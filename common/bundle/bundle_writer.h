@@ -13,6 +13,7 @@
 #include "common/bundle/bundle_format.h"
 #include "common/bundle/byte_stream.h"
 #include "common/bundle/manifest.h"
+#include "common/bundle/page_chunk_compressor.h"
 #include "common/units.h"
 
 namespace memsift::bundle {
@@ -46,6 +47,10 @@ class BundleWriter {
 
   // One chunk of a page-frame table (raw native-endian u64 per frame).
   void addPageChunk(PageTable table, Pfn start, std::span<const std::byte> data);
+  // The same, compressed elsewhere (a thread of the caller's) by a compressor this writer made:
+  // the frame is what addPageChunk() would have written.
+  std::unique_ptr<PageChunkCompressor> pageChunkCompressor() const;
+  void addCompressedPageChunk(const CompressedPageChunk& chunk);
 
   // A source that was not read whole, and why; listed in index.json under "sources" (between
   // beginSeriesSnapshot() and endSeriesSnapshot(), in series/K/index.json's).

@@ -7,6 +7,7 @@
 
 #include "common/bundle/bundle_format.h"
 #include "common/bundle/tar.h"
+#include "common/bundle/zstd_magic.h"
 #include "common/hash/xxhash64.h"
 
 namespace memsift::bundle {
@@ -56,7 +57,7 @@ void FrameWorkers::run() {
       job = todo_.front();
       todo_.pop_front();
     }
-    job->ok = false;
+    job->ok = job->hashed = false;
     // Without a context (out of memory) the job fails and the reader decodes it itself.
     if (dctx != nullptr) decode(*job, dctx);
     {
@@ -87,7 +88,8 @@ void FrameWorkers::decode(FrameJob& job, ZSTD_DCtx* dctx) {
   }
   job.size = h.size;
   job.content = n;
-  if (job.hash) {
+  job.hashed = job.hash && !zstd_magic::frameHasChecksum(std::span(frame, frame_bytes));
+  if (job.hashed) {
     Xxh64 x;
     x.update(job.data());
     job.digest = x.digest();

@@ -25,7 +25,9 @@ struct FrameJob {
   static const size_t kMaxContent;
 
   ZstdDecoder::Captured captured;
-  bool hash = false;  // compute the XXH64 of the member's data
+  // Compute the XXH64 of the member's data, unless the frame's own checksum verifies it (the
+  // single-threaded reader's rule too: ZstdDecoder::frameChecksumCovers()).
+  bool hash = false;
 
   // Results, once FrameWorkers::wait() returned. `ok` only when the frame decoded with a good
   // checksum into exactly one regular-file tar member named as its hint says, ending where the
@@ -33,7 +35,8 @@ struct FrameJob {
   bool ok = false;
   uint64_t size = 0;     // the member's data bytes
   uint64_t content = 0;  // decompressed bytes (header, data, padding)
-  uint64_t digest = 0;   // XXH64 of the data, when `hash`
+  bool hashed = false;   // `digest` was computed
+  uint64_t digest = 0;   // XXH64 of the data
   // The member's data, after its 512-byte tar header; as 64-bit words for page tables (the
   // buffer holds words, so that reading them is reading the objects zstd wrote the bytes of).
   std::span<const std::byte> data() const { return {bytes() + kDataAt, size}; }

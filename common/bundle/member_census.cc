@@ -8,23 +8,25 @@
 
 namespace memsift::bundle {
 
-void MemberCensus::read(std::string_view name, uint64_t size, uint64_t digest) {
+void MemberCensus::read(std::string_view name, uint64_t size, std::optional<uint64_t> digest) {
   add(name, size, digest, false);
 }
 
 void MemberCensus::skipped(std::string_view name) {
   ++skipped_;
-  add(name, 0, 0, true);
+  add(name, 0, std::nullopt, true);
 }
 
-void MemberCensus::add(std::string_view name, uint64_t size, uint64_t digest, bool skipped) {
+void MemberCensus::add(std::string_view name, uint64_t size, std::optional<uint64_t> digest,
+                       bool skipped) {
   ++present_;
   if (records_.size() >= kMaxTracked) {
     ++untracked_;
     return;
   }
-  Record r{xxh64(name), size, digest, 0, kNameNotKept, static_cast<uint32_t>(records_.size()),
-           skipped,     false};
+  Record r{xxh64(name), size,         digest.value_or(0),
+           0,           kNameNotKept, static_cast<uint32_t>(records_.size()),
+           skipped,     false,        digest.has_value()};
   if (names_.size() + name.size() <= kMaxNameBytes) {
     r.name_offset = static_cast<uint32_t>(names_.size());
     r.name_length = static_cast<uint32_t>(name.size());
@@ -59,9 +61,9 @@ void MemberCensus::checkEntry(const std::string& name, uint64_t size, const std:
                               std::string_view index) {
   sortIfNeeded();
   uint64_t key = xxh64(name);
-  auto [first, last] =
-      std::equal_range(records_.begin(), records_.end(), Record{key, 0, 0, 0, 0, 0, false, false},
-                       [](const Record& a, const Record& b) { return a.key < b.key; });
+  auto [first, last] = std::equal_range(
+      records_.begin(), records_.end(), Record{key, 0, 0, 0, 0, 0, false, false, false},
+      [](const Record& a, const Record& b) { return a.key < b.key; });
   // Of the records with this key, those of this name (a record whose name was not kept matches
   // on the key alone: 64 bits of hash).
   Record* match = nullptr;
@@ -85,7 +87,7 @@ void MemberCensus::checkEntry(const std::string& name, uint64_t size, const std:
                {name, 0, DamageKind::kMismatch,
                 "member " + name + " has " + std::to_string(match->size) + " bytes, " +
                     std::string(index) + " says " + std::to_string(size)});
-  } else if (check_hash && xxh64_hex != got) {
+  } else if (check_hash && match->hashed && xxh64_hex != got) {
     listedLine(problems, mismatches_,
                {name, 0, DamageKind::kMismatch,
                 "checksum mismatch in member " + name + ": " + std::string(index) + " says xxh64 " +

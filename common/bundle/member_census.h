@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,7 +27,10 @@ class MemberCensus {
   static constexpr size_t kNamedMissing = 3;
 
   // A member read whole (size, XXH64 of its bytes), or one whose frames were skipped unread.
-  void read(std::string_view name, uint64_t size, uint64_t digest);
+  // `digest` is nullopt for a member whose content its own zstd frame's checksum verified (a
+  // hinted frame, bundle-format.md "Checksums"): its size is checked against the index, its
+  // XXH64 is not computed.
+  void read(std::string_view name, uint64_t size, std::optional<uint64_t> digest);
   void skipped(std::string_view name);
 
   uint64_t present() const { return present_; }  // every member recorded, tracked or not
@@ -51,10 +55,11 @@ class MemberCensus {
     uint32_t order;        // arrival
     bool skipped;
     bool listed;
+    bool hashed;  // `digest` was computed (else the frame checksum covered the member)
   };
   static constexpr uint32_t kNameNotKept = UINT32_MAX;
 
-  void add(std::string_view name, uint64_t size, uint64_t digest, bool skipped);
+  void add(std::string_view name, uint64_t size, std::optional<uint64_t> digest, bool skipped);
   std::string_view nameOf(const Record& r) const;
   void sortIfNeeded();
   void listedLine(std::vector<Damage>& problems, uint64_t& count, Damage d);

@@ -105,7 +105,8 @@ void BundleReader::Impl::closeDecoded() {
 }
 
 std::unique_ptr<FrameJob> BundleReader::Impl::takeDecoded() {
-  census.read(member.name, member.size, decoded->hash ? decoded->digest : 0);
+  census.read(member.name, member.size,
+              decoded->hashed ? std::optional<uint64_t>(decoded->digest) : std::nullopt);
   have_member = false;
   member_left = 0;
   return std::move(decoded);

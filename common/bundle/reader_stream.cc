@@ -94,7 +94,7 @@ size_t BundleReader::Impl::readMember(std::span<std::byte> data) {
   if (!have_member || member_left == 0 || ended) return 0;
   size_t want = static_cast<size_t>(std::min<uint64_t>(data.size(), member_left));
   size_t got = readRaw(data.data(), want);
-  if (hash_members) hash.update(data.first(got));
+  if (hash_members && !frame_verifies) hash.update(data.first(got));
   member_left -= got;
   if (got < want) {
     const uint64_t at = member.size - member_left;
@@ -117,7 +117,10 @@ bool BundleReader::Impl::closeMember() {
   while (member_left > 0 && !ended)
     readMember(buf);
   if (ended) return false;
-  if (listed) census.read(member.name, member.size, hash.digest());
+  if (listed) {
+    census.read(member.name, member.size,
+                frame_verifies ? std::nullopt : std::optional<uint64_t>(hash.digest()));
+  }
   have_member = false;
   size_t pad = tar::paddingFor(member.size);
   if (readRaw(buf, pad) != pad) {
@@ -245,6 +248,7 @@ bool BundleReader::Impl::readHeader() {
     member.page_chunk = parsePageChunkMemberName(member.name);
     member_left = h.size;
     hash.reset();
+    frame_verifies = zstd.frameChecksumCovers(member.name);
     have_member = true;
     member_corrupt = false;
     return true;

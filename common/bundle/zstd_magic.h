@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 
 #include "common/bundle/zstd_stream.h"
 
@@ -23,6 +24,13 @@ inline uint64_t loadLe(const std::byte* p, size_t n) {
   for (size_t i = n; i-- > 0;)
     v = v << 8 | std::to_integer<uint64_t>(p[i]);
   return v;
+}
+
+// Whether the zstd frame that `frame` begins with (at least 5 bytes: magic and frame header
+// descriptor) declares a content checksum: the descriptor's bit 2 (RFC 8878, 3.1.1.1.1).
+inline bool frameHasChecksum(std::span<const std::byte> frame) {
+  return frame.size() >= 5 && loadLe(frame.data(), 4) == kFrameMagic &&
+         (std::to_integer<unsigned>(frame[4]) & 0x04) != 0;
 }
 
 }  // namespace memsift::bundle::zstd_magic

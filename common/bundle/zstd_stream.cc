@@ -215,6 +215,7 @@ bool ZstdDecoder::handleHint() {
       hinted_start_ = consumed_;
       hinted_bytes_ = hint->frame_bytes;
       hinted_member_ = std::move(hint->member);
+      hinted_checksum_ = fill(5) && frameHasChecksum(std::span(in_.get() + in_pos_, 5));
       return true;
     }
 
@@ -271,7 +272,10 @@ size_t ZstdDecoder::read(std::span<std::byte> data) {
       }
       return 0;
     }
-    if (!in_frame_) frame_start_ = consumed_;
+    if (!in_frame_) {
+      frame_start_ = consumed_;
+      frame_checksummed_hinted_ = hinted_start_ == consumed_ && hinted_checksum_;
+    }
     ZSTD_inBuffer in{in_.get(), in_len_, in_pos_};
     ZSTD_outBuffer out{data.data(), data.size(), 0};
     size_t ret = ZSTD_decompressStream(dctx_, &out, &in);
@@ -349,6 +353,7 @@ bool ZstdDecoder::resync() {
       hinted_start_ = kNoHint;
       // Resumed inside the wrapper being read, its end is still checked; past it, it is left.
       if (wrapper_end_ != kNoWrapper && consumed_ >= wrapper_end_) wrapper_end_ = kNoWrapper;
+      frame_checksummed_hinted_ = false;
       state_ = State::kOk;
       in_frame_ = false;
       error_.clear();

@@ -112,6 +112,12 @@ class ZstdDecoder {
   bool skippedPending() const { return !skipped_members_.empty(); }
   // The member whose frame was being skipped when the stream ended or broke ("" otherwise).
   const std::string& interruptedSkip() const { return skipping_; }
+  // Whether the frame being decoded (or the last one, until the next begins) is the frame a
+  // member hint announced for `member` and carries a content checksum: the member's bytes are
+  // then verified by that checksum as the frame ends, and need no other hash.
+  bool frameChecksumCovers(std::string_view member) const {
+    return frame_checksummed_hinted_ && member == hinted_member_;
+  }
   // Decompressed bytes produced so far.
   uint64_t bytesOut() const { return produced_; }
   State state() const { return state_; }
@@ -162,6 +168,8 @@ class ZstdDecoder {
   uint64_t hinted_start_ = kNoHint;
   uint64_t hinted_bytes_ = 0;
   std::string hinted_member_;
+  bool hinted_checksum_ = false;           // the hinted frame's header asks for a checksum
+  bool frame_checksummed_hinted_ = false;  // the frame begun last is that frame
 
   // The series wrapper being read: the compressed offset where it ends, its snapshot.
   static constexpr uint64_t kNoWrapper = UINT64_MAX;

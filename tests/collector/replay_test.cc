@@ -186,6 +186,47 @@ TEST_CASE("page tables shorter or missing are recorded, not repaired") {
   CHECK(!b.index.at("collection").contains("own_peak_rss_bytes"));
 }
 
+TEST_CASE(
+    "two page-table readers (--jobs 2: the upper half of each chunk read by a second thread) "
+    "store what one stores, ends and damage included") {
+  TempDir tmp;
+  fs::path root = tmp / "root";
+  // Three chunks and a bit, a kpagecount that ends inside the second chunk's upper half, and a
+  // kpageflags with a tail that is not a whole frame.
+  const uint64_t frames = 3 * bundle::kPageChunkFrames + 1001;
+  makeReplayRoot(root, frames);
+  writePageTable(root / "proc/kpagecount", 1, bundle::kPageChunkFrames + 100000);
+  {
+    std::ofstream f(root / "proc/kpageflags", std::ios::binary | std::ios::app);
+    f.write("abc", 3);
+  }
+  std::vector<ExtractedBundle> bundles;
+  for (const char* jobs : {"1", "2"}) {
+    fs::path out = tmp / (std::string(jobs) + ".tar.zst");
+    runCollector("-q --jobs " + std::string(jobs) + " --root " + shellQuote(root.string()) +
+                 " -o " + shellQuote(out.string()));
+    CHECK(verifyWithReader(out).empty());
+    bundles.push_back(extractBundle(out, tmp / jobs));
+  }
+  for (const char* table : {"kpageflags", "kpagecount", "kpagecgroup"}) {
+    CAPTURE(table);
+    CHECK(bundles[0].pageTable(table) == bundles[1].pageTable(table));
+    CHECK(bundles[1].pageTable(table) ==
+          readFile(root / "proc" / table)
+              .substr(0, std::string(table) == "kpageflags" ? frames * 8 : std::string::npos));
+  }
+  CHECK(bundles[0].index.at("sources") == bundles[1].index.at("sources"));
+  CHECK(bundles[1].detail("proc/kpagecount") == "ends at PFN 0x386a0, before proc/kpageflags");
+  // Every member but the manifest, which records when each run started, is the same.
+  for (ExtractedBundle& b : bundles) {
+    auto& members = b.index.at("members");
+    members.erase(std::remove_if(members.begin(), members.end(),
+                                 [](const auto& m) { return m.at("name") == "manifest.json"; }),
+                  members.end());
+  }
+  CHECK(bundles[0].index.at("members") == bundles[1].index.at("members"));
+}
+
 TEST_CASE("a dry run (--dry-run) lists sources and writes nothing") {
   TempDir tmp;
   fs::path root = tmp / "root";

@@ -1,6 +1,8 @@
 // BundleReader with worker threads (setDecodeThreads): the same members, bytes, damage and
 // problems as one thread, on an intact bundle and on thousands of damaged ones (flipped bytes
 // anywhere, lying hints, cut streams), with and without skipped page tables.
+#include <zstd.h>
+
 #include <catch2/catch.hpp>
 #include <random>
 #include <sstream>
@@ -151,5 +153,84 @@ TEST_CASE("worker threads report damage as one thread does: member, offset, word
       CAPTURE(cut);
       checkSameAtEveryThreadCount(std::string_view(bundle).substr(0, cut));
     }
+  }
+}
+
+namespace {
+
+// The bundle with index.json's XXH64 of `member` replaced by another (a member changed after
+// the collection, as far as the index can tell): the last zstd frame (proc/vmstat, index.json,
+// the end marker) decoded, edited and compressed again, checksum on.
+std::string withIndexDigestChanged(const std::string& bundle, const std::string& member) {
+  size_t last = 0;
+  for (size_t at = 0; at < bundle.size();) {
+    size_t n = ZSTD_findFrameCompressedSize(bundle.data() + at, bundle.size() - at);
+    REQUIRE(!ZSTD_isError(n));
+    last = at;
+    at += n;
+  }
+  std::string frame(1 << 20, '\0');
+  size_t n =
+      ZSTD_decompress(frame.data(), frame.size(), bundle.data() + last, bundle.size() - last);
+  REQUIRE(!ZSTD_isError(n));
+  frame.resize(n);
+  const std::string key = "{\"name\": \"" + member + "\", \"size\": ";
+  size_t entry = frame.find(key);
+  REQUIRE(entry != std::string::npos);
+  size_t digit = frame.find("\"xxh64\": \"", entry) + 10;
+  frame[digit] = frame[digit] == '0' ? '1' : '0';
+  std::string out(ZSTD_compressBound(frame.size()), '\0');
+  ZSTD_CCtx* cctx = ZSTD_createCCtx();
+  ZSTD_CCtx_setParameter(cctx, ZSTD_c_checksumFlag, 1);
+  size_t m = ZSTD_compress2(cctx, out.data(), out.size(), frame.data(), frame.size());
+  ZSTD_freeCCtx(cctx);
+  REQUIRE(!ZSTD_isError(m));
+  return bundle.substr(0, last) + out.substr(0, m);
+}
+
+// The same bundle as `zstd -dc | zstd` would re-make it: one frame, no member hints.
+std::string rearchived(const std::string& bundle) {
+  std::string plain(16 << 20, '\0');
+  ZSTD_DCtx* dctx = ZSTD_createDCtx();
+  ZSTD_inBuffer in{bundle.data(), bundle.size(), 0};
+  ZSTD_outBuffer out{plain.data(), plain.size(), 0};
+  while (in.pos < in.size)
+    REQUIRE(!ZSTD_isError(ZSTD_decompressStream(dctx, &out, &in)));
+  ZSTD_freeDCtx(dctx);
+  plain.resize(out.pos);
+  std::string packed(ZSTD_compressBound(plain.size()), '\0');
+  ZSTD_CCtx* cctx = ZSTD_createCCtx();
+  ZSTD_CCtx_setParameter(cctx, ZSTD_c_checksumFlag, 1);
+  size_t m = ZSTD_compress2(cctx, packed.data(), packed.size(), plain.data(), plain.size());
+  ZSTD_freeCCtx(cctx);
+  REQUIRE(!ZSTD_isError(m));
+  packed.resize(m);
+  return packed;
+}
+
+}  // namespace
+
+TEST_CASE("each member is verified once: by its own frame's checksum, else by its XXH64",
+          "[parallel]") {
+  const std::string bundle = makeBundle();
+  const std::string flags = "pageframes/0000000000000000/kpageflags";
+  const std::string mismatch = "checksum mismatch in member ";
+  SECTION("a page-table member in its hinted frame: the frame checksum verified it") {
+    // The index's XXH64 is not what verifies it, at any thread count (a flipped byte in the
+    // frame is caught by the frame checksum: the tests above).
+    std::string edited = withIndexDigestChanged(bundle, flags);
+    checkSameAtEveryThreadCount(edited);
+    CHECK_THAT(readAt(edited, 1, false).text, !Catch::Contains(mismatch));
+  }
+  SECTION("a text member: its XXH64 against the index, at every thread count") {
+    std::string edited = withIndexDigestChanged(bundle, "proc/1/smaps");
+    checkSameAtEveryThreadCount(edited);
+    CHECK_THAT(readAt(edited, 2, false).text, Catch::Contains(mismatch + "proc/1/smaps"));
+  }
+  SECTION("a bundle re-made by zstd (no hints): page-table members are hashed again") {
+    std::string remade = rearchived(withIndexDigestChanged(bundle, flags));
+    checkSameAtEveryThreadCount(remade);
+    CHECK_THAT(readAt(remade, 1, false).text, Catch::Contains(mismatch + flags));
+    CHECK_THAT(readAt(rearchived(bundle), 2, false).text, !Catch::Contains(mismatch));
   }
 }

@@ -1,0 +1,149 @@
+// The page-table reader's helper threads (see page_table_threads.h).
+#include "collector/page_table_threads.h"
+
+#include <pthread.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+
+namespace memsift::collector {
+
+namespace {
+
+// A stop signal must reach the reader's thread, whose read(2) it interrupts (EINTR), not a
+// helper's: the helpers' reads are short and the stop is handled where the bundle is written.
+void blockStopSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+}  // namespace
+
+size_t readRange(int fd, std::byte* buf, size_t length, std::optional<uint64_t> offset, int& err,
+                 const std::function<bool()>& stopped) {
+  size_t got = 0;
+  err = 0;
+  while (got < length && !stopped()) {
+    ssize_t n = offset ? ::pread(fd, buf + got, length - got, static_cast<off_t>(*offset + got))
+                       : ::read(fd, buf + got, length - got);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      err = errno;
+      return got;
+    }
+    if (n == 0) break;
+    got += static_cast<size_t>(n);
+  }
+  return got;
+}
+
+ChunkCompressor::ChunkCompressor(std::unique_ptr<bundle::PageChunkCompressor> compressor)
+    : compressor_(std::move(compressor)), thread_([this] { run(); }) {}
+
+ChunkCompressor::~ChunkCompressor() {
+  {
+    std::lock_guard lock(mutex_);
+    stop_ = true;
+  }
+  work_.notify_one();
+  thread_.join();
+}
+
+uint64_t ChunkCompressor::submit(bundle::PageTable table, Pfn start,
+                                 std::span<const std::byte> data,
+                                 bundle::CompressedPageChunk& out) {
+  {
+    std::lock_guard lock(mutex_);
+    todo_.push_back({table, start, data, &out});
+    ++submitted_;
+  }
+  work_.notify_one();
+  return submitted_;
+}
+
+void ChunkCompressor::wait(uint64_t ticket) {
+  std::unique_lock lock(mutex_);
+  done_.wait(lock, [&] { return finished_ >= ticket || error_; });
+  if (error_) std::rethrow_exception(error_);
+}
+
+void ChunkCompressor::run() {
+  blockStopSignals();
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    work_.wait(lock, [&] { return stop_ || !todo_.empty(); });
+    if (todo_.empty()) return;  // stop_, and nothing left
+    Job job = todo_.front();
+    todo_.pop_front();
+    lock.unlock();
+    std::exception_ptr error;
+    try {
+      compressor_->compress(job.table, job.start, job.data, *job.out);
+    } catch (...) {
+      error = std::current_exception();
+    }
+    lock.lock();
+    if (error && !error_) error_ = error;
+    ++finished_;
+    done_.notify_all();
+  }
+}
+
+RangeReader::RangeReader() : thread_([this] { run(); }) {}
+
+RangeReader::~RangeReader() {
+  {
+    std::lock_guard lock(mutex_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  thread_.join();
+}
+
+void RangeReader::start(int fd, std::byte* buf, size_t length, uint64_t offset) {
+  {
+    std::lock_guard lock(mutex_);
+    fd_ = fd;
+    buf_ = buf;
+    length_ = length;
+    offset_ = offset;
+    pending_ = true;
+    done_ = false;
+  }
+  cv_.notify_all();
+}
+
+size_t RangeReader::finish(int& err) {
+  std::unique_lock lock(mutex_);
+  cv_.wait(lock, [&] { return done_; });
+  err = err_;
+  return got_;
+}
+
+void RangeReader::run() {
+  blockStopSignals();
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    cv_.wait(lock, [&] { return stop_ || pending_; });
+    if (!pending_) return;
+    pending_ = false;
+    const int fd = fd_;
+    std::byte* const buf = buf_;
+    const size_t length = length_;
+    const uint64_t offset = offset_;
+    lock.unlock();
+    int err = 0;
+    const size_t got = readRange(fd, buf, length, offset, err, [] { return false; });
+    lock.lock();
+    got_ = got;
+    err_ = err;
+    done_ = true;
+    cv_.notify_all();
+  }
+}
+
+}  // namespace memsift::collector
