@@ -59,6 +59,8 @@ struct BundleReader::Impl {
   nlohmann::json series_sources = nlohmann::json::array();
   uint64_t series_sources_dropped = 0;
   static constexpr size_t kMaxSeriesSources = 1 << 16;
+  // A series index is held whole (index.json streams by): a snapshot of 600,000 members.
+  static constexpr uint64_t kMaxSeriesIndexBytes = 64ull << 20;
   std::function<void(std::span<const std::byte>)> index_sink;
   uint64_t index_entries = 0;
   bool index_malformed_reported = false;

@@ -2,6 +2,7 @@
 // its member list compared with the member seen under that name (size, XXH64), and what it lists
 // that never came, or omits, reported as problems. A series' series/K/index.json is checked
 // entry by entry the same way (its members are listed nowhere else).
+#include <algorithm>
 #include <charconv>
 #include <iterator>
 
@@ -233,7 +234,7 @@ bool BundleReader::Impl::readIndex() {
 
 bool BundleReader::Impl::readSeriesIndex() {
   // As index.json's: what the members read so far can need (the snapshot's are among them).
-  const uint64_t allowed = indexAllowance();
+  const uint64_t allowed = std::min(indexAllowance(), kMaxSeriesIndexBytes);
   if (member.size > allowed) {
     problems.push_back({member.name, 0, DamageKind::kMalformed,
                         member.name + " claims " + std::to_string(member.size) +
