@@ -101,11 +101,10 @@ class ZstdDecoder {
   // is corruption, reported once the frame's intact data has been returned.
   using SkipFilter = std::function<bool(std::string_view member)>;
   void setSkipFilter(SkipFilter skip) { skip_ = std::move(skip); }
-  // The decoder enters a series wrapper at a frame boundary (its header checked: a damaged one is
-  // corruption, and resync() goes on at its first frame) and decodes the frames inside as any
-  // others. The wrapper must end at a frame boundary (else corruption); an input that ends
-  // inside it is truncation. The snapshot whose wrapper is being read (0: none).
-  unsigned wrapperSeq() const { return wrapper_end_ == kNoWrapper ? 0 : wrapper_seq_; }
+  // Series wrappers need no call: the decoder enters one at a frame boundary (its header
+  // checked: a damaged one is corruption, and resync() goes on at its first frame) and decodes
+  // the frames inside as any others. The wrapper must end at a frame boundary (else corruption);
+  // an input that ends inside it is truncation.
 
   // Members whose frames were skipped since the last call, in stream order.
   std::vector<MemberHint> takeSkippedMembers();
