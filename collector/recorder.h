@@ -61,6 +61,10 @@ class Recorder {
   void sourceWithoutAddressSpace(std::string_view name);
   // --dry-run only: a source that would be read into `member`.
   virtual void planned(std::string_view member) = 0;
+  // Around a series' cheap snapshot `seq`: in a bundle its members go into series wrappers with
+  // an index of their own (BundleWriter::beginSeriesSnapshot()).
+  virtual void beginSnapshot(unsigned seq) = 0;
+  virtual void endSnapshot() = 0;
 
   const CollectionStats& stats() const { return stats_; }
   Progress& progress() { return progress_; }
@@ -83,6 +87,8 @@ class BundleRecorder : public Recorder {
   bool dryRun() const override { return false; }
   uint64_t bytesWritten() const override { return writer_.compressedBytes(); }
   void planned(std::string_view) override {}
+  void beginSnapshot(unsigned seq) override { writer_.beginSeriesSnapshot(seq); }
+  void endSnapshot() override { writer_.endSeriesSnapshot(); }
   std::unique_ptr<bundle::PageChunkCompressor> pageChunkCompressor() const override {
     return writer_.pageChunkCompressor();
   }
@@ -109,6 +115,8 @@ class DryRunRecorder : public Recorder {
   bool dryRun() const override { return true; }
   uint64_t bytesWritten() const override { return 0; }
   void planned(std::string_view member) override;
+  void beginSnapshot(unsigned) override {}
+  void endSnapshot() override {}
   std::unique_ptr<bundle::PageChunkCompressor> pageChunkCompressor() const override {
     return nullptr;
   }

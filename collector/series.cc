@@ -86,6 +86,9 @@ void SnapshotSeries::info(unsigned seq, bool final) {
 void SnapshotSeries::snapshot(unsigned seq) {
   out_.progress().phase("snapshot " + std::to_string(seq) + "/" +
                         std::to_string(options_.series_count));
+  // Inside series wrappers, with series/K/index.json last: the writer forgets the snapshot once
+  // it is written (docs/bundle-format.md, "Snapshot series").
+  out_.beginSnapshot(seq);
   info(seq, false);
   const std::string prefix = members::seriesMember(seq, "");
   SystemReader system(root_, text_, out_, stop_, options_.redact);
@@ -100,6 +103,7 @@ void SnapshotSeries::snapshot(unsigned seq) {
                            .snapshot_prefix = prefix});
   if (stop_.check() == StopReason::kNone) processes.run();
   kernelLog(seq);
+  out_.endSnapshot();
 }
 
 void SnapshotSeries::kernelLog(unsigned seq) {
@@ -137,7 +141,8 @@ nlohmann::json SnapshotSeries::indexJson() const {
   return {{"snapshots", taken_},
           {"requested", options_.series_count},
           {"every_seconds", options_.every_seconds},
-          {"interrupted", interrupted_}};
+          {"interrupted", interrupted_},
+          {"wrapped", true}};
 }
 
 }  // namespace memsift::collector

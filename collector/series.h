@@ -1,7 +1,7 @@
 // A snapshot series (--every SECONDS --count N): N-1 cheap snapshots of the counters that tell
 // growth, one every SECONDS, stored under series/K/ as they are taken (members.h, "Snapshot
 // series"), then the ordinary full collection as snapshot N. Nothing of a snapshot is kept once
-// its members are written, so memory does not grow with N (but for the index's line per member).
+// its members and its own index (series/K/index.json) are written, so memory does not grow with N.
 #pragma once
 
 #include <chrono>
@@ -35,7 +35,8 @@ class SnapshotSeries {
   void beginFinal();
 
   bool interrupted() const { return interrupted_; }
-  // index.json's "series": {"snapshots", "requested", "every_seconds", "interrupted"}.
+  // index.json's "series": {"snapshots", "requested", "every_seconds", "interrupted",
+  // "wrapped"}.
   nlohmann::json indexJson() const;
 
  private:

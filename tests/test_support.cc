@@ -13,6 +13,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "common/bundle/series_wrapper.h"
 #include "common/bundle/zstd_stream.h"
 
 namespace memsift::test {
@@ -100,6 +101,31 @@ size_t memberFrameMiddle(std::string_view bundle, std::string_view suffix, size_
     return at + size + hint->frame_bytes / 2;
   }
   return std::string_view::npos;
+}
+
+std::vector<SeriesWrapperAt> seriesWrappers(std::string_view bundle) {
+  std::vector<SeriesWrapperAt> out;
+  const std::string_view magic("\x5b\x2a\x4d\x18", 4);  // kSeriesWrapperMagic, little-endian
+  for (size_t at = bundle.find(magic); at != std::string_view::npos;
+       at = bundle.find(magic, at + 1)) {
+    auto w = bundle::parseSeriesWrapperHeader(
+        std::as_bytes(std::span(bundle.data() + at, bundle.size() - at)));
+    if (!w) continue;
+    out.push_back({at, w->seq, at + bundle::kSeriesWrapperHeaderBytes + w->frame_bytes});
+    at = out.back().end - 1;
+  }
+  return out;
+}
+
+std::string unwrapSeries(std::string_view bundle) {
+  std::string out;
+  size_t from = 0;
+  for (const SeriesWrapperAt& w : seriesWrappers(bundle)) {
+    out.append(bundle.substr(from, w.at - from));
+    from = w.at + bundle::kSeriesWrapperHeaderBytes;
+  }
+  out.append(bundle.substr(from));
+  return out;
 }
 
 }  // namespace memsift::test

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace memsift::test {
 
@@ -43,6 +44,19 @@ CommandResult run(const std::string& command);
 // 1.1: each page-table member has a frame of its own); std::string::npos if there is none.
 // Tests garble bytes there to damage one chosen member.
 size_t memberFrameMiddle(std::string_view bundle, std::string_view suffix, size_t from = 0);
+
+// The series wrappers of a bundle (format 1.3), in order: where each begins, its snapshot, and
+// where its frames end. Found by their header (a wrapper's tag and check, which compressed data
+// does not imitate by chance).
+struct SeriesWrapperAt {
+  size_t at = 0;
+  unsigned seq = 0;
+  size_t end = 0;
+};
+std::vector<SeriesWrapperAt> seriesWrappers(std::string_view bundle);
+// The bundle with its wrappers' headers taken out: the frames inside become ordinary frames, so
+// that zstd -dc gives the whole tar stream, cheap snapshots included (as format 1.2 had it).
+std::string unwrapSeries(std::string_view bundle);
 
 // Ends the current test case as skipped, printing why. Test binaries run one case per process
 // under ctest, so this does not hide other cases.

@@ -5,6 +5,7 @@
 
 #include "common/bundle/bundle_reader_impl.h"
 #include "common/bundle/manifest.h"
+#include "common/bundle/members.h"
 #include "common/error.h"
 #include "common/json/json_field.h"
 #include "memsift/version.h"
@@ -113,6 +114,10 @@ bool BundleReader::next() {
     if (d.workers && d.nextDecoded()) return true;
     if (!d.readHeader()) continue;
     if (d.unwanted(d.member.page_chunk)) continue;  // read and dropped (no hint to skip it)
+    if (members::isSeriesIndex(d.member.name)) {
+      if (!d.readSeriesIndex()) continue;
+      return true;
+    }
     if (d.member.name != kIndexName) return true;
     if (!d.readIndex()) continue;
     // Whatever follows index.json should be the end of the archive; a member after it is odd but

@@ -51,6 +51,16 @@ struct BundleReader::Impl {
   nlohmann::json manifest;
   std::string manifest_text;  // as it is in the bundle
   nlohmann::json index;       // without its member list, which is checked as it streams by
+  // series/K/index.json (format 1.3), the current member: its text, read whole and checked, is
+  // what read() returns of it; and the sources of every snapshot, for index()'s "sources".
+  bool series_index = false;
+  std::string series_index_text;
+  size_t series_index_pos = 0;
+  nlohmann::json series_sources = nlohmann::json::array();
+  uint64_t series_sources_dropped = 0;
+  static constexpr size_t kMaxSeriesSources = 1 << 16;
+  // A series index is held whole (index.json streams by): a snapshot of 600,000 members.
+  static constexpr uint64_t kMaxSeriesIndexBytes = 64ull << 20;
   std::function<void(std::span<const std::byte>)> index_sink;
   uint64_t index_entries = 0;
   bool index_malformed_reported = false;
@@ -150,6 +160,11 @@ struct BundleReader::Impl {
   // time (a name, its size and XXH64, held only until the entry ends); every other event goes to
   // a bounded JSON builder that makes `index` without the list.
   class IndexParser;
+  // series/K/index.json, the current member: read whole (within indexAllowance()), its member
+  // list checked as index.json's is, its sources kept. False on damage.
+  bool readSeriesIndex();
+  // index.json's "sources" with the snapshots' before them, where a 1.2 bundle had them.
+  void mergeSeriesSources();
   void malformedIndexEntry();
   // One entry of index.json's member list against the member seen (or skipped) under its name.
   void checkIndexEntry(Entry& e);

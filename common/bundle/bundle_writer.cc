@@ -1,6 +1,8 @@
 // The bundle writer: tar framing, per-member XXH64 for the index, zstd frames cut at member
-// boundaries, page-table members in frames of their own behind a member hint. Nothing of a
-// member is kept after addMember() returns except its index record.
+// boundaries, page-table members in frames of their own behind a member hint, a series' cheap
+// snapshots inside series wrappers with an index of their own. Nothing of a member is kept after
+// addMember() returns except its index record, and a cheap snapshot's records only until its
+// series/K/index.json is written.
 #include "common/bundle/bundle_writer.h"
 
 #include <zstd.h>
@@ -8,7 +10,9 @@
 #include <vector>
 
 #include "common/bundle/manifest.h"
+#include "common/bundle/members.h"
 #include "common/bundle/page_chunk_compressor.h"
+#include "common/bundle/series_wrapper.h"
 #include "common/bundle/tar.h"
 #include "common/bundle/zstd_stream.h"
 #include "common/error.h"
@@ -30,19 +34,31 @@ struct SourceRecord {
   std::string detail;
 };
 
-// Between the compressor and the bundle's sink: counts what reaches the sink.
+// Between the compressor and the bundle's sink: counts what reaches the sink, and while a
+// series wrapper is written, holds its frames in `frame` instead (their length goes into the
+// wrapper's header, written before them).
 class FrameSink : public ByteSink {
  public:
   explicit FrameSink(ByteSink& out) : out_(out) {}
   void write(std::span<const std::byte> data) override {
-    out_.write(data);
-    written_ += data.size();
+    if (holding_) {
+      frame.append(reinterpret_cast<const char*>(data.data()), data.size());
+    } else {
+      out_.write(data);
+      written_ += data.size();
+    }
   }
-  void pass(std::string_view bytes) { write(std::as_bytes(std::span(bytes))); }
+  void hold(bool on) { holding_ = on; }
+  void pass(std::string_view bytes) {
+    holding_ = false;
+    write(std::as_bytes(std::span(bytes)));
+  }
   uint64_t written() const { return written_; }
+  std::string frame;  // capacity kept between wrappers: allocated once
 
  private:
   ByteSink& out_;
+  bool holding_ = false;
   uint64_t written_ = 0;
 };
 }  // namespace
@@ -56,10 +72,17 @@ struct BundleWriter::Impl {
   ZstdEncoder zstd;
   std::string hint;    // reused for each member hint
   std::string header;  // reused for each member's tar header(s)
-  // The index is the only state that grows with the bundle: ~24 bytes plus the name per member.
+  // The index is the only state that grows with the bundle: ~24 bytes plus the name per member
+  // outside series wrappers; a cheap snapshot's records go once its own index is written.
   std::string names;
   std::vector<MemberRecord> members;
   std::vector<SourceRecord> sources;
+  uint64_t member_count = 0;
+  // The cheap snapshot being written (0: none), where its records begin, and its sources.
+  unsigned series_seq = 0;
+  size_t series_first_member = 0;
+  size_t series_first_name = 0;
+  std::vector<SourceRecord> series_sources;
   // addPageChunk()'s: a chunk compressed on the writer's own thread.
   std::unique_ptr<PageChunkCompressor> compressor;
   CompressedPageChunk chunk;
@@ -86,6 +109,7 @@ struct BundleWriter::Impl {
     members.push_back(
         {static_cast<uint32_t>(names.size()), static_cast<uint32_t>(name.size()), size, hash});
     names.append(name);
+    ++member_count;
   }
 
   void addMember(std::string_view name, std::span<const std::byte> data) {
@@ -101,13 +125,36 @@ struct BundleWriter::Impl {
     record(name, data.size(), h.digest());
     // Start a new zstd frame after big enough runs, so that damage costs at most one frame.
     if (zstd.bytesInFrame() >= options.frame_bytes) zstd.endFrame();
+    if (series_seq != 0 && frame_sink.frame.size() >= kSeriesWrapperBytes) endWrapper(true);
   }
+
+  // Ends the current series wrapper: its last frame, then its header and the frames it held go
+  // to the sink. `more`: the snapshot goes on in a new wrapper.
+  void endWrapper(bool more) {
+    if (zstd.bytesInFrame() > 0) zstd.endFrame();
+    if (!frame_sink.frame.empty()) {
+      hint.clear();
+      appendSeriesWrapperHeader(hint, series_seq, frame_sink.frame.size());
+      frame_sink.pass(hint);
+      frame_sink.pass(frame_sink.frame);
+    }
+    frame_sink.frame.clear();
+    frame_sink.hold(more);
+  }
+
+  // An index member (index.json, series/K/index.json): `head`'s keys, "sources", and "members"
+  // [{name, size, xxh64}] of members[first_member..]. Generated twice from the compact records,
+  // once to learn its size for the tar header, once into the compressor, a member line at a
+  // time: memory stays at the records, never a JSON tree of the whole index.
+  void writeIndex(std::string_view name, nlohmann::json head, const std::vector<SourceRecord>& srcs,
+                  size_t first_member);
 
   // A page-table member: a zstd frame of its own, preceded by its member hint, so that a reader
   // can skip it without decompressing.
   void addOwnFrame(const CompressedPageChunk& chunk) {
     const std::string name = pageChunkMemberName(chunk.table, chunk.start);
     checkAdding(name);
+    if (series_seq != 0) throw Error(ErrorKind::kInternal, "page chunk inside a series snapshot");
     if (zstd.bytesInFrame() > 0) zstd.endFrame();  // the text members before it
     hint.clear();
     appendMemberHint(hint, name, chunk.frame.size());
@@ -163,7 +210,8 @@ void BundleWriter::addCompressedPageChunk(const CompressedPageChunk& chunk) {
 
 void BundleWriter::recordSource(std::string_view member, SourceStatus status,
                                 std::string_view detail) {
-  impl_->sources.push_back({std::string(member), status, std::string(detail)});
+  (impl_->series_seq != 0 ? impl_->series_sources : impl_->sources)
+      .push_back({std::string(member), status, std::string(detail)});
 }
 
 namespace {
@@ -191,22 +239,16 @@ std::string hexBytes(std::string_view s) {
 
 }  // namespace
 
-void BundleWriter::finish(bool complete, const nlohmann::json& extra) {
-  Impl& d = *impl_;
-  if (d.finished) throw Error(ErrorKind::kInternal, "bundle finished twice");
-  // index.json is generated twice from the compact member records: once to learn its size for
-  // the tar header, once into the compressor, a member line at a time. Memory stays at the
-  // records (~24 bytes plus the name per member), never a JSON tree of the whole index.
-  nlohmann::json head = extra.is_object() ? extra : nlohmann::json::object();
-  head["complete"] = complete;
-  nlohmann::json sources = nlohmann::json::array();
-  for (const SourceRecord& s : d.sources) {
+void BundleWriter::Impl::writeIndex(std::string_view name, nlohmann::json head,
+                                    const std::vector<SourceRecord>& srcs, size_t first_member) {
+  nlohmann::json source_list = nlohmann::json::array();
+  for (const SourceRecord& s : srcs) {
     nlohmann::json j = {{"path", s.member}, {"status", sourceStatusName(s.status)}};
     if (!validUtf8(s.member)) j["path_bytes"] = hexBytes(s.member);
     if (!s.detail.empty()) j["detail"] = s.detail;
-    sources.push_back(std::move(j));
+    source_list.push_back(std::move(j));
   }
-  head["sources"] = std::move(sources);
+  head["sources"] = std::move(source_list);
   std::string prefix = head.dump(1, ' ', false, nlohmann::json::error_handler_t::replace);
   prefix.pop_back();  // the closing brace: "members" follows
   prefix += ",\n \"members\": [";
@@ -214,27 +256,64 @@ void BundleWriter::finish(bool complete, const nlohmann::json& extra) {
 
   std::string line;
   auto memberLine = [&](size_t i) -> const std::string& {
-    const MemberRecord& m = d.members[i];
+    const MemberRecord& m = members[i];
     line.clear();
-    line += i == 0 ? "\n  {\"name\": " : ",\n  {\"name\": ";
-    std::string_view name = std::string_view(d.names).substr(m.name_offset, m.name_length);
-    appendJsonString(line, name);
-    if (!validUtf8(name)) line.append(", \"name_bytes\": \"").append(hexBytes(name)) += '"';
+    line += i == first_member ? "\n  {\"name\": " : ",\n  {\"name\": ";
+    std::string_view member = std::string_view(names).substr(m.name_offset, m.name_length);
+    appendJsonString(line, member);
+    if (!validUtf8(member)) line.append(", \"name_bytes\": \"").append(hexBytes(member)) += '"';
     line += ", \"size\": " + std::to_string(m.size) + ", \"xxh64\": \"" + xxh64Hex(m.hash) + "\"}";
     return line;
   };
   uint64_t size = prefix.size() + suffix.size();
-  for (size_t i = 0; i < d.members.size(); ++i)
+  for (size_t i = first_member; i < members.size(); ++i)
     size += memberLine(i).size();
 
-  d.header.clear();
-  tar::encodeFileHeader(d.header, kIndexName, size, d.options.mtime);
-  d.write(d.header);
-  d.write(prefix);
-  for (size_t i = 0; i < d.members.size(); ++i)
-    d.write(memberLine(i));
-  d.write(suffix);
-  d.write(std::string(tar::paddingFor(size), '\0'));
+  header.clear();
+  tar::encodeFileHeader(header, name, size, options.mtime);
+  write(header);
+  write(prefix);
+  for (size_t i = first_member; i < members.size(); ++i)
+    write(memberLine(i));
+  write(suffix);
+  write(std::string(tar::paddingFor(size), '\0'));
+}
+
+void BundleWriter::beginSeriesSnapshot(unsigned seq) {
+  Impl& d = *impl_;
+  if (d.finished || !d.manifest_written || d.series_seq != 0 || seq == 0) {
+    throw Error(ErrorKind::kInternal,
+                "series snapshot " + std::to_string(seq) + " begun out of turn");
+  }
+  // The frame before the wrapper ends outside it: a wrapper holds whole frames only.
+  if (d.zstd.bytesInFrame() > 0) d.zstd.endFrame();
+  d.series_seq = seq;
+  d.series_first_member = d.members.size();
+  d.series_first_name = d.names.size();
+  d.series_sources.clear();
+  d.frame_sink.frame.clear();
+  d.frame_sink.hold(true);
+}
+
+void BundleWriter::endSeriesSnapshot() {
+  Impl& d = *impl_;
+  if (d.series_seq == 0) throw Error(ErrorKind::kInternal, "no series snapshot to end");
+  d.writeIndex(members::seriesMember(d.series_seq, kIndexName), nlohmann::json::object(),
+               d.series_sources, d.series_first_member);
+  d.endWrapper(false);
+  d.members.resize(d.series_first_member);
+  d.names.resize(d.series_first_name);
+  d.series_sources.clear();
+  d.series_seq = 0;
+}
+
+void BundleWriter::finish(bool complete, const nlohmann::json& extra) {
+  Impl& d = *impl_;
+  if (d.finished) throw Error(ErrorKind::kInternal, "bundle finished twice");
+  if (d.series_seq != 0) endSeriesSnapshot();  // left open by a caller that stopped early
+  nlohmann::json head = extra.is_object() ? extra : nlohmann::json::object();
+  head["complete"] = complete;
+  d.writeIndex(kIndexName, std::move(head), d.sources, 0);
   d.header.clear();
   tar::encodeEnd(d.header);
   d.write(d.header);
@@ -243,7 +322,7 @@ void BundleWriter::finish(bool complete, const nlohmann::json& extra) {
 }
 
 uint64_t BundleWriter::membersWritten() const {
-  return impl_->members.size();
+  return impl_->member_count;
 }
 uint64_t BundleWriter::uncompressedBytes() const {
   return impl_->zstd.bytesIn() + impl_->own_frames_in;

@@ -52,12 +52,23 @@ class BundleWriter {
   std::unique_ptr<PageChunkCompressor> pageChunkCompressor() const;
   void addCompressedPageChunk(const CompressedPageChunk& chunk);
 
-  // A source that was not read whole, and why; listed in index.json under "sources".
+  // A source that was not read whole, and why; listed in index.json under "sources" (between
+  // beginSeriesSnapshot() and endSeriesSnapshot(), in series/K/index.json's).
   // `member` is the member name it would have had; detail is free text ("EACCES", "5 s limit").
   void recordSource(std::string_view member, SourceStatus status, std::string_view detail = {});
 
-  // Writes index.json (members, sources, "complete", plus `extra` keys), the tar end marker and
-  // ends the zstd stream. After finish() the writer accepts nothing more.
+  // Cheap snapshot `seq` of a series (format 1.3): the members added until endSeriesSnapshot()
+  // go into series wrappers (series_wrapper.h), a wrapper ending at the first member boundary
+  // after kSeriesWrapperBytes of compressed bytes; endSeriesSnapshot() adds series/K/index.json
+  // (the snapshot's members and sources) as the last member inside, and forgets the snapshot's
+  // records: the writer's memory does not grow with the number of snapshots. No page chunks in
+  // between.
+  void beginSeriesSnapshot(unsigned seq);
+  void endSeriesSnapshot();
+  static constexpr uint64_t kSeriesWrapperBytes = 1ull << 20;
+
+  // Writes index.json (members outside series wrappers, sources, "complete", plus `extra` keys),
+  // the tar end marker and ends the zstd stream. After finish() the writer accepts nothing more.
   void finish(bool complete, const nlohmann::json& extra = nlohmann::json::object());
 
   uint64_t membersWritten() const;

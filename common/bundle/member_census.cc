@@ -40,13 +40,15 @@ std::string_view MemberCensus::nameOf(const Record& r) const {
   return std::string_view(names_).substr(r.name_offset, r.name_length);
 }
 
-// Members come before index.json, so this sorts once; a member after it (a hostile order) only
-// makes the next index entry sort again.
+// Members come before the index that lists them: each series/K/index.json sorts the members
+// that came since the one before and merges them in, index.json the rest.
 void MemberCensus::sortIfNeeded() {
   if (sorted_ == records_.size()) return;
   // Stable: of two members of one name, the later one is what the reader kept last.
-  std::stable_sort(records_.begin(), records_.end(),
-                   [](const Record& a, const Record& b) { return a.key < b.key; });
+  auto byKey = [](const Record& a, const Record& b) { return a.key < b.key; };
+  const auto middle = records_.begin() + static_cast<ptrdiff_t>(sorted_);
+  std::stable_sort(middle, records_.end(), byKey);
+  std::inplace_merge(records_.begin(), middle, records_.end(), byKey);
   sorted_ = records_.size();
 }
 
@@ -55,7 +57,8 @@ void MemberCensus::listedLine(std::vector<Damage>& problems, uint64_t& count, Da
 }
 
 void MemberCensus::checkEntry(const std::string& name, uint64_t size, const std::string& xxh64_hex,
-                              bool check_hash, std::vector<Damage>& problems) {
+                              bool check_hash, std::vector<Damage>& problems,
+                              std::string_view index) {
   sortIfNeeded();
   uint64_t key = xxh64(name);
   auto [first, last] = std::equal_range(
@@ -82,13 +85,13 @@ void MemberCensus::checkEntry(const std::string& name, uint64_t size, const std:
   if (size != match->size) {
     listedLine(problems, mismatches_,
                {name, 0, DamageKind::kMismatch,
-                "member " + name + " has " + std::to_string(match->size) +
-                    " bytes, index.json says " + std::to_string(size)});
+                "member " + name + " has " + std::to_string(match->size) + " bytes, " +
+                    std::string(index) + " says " + std::to_string(size)});
   } else if (check_hash && match->hashed && xxh64_hex != got) {
     listedLine(problems, mismatches_,
                {name, 0, DamageKind::kMismatch,
-                "checksum mismatch in member " + name + ": index.json says xxh64 " + xxh64_hex +
-                    ", content hashes to " + got});
+                "checksum mismatch in member " + name + ": " + std::string(index) + " says xxh64 " +
+                    xxh64_hex + ", content hashes to " + got});
   }
 }
 

@@ -36,10 +36,12 @@ class MemberCensus {
   uint64_t present() const { return present_; }  // every member recorded, tracked or not
   uint64_t skippedCount() const { return skipped_; }
 
-  // One entry of index.json's member list; problems go to `problems` (size and checksum
-  // mismatches; the checksum only when `check_hash`).
+  // One entry of the member list of `index` (index.json, or a series' series/K/index.json);
+  // problems go to `problems` (size and checksum mismatches; the checksum only when
+  // `check_hash`).
   void checkEntry(const std::string& name, uint64_t size, const std::string& xxh64_hex,
-                  bool check_hash, std::vector<Damage>& problems);
+                  bool check_hash, std::vector<Damage>& problems,
+                  std::string_view index = "index.json");
   // After the whole list: what it named that never came, what came that it did not name.
   void finish(std::vector<Damage>& problems) const;
 

@@ -105,6 +105,11 @@ std::string seriesMember(unsigned seq, std::string_view name) {
   return member;
 }
 
+bool isSeriesIndex(std::string_view name) {
+  const std::optional<SeriesMember> m = parseSeriesMember(name);
+  return m && m->name == kIndexName;
+}
+
 std::optional<SeriesMember> parseSeriesMember(std::string_view name) {
   if (!name.starts_with(kSeriesDir) || name.substr(kSeriesDir.size(), 1) != "/") {
     return std::nullopt;

@@ -278,6 +278,9 @@ struct SeriesMember {
   std::string_view name;
 };
 std::optional<SeriesMember> parseSeriesMember(std::string_view name);
+// series/K/index.json (format 1.3): the last member of cheap snapshot K, inside its last series
+// wrapper; lists the snapshot's members and sources as index.json lists the others.
+bool isSeriesIndex(std::string_view name);
 // More snapshots than a series can have: a larger number in a member name is damage.
 inline constexpr unsigned kMaxSeriesSnapshots = 1000000;
 

@@ -1,6 +1,8 @@
 // BundleReader's check of index.json: parsed as it streams by (never held whole), each entry of
 // its member list compared with the member seen under that name (size, XXH64), and what it lists
-// that never came, or omits, reported as problems.
+// that never came, or omits, reported as problems. A series' series/K/index.json is checked
+// entry by entry the same way (its members are listed nowhere else).
+#include <algorithm>
 #include <charconv>
 #include <iterator>
 
@@ -71,7 +73,8 @@ class BundleReader::Impl::MemberBytes {
 class BundleReader::Impl::IndexParser {
  public:
   using json = nlohmann::json;
-  explicit IndexParser(Impl& d) : d_(d), dom_(d.index, kMaxJsonDepth, kMaxIndexMemory) {}
+  // The index without its member list goes to `kept`.
+  IndexParser(Impl& d, nlohmann::json& kept) : d_(d), dom_(kept, kMaxJsonDepth, kMaxIndexMemory) {}
 
   bool null() {
     return scalar([&] { return dom_.null(); });
@@ -208,7 +211,7 @@ bool BundleReader::Impl::readIndex() {
               Resume::kNo);
     return false;
   }
-  IndexParser parser(*this);
+  IndexParser parser(*this, index);
   MemberBytes bytes(*this);
   bool ok = nlohmann::json::sax_parse(bytes.begin(), bytes.end(), &parser,
                                       nlohmann::json::input_format_t::json, /*strict=*/true);
@@ -225,7 +228,52 @@ bool BundleReader::Impl::readIndex() {
     return false;
   }
   finishIndexCheck(parser.listSeen());
+  mergeSeriesSources();
   return closeMember();
+}
+
+bool BundleReader::Impl::readSeriesIndex() {
+  // As index.json's: what the members read so far can need (the snapshot's are among them).
+  const uint64_t allowed = std::min(indexAllowance(), kMaxSeriesIndexBytes);
+  if (member.size > allowed) {
+    problems.push_back({member.name, 0, DamageKind::kMalformed,
+                        member.name + " claims " + std::to_string(member.size) +
+                            " bytes, more than the " + std::to_string(allowed) +
+                            " its snapshot can need: not checked"});
+    return true;  // an ordinary member, then
+  }
+  bool cut = false;
+  if (!readUpTo(series_index_text, allowed, cut)) return false;
+  nlohmann::json kept;
+  IndexParser parser(*this, kept);
+  const bool ok = nlohmann::json::sax_parse(series_index_text, &parser,
+                                            nlohmann::json::input_format_t::json, /*strict=*/true);
+  if (!ok || !parser.error().empty() || !kept.is_object() || !parser.listSeen()) {
+    problems.push_back({member.name, 0, DamageKind::kMalformed,
+                        member.name + " is not a series index: its members are not checked"});
+  } else if (const nlohmann::json& s = kept["sources"]; s.is_array()) {
+    for (const nlohmann::json& source : s) {
+      if (series_sources.size() < kMaxSeriesSources) {
+        series_sources.push_back(source);
+      } else {
+        ++series_sources_dropped;
+      }
+    }
+  }
+  series_index = true;
+  series_index_pos = 0;
+  return true;
+}
+
+void BundleReader::Impl::mergeSeriesSources() {
+  if (series_sources.empty() && series_sources_dropped == 0) return;
+  nlohmann::json& sources = index["sources"];
+  if (!sources.is_array()) sources = nlohmann::json::array();
+  for (nlohmann::json& s : sources)
+    series_sources.push_back(std::move(s));
+  sources = std::move(series_sources);
+  series_sources = nlohmann::json::array();
+  if (series_sources_dropped > 0) index["series_sources_not_kept"] = series_sources_dropped;
 }
 
 void BundleReader::Impl::malformedIndexEntry() {
@@ -251,7 +299,7 @@ void BundleReader::Impl::checkIndexEntry(Entry& e) {
     }
     e.name = std::move(*raw);
   }
-  census.checkEntry(e.name, *e.size, e.xxh64, hash_members, problems);
+  census.checkEntry(e.name, *e.size, e.xxh64, hash_members, problems, member.name);
 }
 
 void BundleReader::Impl::finishIndexCheck(bool list_seen) {

@@ -1,6 +1,7 @@
 // BundleReader's member stream: tar headers and member data out of the zstd stream, hashed as
 // they go by; damage recorded with where it happened, and reading resumed after corrupt data.
 #include <algorithm>
+#include <cstring>
 
 #include "common/bundle/bundle_reader_impl.h"
 #include "common/json/bounded_json.h"
@@ -84,6 +85,12 @@ std::string BundleReader::Impl::streamProblem() const {
 
 size_t BundleReader::Impl::readMember(std::span<std::byte> data) {
   if (decoded) return readDecoded(data);
+  if (series_index) {  // read whole already
+    size_t n = std::min(data.size(), series_index_text.size() - series_index_pos);
+    std::memcpy(data.data(), series_index_text.data() + series_index_pos, n);
+    series_index_pos += n;
+    return n;
+  }
   if (!have_member || member_left == 0 || ended) return 0;
   size_t want = static_cast<size_t>(std::min<uint64_t>(data.size(), member_left));
   size_t got = readRaw(data.data(), want);
@@ -103,11 +110,14 @@ bool BundleReader::Impl::closeMember() {
     return true;
   }
   if (!have_member) return true;
+  // series/K/index.json is listed nowhere, as index.json is not.
+  const bool listed = member.name != kIndexName && !series_index;
+  series_index = false;
   std::byte buf[16384];
   while (member_left > 0 && !ended)
     readMember(buf);
   if (ended) return false;
-  if (member.name != kIndexName) {
+  if (listed) {
     census.read(member.name, member.size,
                 frame_verifies ? std::nullopt : std::optional<uint64_t>(hash.digest()));
   }
@@ -247,8 +257,10 @@ bool BundleReader::Impl::readHeader() {
 
 bool BundleReader::Impl::readUpTo(std::string& out, uint64_t cap, bool& cut) {
   out.clear();
-  cut = member_left > cap;
-  uint64_t want = std::min(member_left, cap);
+  // A series index was read whole already: what is left of it is in series_index_text.
+  const uint64_t left = series_index ? series_index_text.size() - series_index_pos : member_left;
+  cut = left > cap;
+  uint64_t want = std::min(left, cap);
   constexpr size_t kStep = 64 * 1024;
   while (want > 0) {
     size_t n = static_cast<size_t>(std::min<uint64_t>(want, kStep));

@@ -62,7 +62,8 @@ std::optional<MemberHint> ZstdDecoder::peekHint(size_t& hint_bytes) {
 
 bool ZstdDecoder::capture(const CaptureFilter& want, uint64_t max_frame_bytes, uint64_t refuse_at,
                           Captured& out) {
-  if (state_ != State::kOk || in_frame_) return false;
+  // Inside a series wrapper there are text members only: read() takes them, and checks its end.
+  if (state_ != State::kOk || in_frame_ || wrapper_end_ != kNoWrapper) return false;
   out.offset = consumed_;
   out.skipped.clear();
   out.bytes.clear();

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "common/bundle/series_wrapper.h"
 #include "common/bundle/zstd_magic.h"
 #include "common/error.h"
 #include "common/hash/xxhash64.h"
@@ -144,9 +145,47 @@ std::vector<MemberHint> ZstdDecoder::takeSkippedMembers() {
   return out;
 }
 
+bool ZstdDecoder::wrapperBoundary() {
+  if (wrapper_end_ != kNoWrapper && consumed_ >= wrapper_end_) {
+    const bool exact = consumed_ == wrapper_end_;
+    wrapper_end_ = kNoWrapper;
+    if (!exact) {
+      fail(State::kCorrupt, "the series wrapper of snapshot " + std::to_string(wrapper_seq_) +
+                                " announces " + std::to_string(wrapper_bytes_) +
+                                " compressed bytes, which do not end at a zstd frame (at "
+                                "compressed byte " +
+                                std::to_string(consumed_) + ")");
+      return false;
+    }
+  }
+  if (!fill(8) || loadLe(in_.get() + in_pos_, 4) != kSeriesWrapperMagic) return true;
+  return enterWrapper();
+}
+
+bool ZstdDecoder::enterWrapper() {
+  if (!fill(kSeriesWrapperHeaderBytes)) {
+    fail(State::kTruncated, "the compressed stream ends inside a series wrapper's header");
+    return false;
+  }
+  std::optional<SeriesWrapper> w =
+      parseSeriesWrapperHeader(std::span(in_.get() + in_pos_, kSeriesWrapperHeaderBytes));
+  // A wrapper inside a wrapper is none the writer makes.
+  if (!w || wrapper_end_ != kNoWrapper) {
+    fail(State::kCorrupt, "damaged series wrapper at compressed byte " + std::to_string(consumed_));
+    return false;
+  }
+  in_pos_ += kSeriesWrapperHeaderBytes;
+  consumed_ += kSeriesWrapperHeaderBytes;
+  wrapper_end_ = consumed_ + w->frame_bytes;
+  wrapper_seq_ = w->seq;
+  wrapper_bytes_ = w->frame_bytes;
+  return true;
+}
+
 bool ZstdDecoder::handleHint() {
   // Several hinted frames may be skipped in a row.
   for (;;) {
+    if (!wrapperBoundary()) return false;
     // Anything without our magic number is left to libzstd, which judges it as before (a frame,
     // another skippable frame, truncation, garbage); so is a stream too short for a hint.
     if (!fill(8 + kMemberHintTag.size())) return true;
@@ -223,8 +262,14 @@ size_t ZstdDecoder::read(std::span<std::byte> data) {
       if (in_len_ == 0) source_eof_ = true;
     }
     if (in_pos_ == in_len_ && source_eof_) {
-      state_ = in_frame_ ? State::kTruncated : State::kEnd;
+      const bool in_wrapper = wrapper_end_ != kNoWrapper;
+      state_ = in_frame_ || in_wrapper ? State::kTruncated : State::kEnd;
       if (in_frame_) error_ = "the compressed stream ends inside a zstd frame";
+      if (in_wrapper) {
+        error_ += (in_frame_ ? ", " : "the compressed stream ends ") +
+                  std::string("inside the series wrapper of snapshot ") +
+                  std::to_string(wrapper_seq_);
+      }
       return 0;
     }
     if (!in_frame_) {
@@ -306,6 +351,8 @@ bool ZstdDecoder::resync() {
       ZSTD_DCtx_reset(dctx_, ZSTD_reset_session_only);
       skipping_.clear();
       hinted_start_ = kNoHint;
+      // Resumed inside the wrapper being read, its end is still checked; past it, it is left.
+      if (wrapper_end_ != kNoWrapper && consumed_ >= wrapper_end_) wrapper_end_ = kNoWrapper;
       frame_checksummed_hinted_ = false;
       state_ = State::kOk;
       in_frame_ = false;

@@ -1,6 +1,7 @@
 // The zstd layer of a bundle: a streaming compressor into a ByteSink (frame checksums on) and a
-// streaming decompressor from a ByteSource that tells a clean end from a truncated frame, and
-// that can skip a member's frame unread when a member hint announces it.
+// streaming decompressor from a ByteSource that tells a clean end from a truncated frame, that
+// can skip a member's frame unread when a member hint announces it, and that decodes the frames
+// inside series wrappers (series_wrapper.h) as if they were not wrapped.
 #pragma once
 
 #include <cstddef>
@@ -100,6 +101,11 @@ class ZstdDecoder {
   // is corruption, reported once the frame's intact data has been returned.
   using SkipFilter = std::function<bool(std::string_view member)>;
   void setSkipFilter(SkipFilter skip) { skip_ = std::move(skip); }
+  // Series wrappers need no call: the decoder enters one at a frame boundary (its header
+  // checked: a damaged one is corruption, and resync() goes on at its first frame) and decodes
+  // the frames inside as any others. The wrapper must end at a frame boundary (else corruption);
+  // an input that ends inside it is truncation.
+
   // Members whose frames were skipped since the last call, in stream order.
   std::vector<MemberHint> takeSkippedMembers();
   bool skippedPending() const { return !skipped_members_.empty(); }
@@ -164,6 +170,12 @@ class ZstdDecoder {
   bool hinted_checksum_ = false;           // the hinted frame's header asks for a checksum
   bool frame_checksummed_hinted_ = false;  // the frame begun last is that frame
 
+  // The series wrapper being read: the compressed offset where it ends, its snapshot.
+  static constexpr uint64_t kNoWrapper = UINT64_MAX;
+  uint64_t wrapper_end_ = kNoWrapper;
+  unsigned wrapper_seq_ = 0;
+  uint64_t wrapper_bytes_ = 0;
+
   // Bytes given back by rewind(), read before the source's.
   std::vector<std::byte> replay_;
   size_t replay_pos_ = 0;
@@ -185,6 +197,10 @@ class ZstdDecoder {
   // At a frame boundary: handles a member hint at the input position. Returns false when the
   // state is no longer kOk.
   bool handleHint();
+  // At a frame boundary: leaves the wrapper that ends here (corruption if it ended inside the
+  // frame before), and enters one that begins here. False when the state is no longer kOk.
+  bool wrapperBoundary();
+  bool enterWrapper();
   void fail(State state, std::string message);
 };
 

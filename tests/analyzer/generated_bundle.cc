@@ -6,13 +6,19 @@
 
 namespace memsift::test {
 
-GeneratedBundle::GeneratedBundle(const std::string& test_case, bool restricted,
-                                 const std::string& testgen_options, bool without_zoneinfo) {
+std::string generateRoot(const TempDir& dir, const std::string& test_case,
+                         const std::string& testgen_options) {
   const std::string root = (dir / "root").string();
   auto gen = run((binDir() / "memsift-testgen").string() + " " + test_case + " " + root +
                  " --expect " + (dir / "expected.json").string() + " " + testgen_options + " 2>&1");
   INFO(gen.out);
   REQUIRE(gen.exit_code == 0);
+  return root;
+}
+
+GeneratedBundle::GeneratedBundle(const std::string& test_case, bool restricted,
+                                 const std::string& testgen_options, bool without_zoneinfo) {
+  const std::string root = generateRoot(dir, test_case, testgen_options);
   if (restricted) {
     std::filesystem::remove(dir / "root/proc/kpagecgroup");
     std::filesystem::remove_all(dir / "root/sys/devices/system/memory");

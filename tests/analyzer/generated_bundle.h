@@ -8,6 +8,10 @@
 
 namespace memsift::test {
 
+// memsift-testgen CASE DIR/root (expectations in DIR/expected.json); returns the root's path.
+std::string generateRoot(const TempDir& dir, const std::string& test_case = "healthy-x86",
+                         const std::string& testgen_options = "");
+
 struct GeneratedBundle {
   TempDir dir;
   std::string path = (dir / "bundle.tar.zst").string();
@@ -15,7 +19,8 @@ struct GeneratedBundle {
   // `without_zoneinfo` removes proc/zoneinfo too: with `restricted`, no memory layout at all.
   explicit GeneratedBundle(const std::string& test_case, bool restricted = false,
                            const std::string& testgen_options = "", bool without_zoneinfo = false);
-  // `memsift report` of it in `format` (text, json, markdown, html); REQUIREs exit 0, or 4 (partial).
+  // `memsift report` of it in `format` (text, json, markdown, html); REQUIREs exit 0, or 4
+  // (partial).
   std::string report(const std::string& format) const;
 };
 

@@ -11,6 +11,7 @@
 #include <catch2/catch.hpp>
 #include <cctype>
 #include <chrono>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
@@ -20,6 +21,7 @@
 #include "common/bundle/bundle_writer.h"
 #include "common/bundle/byte_stream.h"
 #include "common/bundle/members.h"
+#include "tests/analyzer/generated_bundle.h"
 #include "tests/test_support.h"
 
 extern char** environ;
@@ -28,15 +30,6 @@ using namespace memsift;
 using analysis::Snapshot;
 
 namespace {
-
-std::string generateRoot(const test::TempDir& dir) {
-  const std::string root = (dir / "root").string();
-  auto r = test::run((test::binDir() / "memsift-testgen").string() + " healthy-x86 " + root +
-                     " --expect " + (dir / "expected.json").string() + " 2>&1");
-  INFO(r.out);
-  REQUIRE(r.exit_code == 0);
-  return root;
-}
 
 // Every figure a snapshot holds, against another snapshot's (of the same unchanging root).
 void requireSameFigures(const Snapshot& a, const Snapshot& b) {
@@ -76,7 +69,7 @@ void requireSameFigures(const Snapshot& a, const Snapshot& b) {
 TEST_CASE("series: --every 0.2 --count 3 on a generated root, loaded as three snapshots",
           "[series]") {
   test::TempDir dir;
-  const std::string root = generateRoot(dir);
+  const std::string root = test::generateRoot(dir);
   const std::string out = (dir / "s.tar.zst").string();
   auto r = test::run((test::binDir() / "memsift-collect").string() + " --root " + root +
                      " --every 0.2 --count 3 -o " + out + " 2>&1");
@@ -87,12 +80,14 @@ TEST_CASE("series: --every 0.2 --count 3 on a generated root, loaded as three sn
   const analysis::BundleData d = analysis::loadBundle(out);
   CHECK(d.damage.empty());
   CHECK(d.collection_complete);
-  CHECK(d.manifest["format"]["minor"] == 2);
+  CHECK(d.manifest["format"]["minor"] == 3);
   CHECK(d.manifest["options"]["every"] == 0.2);
   CHECK(d.manifest["options"]["count"] == 3);
-  CHECK(d.index["series"] ==
-        nlohmann::json{
-            {"snapshots", 3}, {"requested", 3}, {"every_seconds", 0.2}, {"interrupted", false}});
+  CHECK(d.index["series"] == nlohmann::json{{"snapshots", 3},
+                                            {"requested", 3},
+                                            {"every_seconds", 0.2},
+                                            {"interrupted", false},
+                                            {"wrapped", true}});
   REQUIRE(d.series);
   const analysis::SeriesData& s = *d.series;
   CHECK(s.every_seconds == 0.2);
@@ -150,7 +145,7 @@ TEST_CASE("series: --every 0.2 --count 3 on a generated root, loaded as three sn
 TEST_CASE("series: SIGINT ends a series of 100 early; the final collection is still taken",
           "[series]") {
   test::TempDir dir;
-  const std::string root = generateRoot(dir);
+  const std::string root = test::generateRoot(dir);
   const std::string out = (dir / "s.tar.zst").string();
   const std::string collector = (test::binDir() / "memsift-collect").string();
   std::vector<std::string> args = {collector, "-q",      "--root", root, "--every",
@@ -188,14 +183,16 @@ TEST_CASE("series: SIGINT ends a series of 100 early; the final collection is st
 
 TEST_CASE("series: a bundle cut inside a series member keeps the snapshots before it", "[series]") {
   test::TempDir dir;
-  const std::string root = generateRoot(dir);
+  const std::string root = test::generateRoot(dir);
   const std::string out = (dir / "s.tar.zst").string();
   REQUIRE(test::run((test::binDir() / "memsift-collect").string() + " -q --root " + root +
                     " --every 0.05 --count 5 -o " + out)
               .exit_code == 0);
-  // The tar stream cut in the middle of snapshot 3's first process status, then compressed
-  // again: a bundle whose writer died there.
-  const std::string tar = test::readFile(out);
+  // The tar stream (the wrappers' frames unwrapped: format 1.2's layout) cut in the middle of
+  // snapshot 3's first process status, then compressed again: a bundle whose writer died there.
+  std::filesystem::copy_file(out, dir / "s.raw");  // readFile() decompresses a .zst
+  test::writeFile(dir / "unwrapped.tar.zst", test::unwrapSeries(test::readFile(dir / "s.raw")));
+  const std::string tar = test::readFile(dir / "unwrapped.tar.zst");
   const std::string procs = bundle::members::seriesMember(3, "proc/");
   size_t header = tar.find(procs);
   while (header != std::string::npos &&

@@ -425,7 +425,7 @@ TEST_CASE("a bundle of a newer major version is refused naming both versions") {
   } catch (const Error& e) {
     CHECK(e.kind() == ErrorKind::kInput);
     CHECK(std::string(e.what()) ==
-          "bundle format 2.3 is newer than this memsift reads (1.2); use a newer memsift");
+          "bundle format 2.3 is newer than this memsift reads (1.3); use a newer memsift");
   }
 }
 

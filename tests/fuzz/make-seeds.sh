@@ -42,6 +42,9 @@ for t in kpageflags kpagecount kpagecgroup; do
 done
 "$build/bin/memsift-collect" -q --no-nice --root "$tmp/root" -o "$corpus/bundle_reader/seed-minimal.tar.zst"
 zstd -q -dc "$corpus/bundle_reader/seed-minimal.tar.zst" >"$corpus/analyze/seed-minimal.tar"
+# A series of 2 (format 1.3): its cheap snapshot inside a series wrapper, with its own index.
+"$build/bin/memsift-collect" -q --no-nice --no-page-frames --root "$tmp/root" --every 0.05 \
+  --count 2 -o "$corpus/bundle_reader/seed-series-wrapped.tar.zst"
 
 # The hostile bundles of issue 17 (tests/hostile_bundles.py): the small ones, compressed for the
 # reader and as tar for the analysis. The zstd bombs and the huge index stay out of the analyze
