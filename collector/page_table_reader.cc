@@ -38,23 +38,49 @@ PageTableReader::PageTableReader(const SystemRoot& root, Recorder& out, StopCont
   if (parallel) upper_.emplace();
 }
 
-size_t PageTableReader::readChunk(int fd, std::byte* buf, size_t length, uint64_t offset, int& err,
-                                  bool& stopped) {
-  auto stop = [&] {
+size_t PageTableReader::readChunk(int fd, std::byte* buf, size_t length, int& err, bool& stopped) {
+  return readRange(fd, buf, length, std::nullopt, err, [&] {
     if (stop_.check() == StopReason::kNone) return false;
     stopped = true;
     return true;
-  };
-  if (!upper_) return readRange(fd, buf, length, std::nullopt, err, stop);
-  // --jobs 2: the other thread reads the upper half meanwhile, from its own offset.
-  const size_t lower = (length / 2) & ~size_t{7};
-  upper_->start(fd, buf + lower, length - lower, offset + lower);
-  const size_t got = readRange(fd, buf, lower, offset, err, stop);
-  int upper_err = 0;
-  const size_t upper_got = upper_->finish(upper_err);
-  if (stopped || got < lower) return got;  // the file ends (or failed) in the lower half
-  err = upper_err;
-  return lower + upper_got;
+  });
+}
+
+void PageTableReader::readChunkInHalves(std::span<const Table> tables, std::byte* bufs,
+                                        uint64_t offset, std::array<TableRead, 3>& out,
+                                        bool& stopped) {
+  // Whole chunks of every open table: kpagecount and kpagecgroup past kpageflags' end are
+  // dropped by the caller (all three files have the same length).
+  constexpr size_t kLower = kPageChunkBytes / 2;
+  std::array<RangeReader::Range, 3> upper;
+  size_t ranges = 0;
+  for (size_t i = 0; i < 3; ++i) {
+    if (!tables[i].healthy) continue;
+    upper[ranges++] = {tables[i].fd.get(), bufs + i * kPageChunkBytes + kLower,
+                       kPageChunkBytes - kLower, offset + kLower};
+  }
+  upper_->start(std::span(upper.data(), ranges));
+  std::array<size_t, 3> lower_got{};
+  out = {};
+  for (size_t i = 0; i < 3 && !stopped; ++i) {
+    if (!tables[i].healthy) continue;
+    lower_got[i] =
+        readRange(tables[i].fd.get(), bufs + i * kPageChunkBytes, kLower, offset, out[i].err, [&] {
+          if (stop_.check() == StopReason::kNone) return false;
+          stopped = true;
+          return true;
+        });
+    out[i].got = lower_got[i];
+  }
+  std::span<const RangeReader::Range> done = upper_->finish();
+  for (size_t i = 0, r = 0; i < 3; ++i) {
+    if (!tables[i].healthy) continue;
+    const RangeReader::Range& u = done[r++];
+    // The file ends (or failed) in the lower half: the upper half is not there.
+    if (lower_got[i] < kLower) continue;
+    out[i].got = kLower + u.got;
+    out[i].err = u.err;
+  }
 }
 
 namespace {
@@ -120,10 +146,11 @@ uint64_t PageTableReader::run() {
   };
   auto* bufs = reinterpret_cast<std::byte*>(buffer_.get());
   // Reads into table i's buffer once its last compression is done with it.
-  auto readTable = [&](size_t i, size_t length, uint64_t offset, int& err, bool& stopped) {
+  auto readTable = [&](size_t i, size_t length, int& err, bool& stopped) {
     compressor.wait(buffer_job[i]);
-    return readChunk(tables[i].fd.get(), bufs + i * kPageChunkBytes, length, offset, err, stopped);
+    return readChunk(tables[i].fd.get(), bufs + i * kPageChunkBytes, length, err, stopped);
   };
+  std::array<TableRead, 3> halves;  // --jobs 2: the three tables' chunk, read in halves
 
   uint64_t frames_total = 0;
   for (uint64_t k = 0;; ++k) {
@@ -136,7 +163,16 @@ uint64_t PageTableReader::run() {
     };
     bool stopped = false;
     int err = 0;
-    size_t got = readTable(0, kPageChunkBytes, start * 8, err, stopped);
+    size_t got = 0;
+    if (upper_) {
+      for (uint64_t job : buffer_job)
+        compressor.wait(job);
+      readChunkInHalves(tables, bufs, start * 8, halves, stopped);
+      got = halves[0].got;
+      err = halves[0].err;
+    } else {
+      got = readTable(0, kPageChunkBytes, err, stopped);
+    }
     size_t whole = got & ~size_t{7};
     size_t frames = whole / 8;
     size_t lengths[3] = {whole, 0, 0};
@@ -146,7 +182,13 @@ uint64_t PageTableReader::run() {
       Table& tb = tables[i];
       if (!tb.healthy || whole == 0) continue;
       int terr = 0;
-      size_t n = readTable(i, whole, start * 8, terr, stopped);
+      size_t n = 0;
+      if (upper_) {
+        n = std::min(halves[i].got, whole);
+        terr = halves[i].got >= whole ? 0 : halves[i].err;  // an error past kpageflags' end
+      } else {
+        n = readTable(i, whole, terr, stopped);
+      }
       if (stopped) break;
       lengths[i] = n & ~size_t{7};
       if (lengths[i] > 0) compress(i, lengths[i]);

@@ -6,9 +6,11 @@
 // copy of a table is ever kept.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 
 #include "collector/page_table_threads.h"
 #include "collector/recorder.h"
@@ -33,11 +35,19 @@ class PageTableReader {
 
  private:
   struct Table;
-  // One table's chunk: `length` bytes at file offset `offset` (read(2) from the file position
-  // with one thread, which is at `offset`; pread(2) in two halves with --jobs 2). Stops early only
-  // at the end of the file, on an error (`err`), or when collection must stop (`stopped`, asked
-  // before each read). Returns the bytes read.
-  size_t readChunk(int fd, std::byte* buf, size_t length, uint64_t offset, int& err, bool& stopped);
+  struct TableRead {
+    size_t got = 0;
+    int err = 0;
+  };
+  // One table's chunk with one thread: `length` bytes by read(2) from the file position. Stops
+  // early only at the end of the file, on an error (`err`), or when collection must stop
+  // (`stopped`, asked before each read). Returns the bytes read.
+  size_t readChunk(int fd, std::byte* buf, size_t length, int& err, bool& stopped);
+  // --jobs 2: the chunk at file offset `offset` of every open table, whole, by pread(2): the
+  // lower halves here (a stop is asked before each), the upper halves by the other thread
+  // meanwhile, so that the two threads meet once a chunk.
+  void readChunkInHalves(std::span<const Table> tables, std::byte* bufs, uint64_t offset,
+                         std::array<TableRead, 3>& out, bool& stopped);
 
   const SystemRoot& root_;
   Recorder& out_;

@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 
@@ -104,24 +105,21 @@ RangeReader::~RangeReader() {
   thread_.join();
 }
 
-void RangeReader::start(int fd, std::byte* buf, size_t length, uint64_t offset) {
+void RangeReader::start(std::span<const Range> ranges) {
   {
     std::lock_guard lock(mutex_);
-    fd_ = fd;
-    buf_ = buf;
-    length_ = length;
-    offset_ = offset;
+    count_ = std::min(ranges.size(), kMaxRanges);
+    std::copy_n(ranges.begin(), count_, ranges_.begin());
     pending_ = true;
     done_ = false;
   }
   cv_.notify_all();
 }
 
-size_t RangeReader::finish(int& err) {
+std::span<const RangeReader::Range> RangeReader::finish() {
   std::unique_lock lock(mutex_);
   cv_.wait(lock, [&] { return done_; });
-  err = err_;
-  return got_;
+  return std::span(ranges_.data(), count_);
 }
 
 void RangeReader::run() {
@@ -131,16 +129,15 @@ void RangeReader::run() {
     cv_.wait(lock, [&] { return stop_ || pending_; });
     if (!pending_) return;
     pending_ = false;
-    const int fd = fd_;
-    std::byte* const buf = buf_;
-    const size_t length = length_;
-    const uint64_t offset = offset_;
+    std::array<Range, kMaxRanges> ranges = ranges_;
+    const size_t count = count_;
     lock.unlock();
-    int err = 0;
-    const size_t got = readRange(fd, buf, length, offset, err, [] { return false; });
+    for (size_t i = 0; i < count; ++i) {
+      Range& r = ranges[i];
+      r.got = readRange(r.fd, r.buf, r.length, r.offset, r.err, [] { return false; });
+    }
     lock.lock();
-    got_ = got;
-    err_ = err;
+    ranges_ = ranges;
     done_ = true;
     cv_.notify_all();
   }

@@ -7,6 +7,7 @@
 // Both block SIGINT and SIGTERM, so that a stop interrupts the reader's own read(2).
 #pragma once
 
+#include <array>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -57,19 +58,29 @@ class ChunkCompressor {
   std::thread thread_;
 };
 
-// pread(2) of one range at a time on its own thread.
+// pread(2) of a few ranges, one after the other, on its own thread.
 class RangeReader {
  public:
+  struct Range {
+    int fd = -1;
+    std::byte* buf = nullptr;
+    size_t length = 0;
+    uint64_t offset = 0;
+    // Results: the bytes read, and the errno that stopped it (0 at the end of the file).
+    size_t got = 0;
+    int err = 0;
+  };
+  static constexpr size_t kMaxRanges = 3;
+
   RangeReader();
   ~RangeReader();
   RangeReader(const RangeReader&) = delete;
   RangeReader& operator=(const RangeReader&) = delete;
 
-  // Starts reading `length` bytes at `offset` of `fd` into `buf` (until the end of the file or an
-  // error); returns at once.
-  void start(int fd, std::byte* buf, size_t length, uint64_t offset);
-  // Waits for it: the bytes read, and the errno that stopped it (0 at the end of the file).
-  size_t finish(int& err);
+  // Starts reading each range (until its end, the end of its file or an error); returns at once.
+  void start(std::span<const Range> ranges);
+  // Waits for them and returns them with their results.
+  std::span<const Range> finish();
 
  private:
   void run();
@@ -77,10 +88,8 @@ class RangeReader {
   std::mutex mutex_;
   std::condition_variable cv_;
   bool pending_ = false, done_ = false, stop_ = false;
-  int fd_ = -1, err_ = 0;
-  std::byte* buf_ = nullptr;
-  size_t length_ = 0, got_ = 0;
-  uint64_t offset_ = 0;
+  std::array<Range, kMaxRanges> ranges_;
+  size_t count_ = 0;
   std::thread thread_;
 };
 
