@@ -158,6 +158,18 @@ TEST_CASE("worker threads report damage as one thread does: member, offset, word
 
 namespace {
 
+// One zstd frame of `content`, checksum on, as the zstd tool writes it.
+std::string zstdFrame(const std::string& content) {
+  std::string out(ZSTD_compressBound(content.size()), '\0');
+  ZSTD_CCtx* cctx = ZSTD_createCCtx();
+  ZSTD_CCtx_setParameter(cctx, ZSTD_c_checksumFlag, 1);
+  size_t m = ZSTD_compress2(cctx, out.data(), out.size(), content.data(), content.size());
+  ZSTD_freeCCtx(cctx);
+  REQUIRE(!ZSTD_isError(m));
+  out.resize(m);
+  return out;
+}
+
 // The bundle with index.json's XXH64 of `member` replaced by another (a member changed after
 // the collection, as far as the index can tell): the last zstd frame (proc/vmstat, index.json,
 // the end marker) decoded, edited and compressed again, checksum on.
@@ -179,13 +191,7 @@ std::string withIndexDigestChanged(const std::string& bundle, const std::string&
   REQUIRE(entry != std::string::npos);
   size_t digit = frame.find("\"xxh64\": \"", entry) + 10;
   frame[digit] = frame[digit] == '0' ? '1' : '0';
-  std::string out(ZSTD_compressBound(frame.size()), '\0');
-  ZSTD_CCtx* cctx = ZSTD_createCCtx();
-  ZSTD_CCtx_setParameter(cctx, ZSTD_c_checksumFlag, 1);
-  size_t m = ZSTD_compress2(cctx, out.data(), out.size(), frame.data(), frame.size());
-  ZSTD_freeCCtx(cctx);
-  REQUIRE(!ZSTD_isError(m));
-  return bundle.substr(0, last) + out.substr(0, m);
+  return bundle.substr(0, last) + zstdFrame(frame);
 }
 
 // The same bundle as `zstd -dc | zstd` would re-make it: one frame, no member hints.
@@ -198,14 +204,7 @@ std::string rearchived(const std::string& bundle) {
     REQUIRE(!ZSTD_isError(ZSTD_decompressStream(dctx, &out, &in)));
   ZSTD_freeDCtx(dctx);
   plain.resize(out.pos);
-  std::string packed(ZSTD_compressBound(plain.size()), '\0');
-  ZSTD_CCtx* cctx = ZSTD_createCCtx();
-  ZSTD_CCtx_setParameter(cctx, ZSTD_c_checksumFlag, 1);
-  size_t m = ZSTD_compress2(cctx, packed.data(), packed.size(), plain.data(), plain.size());
-  ZSTD_freeCCtx(cctx);
-  REQUIRE(!ZSTD_isError(m));
-  packed.resize(m);
-  return packed;
+  return zstdFrame(plain);
 }
 
 }  // namespace
